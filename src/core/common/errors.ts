@@ -1,0 +1,72 @@
+/**
+ * Typed errors with messages a user can act on. Each names what failed and, where there is one, what to do.
+ * `code` is stable for programs; `message` is for people.
+ */
+export abstract class CellBridgeError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class KernelNotFoundError extends CellBridgeError {
+  readonly code = 'kernel_not_found';
+  constructor(readonly kernelName: string, readonly available: readonly string[]) {
+    super(
+      `No kernel named '${kernelName}'. ` +
+        (available.length ? `Available kernels: ${available.join(', ')}.` : 'No kernelspecs were found; install one (e.g. python3-ipykernel).'),
+    );
+  }
+}
+
+export class KernelStartError extends CellBridgeError {
+  readonly code = 'kernel_start_failed';
+}
+
+export class KernelDiedError extends CellBridgeError {
+  readonly code = 'kernel_died';
+  constructor(readonly exitCode: number | null, readonly signal: string | null, detail = '') {
+    super(`The kernel died${describeExit(exitCode, signal)}.${detail ? ' ' + detail : ''} A new kernel starts on the next run.`);
+  }
+}
+
+export class CellTimeoutError extends CellBridgeError {
+  readonly code = 'cell_timeout';
+  constructor(readonly seconds: number) {
+    super(`The cell did not finish within its ${seconds} s timeout; it was interrupted and the kernel restarted if it did not stop.`);
+  }
+}
+
+export class CellCancelledError extends CellBridgeError {
+  readonly code = 'cell_cancelled';
+}
+
+export class ServerConnectionError extends CellBridgeError {
+  readonly code = 'server_unreachable';
+}
+
+export class StdinUnavailableError extends CellBridgeError {
+  readonly code = 'stdin_unavailable';
+  constructor(readonly prompt: string) {
+    super(`The cell asked for input (${JSON.stringify(prompt)}) but none is available; give answers with --stdin.`);
+  }
+}
+
+/** A request, notebook or option that cannot be run as given. `field` names the part at fault. */
+export class InvalidInputError extends CellBridgeError {
+  readonly code = 'invalid_input';
+  constructor(readonly field: string, detail: string) {
+    super(`${field}: ${detail}`);
+  }
+}
+
+export function describeExit(exitCode: number | null, signal: string | null): string {
+  if (signal) return ` (killed by ${signal})`;
+  if (exitCode !== null) return ` (exit code ${exitCode})`;
+  return '';
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,48 @@
+/**
+ * nbformat v4 output and notebook shapes, as stored in .ipynb files
+ * (https://nbformat.readthedocs.io/en/latest/format_description.html).
+ */
+export type MultilineString = string | string[];
+
+/** MIME type → value. Text types are strings (or line lists on disk); JSON types are objects; images are base64. */
+export type MimeBundle = Record<string, unknown>;
+export type OutputMetadata = Record<string, unknown>;
+
+export interface StreamOutput {
+  output_type: 'stream';
+  name: 'stdout' | 'stderr';
+  text: string;
+}
+
+export interface DisplayDataOutput {
+  output_type: 'display_data';
+  data: MimeBundle;
+  metadata: OutputMetadata;
+  /** Not saved to disk by nbformat; kept in memory so updates can find the output. */
+  transient?: { display_id?: string };
+}
+
+export interface ExecuteResultOutput {
+  output_type: 'execute_result';
+  execution_count: number | null;
+  data: MimeBundle;
+  metadata: OutputMetadata;
+  transient?: { display_id?: string };
+}
+
+export interface ErrorOutput {
+  output_type: 'error';
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+export type Output = StreamOutput | DisplayDataOutput | ExecuteResultOutput | ErrorOutput;
+export type RichOutput = DisplayDataOutput | ExecuteResultOutput;
+
+/** The run-cells contract's per-cell error entry. */
+export interface ErrorEntry {
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
