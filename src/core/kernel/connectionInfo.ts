@@ -1,0 +1,84 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+/** The contents of a kernel connection file (https://jupyter-client.readthedocs.io/en/stable/kernels.html#connection-files). */
+export interface ConnectionInfo {
+  transport: 'tcp';
+  ip: string;
+  shell_port: number;
+  iopub_port: number;
+  stdin_port: number;
+  control_port: number;
+  hb_port: number;
+  key: string;
+  signature_scheme: 'hmac-sha256';
+  kernel_name: string;
+}
+
+export type Channel = 'shell' | 'iopub' | 'stdin' | 'control';
+
+export function channelUrl(info: ConnectionInfo, channel: Channel | 'hb'): string {
+  return `${info.transport}://${info.ip}:${info[`${channel}_port`]}`;
+}
+
+/**
+ * Picks five free loopback ports. All five listeners are held open together so the OS cannot hand out
+ * the same port twice; the kernel binds them right after (the same small race jupyter_client accepts).
+ */
+export async function allocateConnectionInfo(kernelName: string): Promise<ConnectionInfo> {
+  const servers: net.Server[] = [];
+  try {
+    const ports: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const server = net.createServer();
+      servers.push(server);
+      ports.push(await listenOnFreePort(server));
+    }
+    const [shell, iopub, stdin, control, hb] = ports as [number, number, number, number, number];
+    return {
+      transport: 'tcp',
+      ip: '127.0.0.1',
+      shell_port: shell,
+      iopub_port: iopub,
+      stdin_port: stdin,
+      control_port: control,
+      hb_port: hb,
+      key: randomUUID(),
+      signature_scheme: 'hmac-sha256',
+      kernel_name: kernelName,
+    };
+  } finally {
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  }
+}
+
+function listenOnFreePort(server: net.Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      if (address && typeof address === 'object') resolve(address.port);
+      else reject(new Error('could not read the port of a loopback listener'));
+    });
+  });
+}
+
+/** A connection file in a private temp directory, removed with the directory. */
+export class ConnectionFile {
+  private constructor(readonly dir: string, readonly path: string) {}
+
+  static async write(info: ConnectionInfo): Promise<ConnectionFile> {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-kernel-'));
+    const file = path.join(dir, `kernel-${randomBytes(6).toString('hex')}.json`);
+    // The key signs every message; only this user may read it.
+    await fs.writeFile(file, JSON.stringify(info, null, 1), { mode: 0o600 });
+    return new ConnectionFile(dir, file);
+  }
+
+  async remove(): Promise<void> {
+    await fs.rm(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,26 @@
+import type { Kernel } from '@jupyterlab/services';
+import type { Disposable } from '../common/disposable';
+import type { KernelDiedError } from '../common/errors';
+import type { Event } from '../common/emitter';
+
+export type KernelStatus = 'starting' | 'idle' | 'busy' | 'dead';
+
+/**
+ * One started kernel, local or remote, for its whole life: a restart is a new handle.
+ * Messages go through `connection` (the same `IKernelConnection` on both transports);
+ * life-cycle operations go through the handle, because they differ by transport.
+ */
+export interface KernelHandle extends Disposable {
+  readonly kind: 'local' | 'remote';
+  /** The kernelspec name. */
+  readonly name: string;
+  readonly connection: Kernel.IKernelConnection;
+  readonly status: KernelStatus;
+  readonly onDidChangeStatus: Event<KernelStatus>;
+  /** Fires once, when the kernel dies without being asked to. */
+  readonly onDidDie: Event<KernelDiedError>;
+  readonly diedWith: KernelDiedError | undefined;
+  interrupt(): Promise<void>;
+  /** Asks the kernel to stop, then makes sure it has: nothing of it is left afterwards. */
+  shutdown(): Promise<void>;
+}

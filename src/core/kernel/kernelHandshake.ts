@@ -1,0 +1,59 @@
+import { KernelMessage } from '@jupyterlab/services';
+import { randomUUID } from 'node:crypto';
+import { KernelStartError } from '../common/errors';
+import type { KernelProcess } from './kernelProcess';
+import type { ZmqChannels } from './wire/zmqChannels';
+
+const RESEND_AFTER_MS = 1000;
+const TICK_MS = 50;
+
+/**
+ * Waits until the kernel answers `kernel_info` on shell AND iopub delivers to us. A SUB socket drops what
+ * is published before its subscription reaches the kernel (ZeroMQ's slow-joiner problem), so the reply
+ * alone does not prove that a cell's first output would arrive. Each request makes the kernel publish
+ * busy/idle, so asking again until one iopub message arrives proves the subscription is live.
+ */
+export function awaitKernelReady(channels: ZmqChannels, process: KernelProcess, kernelName: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const session = randomUUID();
+    const started = Date.now();
+    let replied = false;
+    let iopubLive = false;
+    let lastSentAt = 0;
+    let pendingId: string | undefined;
+
+    const finish = (error?: Error): void => {
+      clearInterval(timer);
+      subscription.dispose();
+      if (error) reject(error);
+      else resolve();
+    };
+    const subscription = channels.onMessage((msg) => {
+      if (msg.channel === 'iopub') iopubLive = true;
+      else if (msg.channel === 'shell' && msg.header.msg_type === 'kernel_info_reply') {
+        replied = true;
+        if (msg.parent_header && 'msg_id' in msg.parent_header && msg.parent_header.msg_id === pendingId) pendingId = undefined;
+      }
+      if (replied && iopubLive) finish();
+    });
+    const tick = (): void => {
+      const exit = process.exit;
+      if (exit) {
+        const tail = process.stderrTail.trim();
+        return finish(new KernelStartError(`Kernel '${kernelName}' exited during start-up (${exit.signal ?? `exit code ${exit.code}`})` + (tail ? `:\n${tail}` : '.')));
+      }
+      if (Date.now() - started > timeoutMs) {
+        return finish(new KernelStartError(`Kernel '${kernelName}' did not answer within ${Math.round(timeoutMs / 1000)} s of starting.`));
+      }
+      // One request in flight at a time; ask again when it is answered (iopub not yet seen) or seems lost.
+      if (pendingId === undefined || Date.now() - lastSentAt > RESEND_AFTER_MS) {
+        const request = KernelMessage.createMessage({ msgType: 'kernel_info_request', channel: 'shell', session, content: {} });
+        pendingId = request.header.msg_id;
+        lastSentAt = Date.now();
+        channels.send(request).catch((error: unknown) => finish(new KernelStartError(`Could not reach kernel '${kernelName}': ${String(error)}`)));
+      }
+    };
+    const timer = setInterval(tick, TICK_MS);
+    tick();
+  });
+}

@@ -1,0 +1,27 @@
+import type { Logger } from '../common/logger';
+import type { KernelHandle } from './kernelHandle';
+import { findKernelspec } from './kernelspec';
+import type { JupyterServerAddress } from './jupyterServer';
+import { LocalKernel } from './localKernel';
+import { RemoteKernel } from './remoteKernel';
+
+/** Which kernel to start, and where: a local kernelspec (the default) or a Jupyter Server. */
+export interface KernelTarget {
+  kernelName: string;
+  server?: JupyterServerAddress;
+  /** Working directory of a local kernel. */
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  startTimeoutMs?: number;
+}
+
+export type KernelLauncher = (target: KernelTarget) => Promise<KernelHandle>;
+
+export function createKernelLauncher(logger: Logger): KernelLauncher {
+  return async (target) => {
+    const timeouts = target.startTimeoutMs === undefined ? {} : { startTimeoutMs: target.startTimeoutMs };
+    if (target.server) return RemoteKernel.start(target.server, target.kernelName, { logger, ...timeouts });
+    const spec = await findKernelspec(target.kernelName, target.env ? { env: target.env } : {});
+    return LocalKernel.start(spec, { logger, ...timeouts, ...(target.cwd ? { cwd: target.cwd } : {}), ...(target.env ? { env: target.env } : {}) });
+  };
+}

@@ -1,0 +1,130 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import type { Disposable } from '../common/disposable';
+import { delay, withTimeout } from '../common/async';
+import { pythonExecutable } from './jupyterPaths';
+import type { Kernelspec } from './kernelspec';
+
+export interface ProcessExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface KernelProcessOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+const STDERR_TAIL_BYTES = 8192;
+
+/** Process groups of kernels still alive, killed if this process exits without shutting them down. */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+function killLiveGroupsOnExit(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
+  });
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false; // ESRCH: the group is already empty.
+  }
+}
+
+/** A kernel's OS process, leader of its own process group so that a signal reaches whatever it started. */
+export class KernelProcess implements Disposable {
+  readonly exited: Promise<ProcessExit>;
+  private exitValue: ProcessExit | undefined;
+  private stderr = '';
+
+  private constructor(private readonly child: ChildProcess) {
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.exitValue = { code, signal };
+        resolve(this.exitValue);
+      });
+      // A spawn failure (no such executable) arrives as 'error' without 'exit'.
+      child.once('error', (error) => {
+        this.stderr += String(error.message);
+        this.exitValue = { code: -1, signal: null };
+        resolve(this.exitValue);
+      });
+    });
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      this.stderr = (this.stderr + chunk).slice(-STDERR_TAIL_BYTES);
+    });
+    // Whatever the kernel writes to its own stdout is not cell output (that goes over iopub); drain it.
+    child.stdout?.resume();
+  }
+
+  static spawn(spec: Kernelspec, connectionFile: string, options: KernelProcessOptions): KernelProcess {
+    const baseEnv = options.env ?? process.env;
+    const argv = spec.argv.map((arg) => arg.replaceAll('{connection_file}', connectionFile).replaceAll('{resource_dir}', spec.resourceDir));
+    // As jupyter_client does: a bare `python` in a kernelspec means the Python we were told to use.
+    if (argv[0] === 'python' || argv[0] === 'python3') argv[0] = pythonExecutable(baseEnv);
+    const env: NodeJS.ProcessEnv = {
+      // ipykernel warns on stderr about frozen modules and the debugger unless told not to validate.
+      PYDEVD_DISABLE_FILE_VALIDATION: '1',
+      ...baseEnv,
+      ...spec.env,
+      // ipykernel exits when its parent goes away, so a crash of ours leaves no orphan kernel.
+      JPY_PARENT_PID: String(process.pid),
+    };
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const kernelProcess = new KernelProcess(child);
+    if (child.pid !== undefined) {
+      const pgid = child.pid;
+      liveGroups.add(pgid);
+      killLiveGroupsOnExit();
+    }
+    return kernelProcess;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get exit(): ProcessExit | undefined {
+    return this.exitValue;
+  }
+
+  /** The last few KiB the kernel wrote to stderr: the reason, when it fails to start. */
+  get stderrTail(): string {
+    return this.stderr;
+  }
+
+  signal(signal: NodeJS.Signals): void {
+    if (this.child.pid !== undefined && !this.exitValue) signalGroup(this.child.pid, signal);
+  }
+
+  /** SIGTERM to the group, SIGKILL after `graceMs`; then SIGKILL whatever is left of the group. */
+  async terminate(graceMs: number): Promise<void> {
+    const pgid = this.child.pid;
+    if (pgid === undefined) return;
+    if (!this.exitValue) {
+      signalGroup(pgid, 'SIGTERM');
+      await withTimeout(this.exited, graceMs, () => undefined);
+    }
+    if (!this.exitValue) {
+      signalGroup(pgid, 'SIGKILL');
+      await withTimeout(this.exited, 2000, () => undefined);
+    }
+    // Children the kernel started (subprocesses, pools) share its group and outlive a clean kernel exit.
+    signalGroup(pgid, 'SIGKILL');
+    liveGroups.delete(pgid);
+    await delay(0);
+  }
+
+  /** Kills at once, without waiting: for disposal paths that cannot await. */
+  dispose(): void {
+    if (this.child.pid === undefined) return;
+    signalGroup(this.child.pid, 'SIGKILL');
+    liveGroups.delete(this.child.pid);
+  }
+}

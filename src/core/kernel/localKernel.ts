@@ -1,0 +1,158 @@
+import type { Kernel } from '@jupyterlab/services';
+import { KernelMessage } from '@jupyterlab/services';
+import { randomUUID } from 'node:crypto';
+import { withTimeout } from '../common/async';
+import { Emitter } from '../common/emitter';
+import { KernelDiedError, KernelStartError } from '../common/errors';
+import type { Logger } from '../common/logger';
+import { allocateConnectionInfo, ConnectionFile } from './connectionInfo';
+import { awaitKernelReady } from './kernelHandshake';
+import type { KernelHandle, KernelStatus } from './kernelHandle';
+import { KernelProcess, KernelProcessOptions } from './kernelProcess';
+import type { Kernelspec } from './kernelspec';
+import { ZmqChannels } from './wire/zmqChannels';
+import { createZmqKernelConnection } from './wire/zmqKernelConnection';
+
+export interface LocalKernelOptions extends KernelProcessOptions {
+  logger: Logger;
+  startTimeoutMs?: number;
+}
+
+const SHUTDOWN_REPLY_GRACE_MS = 2000;
+const TERMINATE_GRACE_MS = 1000;
+
+/** A kernel process on this machine, reached over ZeroMQ. */
+export class LocalKernel implements KernelHandle {
+  readonly kind = 'local';
+  private statusValue: KernelStatus = 'idle';
+  private readonly statusEmitter = new Emitter<KernelStatus>();
+  private readonly diedEmitter = new Emitter<KernelDiedError>();
+  private died: KernelDiedError | undefined;
+  private stopping: Promise<void> | undefined;
+  readonly onDidChangeStatus = this.statusEmitter.event;
+  readonly onDidDie = this.diedEmitter.event;
+
+  private constructor(
+    readonly spec: Kernelspec,
+    readonly connection: Kernel.IKernelConnection,
+    private readonly process: KernelProcess,
+    private readonly channels: ZmqChannels,
+    private readonly connectionFile: ConnectionFile,
+    private readonly logger: Logger,
+  ) {
+    connection.statusChanged.connect((_, status) => {
+      if (status === 'idle' || status === 'busy' || status === 'starting') this.setStatus(status);
+    });
+    void process.exited.then((exit) => this.onExit(exit.code, exit.signal));
+  }
+
+  static async start(spec: Kernelspec, options: LocalKernelOptions): Promise<LocalKernel> {
+    const info = await allocateConnectionInfo(spec.name);
+    const connectionFile = await ConnectionFile.write(info);
+    const process = KernelProcess.spawn(spec, connectionFile.path, options);
+    const channels = new ZmqChannels(info, options.logger);
+    try {
+      await awaitKernelReady(channels, process, spec.name, options.startTimeoutMs ?? 60_000);
+      const connection = createZmqKernelConnection(channels, { id: randomUUID(), name: spec.name }, options.logger);
+      options.logger.info(`Started kernel '${spec.name}' (pid ${process.pid})`);
+      return new LocalKernel(spec, connection, process, channels, connectionFile, options.logger);
+    } catch (error) {
+      channels.dispose();
+      await process.terminate(TERMINATE_GRACE_MS);
+      await connectionFile.remove();
+      throw error instanceof KernelStartError ? error : new KernelStartError(`Kernel '${spec.name}' failed to start: ${String(error)}`, { cause: error });
+    }
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
+  get status(): KernelStatus {
+    return this.statusValue;
+  }
+
+  get diedWith(): KernelDiedError | undefined {
+    return this.died;
+  }
+
+  get connectionFilePath(): string {
+    return this.connectionFile.path;
+  }
+
+  async interrupt(): Promise<void> {
+    if (this.died || this.stopping) return;
+    if (this.spec.interruptMode === 'message') {
+      await this.sendControl('interrupt_request', {});
+    } else {
+      this.process.signal('SIGINT');
+    }
+  }
+
+  shutdown(): Promise<void> {
+    this.stopping ??= this.stop();
+    return this.stopping;
+  }
+
+  private async stop(): Promise<void> {
+    if (!this.process.exit) {
+      try {
+        await this.sendControl('shutdown_request', { restart: false });
+        await withTimeout(this.process.exited, SHUTDOWN_REPLY_GRACE_MS, () => undefined);
+      } catch (error) {
+        this.logger.debug(`shutdown_request to '${this.name}' failed: ${String(error)}`);
+      }
+    }
+    await this.process.terminate(TERMINATE_GRACE_MS);
+    this.release();
+    await this.connectionFile.remove();
+    this.setStatus('dead');
+    this.logger.info(`Shut down kernel '${this.name}' (pid ${this.process.pid})`);
+  }
+
+  private sendControl(msgType: 'interrupt_request' | 'shutdown_request', content: object): Promise<void> {
+    const msg = KernelMessage.createMessage({ msgType, channel: 'control', session: this.connection.clientId, content } as never);
+    return this.channels.send(msg);
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.stopping) return;
+    const tail = this.process.stderrTail.trim().split('\n').slice(-5).join('\n');
+    this.died = new KernelDiedError(code, signal, tail ? `Its last words on stderr:\n${tail}` : '');
+    this.logger.warn(`Kernel '${this.name}' (pid ${this.process.pid}) died: ${this.died.message}`);
+    this.setStatus('dead');
+    this.diedEmitter.fire(this.died);
+    // Reap what is left (its group, sockets, connection file) without waiting on anyone.
+    this.stopping = this.process.terminate(0).then(() => {
+      this.release();
+      return this.connectionFile.remove();
+    });
+  }
+
+  private release(): void {
+    this.connection.dispose();
+    this.channels.dispose();
+  }
+
+  private setStatus(status: KernelStatus): void {
+    if (this.statusValue === status || this.statusValue === 'dead') return;
+    this.statusValue = status;
+    this.statusEmitter.fire(status);
+  }
+
+  dispose(): void {
+    if (!this.stopping) {
+      this.stopping = Promise.resolve();
+      this.process.dispose();
+      this.release();
+      // Removal is best effort here: dispose cannot wait, and the temp dir holds only the connection file.
+      void this.connectionFile.remove().catch(() => undefined);
+    }
+    this.statusEmitter.dispose();
+    this.diedEmitter.dispose();
+  }
+}

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { KernelMessage } from '@jupyterlab/services';
+import * as zmq from 'zeromq';
+import type { Disposable } from '../../common/disposable';
+import { Emitter, Event } from '../../common/emitter';
+import type { Logger } from '../../common/logger';
+import { Channel, ConnectionInfo, channelUrl } from '../connectionInfo';
+import { WireCodec } from './wireCodec';
+
+type OutboundChannel = Exclude<Channel, 'iopub'>;
+
+/** The four message channels of one kernel over ZeroMQ: send by `msg.channel`, receive everything on one event. */
+export class ZmqChannels implements Disposable {
+  private readonly codec: WireCodec;
+  private readonly dealers: Record<OutboundChannel, zmq.Dealer>;
+  private readonly iopub: zmq.Subscriber;
+  private readonly sendChains: Record<OutboundChannel, Promise<void>> = {
+    shell: Promise.resolve(),
+    control: Promise.resolve(),
+    stdin: Promise.resolve(),
+  };
+  private readonly messages = new Emitter<KernelMessage.IMessage>();
+  private disposed = false;
+  readonly onMessage: Event<KernelMessage.IMessage> = this.messages.event;
+
+  constructor(info: ConnectionInfo, private readonly logger: Logger) {
+    this.codec = new WireCodec(info.key);
+    // ipykernel sends input_request to the identity that sent the shell request, so shell and stdin share one.
+    const identity = randomUUID();
+    this.dealers = {
+      shell: new zmq.Dealer({ routingId: identity, linger: 0 }),
+      stdin: new zmq.Dealer({ routingId: identity, linger: 0 }),
+      control: new zmq.Dealer({ linger: 0 }),
+    };
+    // An unlimited receive queue: a fast printing cell must not lose output to a high-water mark.
+    this.iopub = new zmq.Subscriber({ linger: 0, receiveHighWaterMark: 0 });
+    this.iopub.subscribe();
+    this.iopub.connect(channelUrl(info, 'iopub'));
+    for (const channel of ['shell', 'stdin', 'control'] as const) {
+      this.dealers[channel].connect(channelUrl(info, channel));
+      this.receive(this.dealers[channel], channel);
+    }
+    this.receive(this.iopub, 'iopub');
+  }
+
+  /** Sends in order per channel; a ZeroMQ socket allows one send in flight at a time. */
+  send(msg: KernelMessage.IMessage): Promise<void> {
+    if (this.disposed) return Promise.reject(new Error('The kernel connection is closed'));
+    const channel = msg.channel as OutboundChannel;
+    const socket = this.dealers[channel];
+    if (!socket) return Promise.reject(new Error(`Cannot send on channel '${msg.channel}'`));
+    const frames = this.codec.encode(msg);
+    const sent = this.sendChains[channel].then(() => socket.send(frames));
+    this.sendChains[channel] = sent.catch(() => undefined);
+    return sent;
+  }
+
+  private receive(socket: zmq.Dealer | zmq.Subscriber, channel: Channel): void {
+    // The loop ends when the socket closes; its failure is logged, never left unhandled.
+    void (async () => {
+      try {
+        for await (const frames of socket) {
+          const msg = this.codec.decode(frames, channel);
+          if (!msg) {
+            this.logger.warn(`Dropped a ${channel} message with a bad signature or shape`);
+            continue;
+          }
+          try {
+            this.messages.fire(msg);
+          } catch (error) {
+            this.logger.error(`A ${channel} message handler failed: ${String(error)}`);
+          }
+        }
+      } catch (error) {
+        if (!this.disposed) this.logger.error(`The ${channel} channel failed: ${String(error)}`);
+      }
+    })();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.messages.dispose();
+    for (const socket of [...Object.values(this.dealers), this.iopub]) socket.close();
+  }
+}
