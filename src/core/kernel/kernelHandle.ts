@@ -21,6 +21,9 @@ export interface KernelHandle extends Disposable {
   readonly onDidDie: Event<KernelDiedError>;
   readonly diedWith: KernelDiedError | undefined;
   interrupt(): Promise<void>;
-  /** Asks the kernel to stop, then makes sure it has: nothing of it is left afterwards. */
-  shutdown(): Promise<void>;
+  /**
+   * Asks the kernel to stop, then makes sure it has: nothing of it is left afterwards.
+   * `now` skips the polite request, for a kernel known not to answer (a timed-out cell).
+   */
+  shutdown(options?: { now?: boolean }): Promise<void>;
 }

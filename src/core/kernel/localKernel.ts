@@ -93,13 +93,13 @@ export class LocalKernel implements KernelHandle {
     }
   }
 
-  shutdown(): Promise<void> {
-    this.stopping ??= this.stop();
+  shutdown(options: { now?: boolean } = {}): Promise<void> {
+    this.stopping ??= this.stop(options.now ?? false);
     return this.stopping;
   }
 
-  private async stop(): Promise<void> {
-    if (!this.process.exit) {
+  private async stop(now: boolean): Promise<void> {
+    if (!this.process.exit && !now) {
       try {
         await this.sendControl('shutdown_request', { restart: false });
         await withTimeout(this.process.exited, SHUTDOWN_REPLY_GRACE_MS, () => undefined);
@@ -107,7 +107,7 @@ export class LocalKernel implements KernelHandle {
         this.logger.debug(`shutdown_request to '${this.name}' failed: ${String(error)}`);
       }
     }
-    await this.process.terminate(TERMINATE_GRACE_MS);
+    await this.process.terminate(now ? 0 : TERMINATE_GRACE_MS);
     this.release();
     await this.connectionFile.remove();
     this.setStatus('dead');

@@ -50,10 +50,19 @@ export function toOutputEvent(msg: KernelMessage.IIOPubMessage): OutputEvent | u
     const { ename, evalue, traceback } = msg.content;
     return {
       type: 'error',
-      ename: String(ename ?? ''),
+      ename: exceptionName(String(ename ?? '')),
       evalue: String(evalue ?? ''),
       traceback: Array.isArray(traceback) ? traceback.map(String) : [],
     };
   }
   return undefined;
+}
+
+/**
+ * xeus-python reports `ename` as the class repr (`<class 'ValueError'>`, `<class 'mod.Err'>`) where
+ * ipykernel reports the class name (`ValueError`, `Err`); one document must read the same on both.
+ */
+function exceptionName(ename: string): string {
+  const repr = /^<class '([^']+)'>$/.exec(ename);
+  return repr ? repr[1]!.split('.').pop()! : ename;
 }

@@ -1,0 +1,74 @@
+import { Deferred } from '../common/async';
+import { Emitter } from '../common/emitter';
+import type { CellOutputs } from '../outputs/cellOutputs';
+
+/**
+ * A cell run's life: queued → running → done | failed | cancelled | timedOut.
+ * `failed` covers an error raised by the code, a dead kernel, and unanswerable input; `reason` says which.
+ */
+export type CellRunState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'timedOut';
+export type FinalCellRunState = Exclude<CellRunState, 'queued' | 'running'>;
+export type FailureReason = 'error' | 'kernelDied' | 'stdinUnavailable';
+
+export interface CellRequest {
+  code: string;
+  /** Cell metadata tags; `raises-exception` marks a cell whose error is expected. */
+  tags?: readonly string[];
+}
+
+export class CellRun {
+  private stateValue: CellRunState = 'queued';
+  private readonly stateEmitter = new Emitter<CellRunState>();
+  private readonly finishedDeferred = new Deferred<CellRun>();
+  readonly onDidChangeState = this.stateEmitter.event;
+  executionCount: number | null = null;
+  startedAt: number | undefined;
+  endedAt: number | undefined;
+  failureReason: FailureReason | undefined;
+  /** What ended the run, when it was not the code itself (a dead kernel, a timeout, a cancellation). */
+  cause: Error | undefined;
+
+  constructor(readonly index: number, readonly request: CellRequest, readonly outputs: CellOutputs) {}
+
+  get state(): CellRunState {
+    return this.stateValue;
+  }
+
+  get isFinished(): boolean {
+    return this.stateValue !== 'queued' && this.stateValue !== 'running';
+  }
+
+  /** Resolves when the run reaches a final state; never rejects. */
+  get finished(): Promise<CellRun> {
+    return this.finishedDeferred.promise;
+  }
+
+  get expectsError(): boolean {
+    return this.request.tags?.includes('raises-exception') ?? false;
+  }
+
+  /** Seconds between start and end, or 0 for a run that never started. */
+  get durationSeconds(): number {
+    return this.startedAt !== undefined && this.endedAt !== undefined ? (this.endedAt - this.startedAt) / 1000 : 0;
+  }
+
+  markRunning(): void {
+    this.transition('running');
+    this.startedAt = Date.now();
+  }
+
+  finish(state: FinalCellRunState, details: { reason?: FailureReason; cause?: Error } = {}): void {
+    if (this.isFinished) return;
+    if (this.startedAt !== undefined) this.endedAt = Date.now();
+    this.failureReason = details.reason;
+    this.cause = details.cause;
+    this.transition(state);
+    this.finishedDeferred.resolve(this);
+    this.stateEmitter.dispose();
+  }
+
+  private transition(next: CellRunState): void {
+    this.stateValue = next;
+    this.stateEmitter.fire(next);
+  }
+}

@@ -1,0 +1,215 @@
+import type { Disposable } from '../common/disposable';
+import { Emitter, type Event } from '../common/emitter';
+import { TranscriptRecorder, type CellTranscript } from './cellTranscript';
+import type { DisplayRegistry, DisplayTarget } from './displayRegistry';
+import type { ErrorOutput, MimeBundle, Output, OutputMetadata, RichOutput } from './nbformat';
+import type { OutputEvent } from './outputEvent';
+import { StreamText } from './streamText';
+
+export type { CellTranscript } from './cellTranscript';
+
+/** What changed in a cell's outputs; `index` is a position in `outputs` after the change. */
+export type OutputChange = { kind: 'cleared' } | { kind: 'appended'; index: number } | { kind: 'updated'; index: number };
+
+interface StreamEntry {
+  readonly kind: 'stream';
+  readonly name: 'stdout' | 'stderr';
+  readonly text: StreamText;
+}
+
+interface RichEntry {
+  readonly kind: 'rich';
+  /** Replaced, never mutated, so snapshots handed out earlier stay as they were. */
+  output: RichOutput;
+  display?: { readonly id: string; readonly target: DisplayTarget };
+}
+
+interface ErrorItem {
+  readonly kind: 'error';
+  readonly output: ErrorOutput;
+}
+
+type OutputEntry = StreamEntry | RichEntry | ErrorItem;
+
+/**
+ * The outputs of one cell, reduced from its output events the way JupyterLab's output area
+ * model does: streams merge into a trailing stream of the same name, rich outputs append,
+ * `clear_output(wait)` defers the clear to the cell's next output, and `update_display_data`
+ * replaces every output showing a display id anywhere in the document (through the registry).
+ *
+ * Create it with `DocumentOutputs.createCell()` so cells of one notebook share display ids.
+ */
+export class CellOutputs implements Disposable {
+  private readonly changes = new Emitter<OutputChange>();
+  /** Fires after each change, including updates made from another cell's `update_display_data`. */
+  readonly onDidChange: Event<OutputChange> = this.changes.event;
+
+  private entries: OutputEntry[] = [];
+  /** `clear_output(wait=True)` was received: clear just before the next output arrives, so the old one does not flicker away. */
+  private clearBeforeNextOutput = false;
+  private readonly recorder = new TranscriptRecorder();
+  private outputsSnapshot: readonly Output[] | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly displays: DisplayRegistry,
+    private readonly onDispose: () => void = () => undefined,
+  ) {}
+
+  apply(event: OutputEvent): void {
+    // Late iopub messages can still arrive for a cell whose view is gone; they have nowhere to go.
+    if (this.disposed) return;
+    switch (event.type) {
+      case 'stream':
+        // An empty chunk shows nothing; it neither makes an empty output nor fires a deferred clear.
+        if (event.text === '') return;
+        this.recorder.recordStream(event.name, event.text);
+        this.clearIfDeferred();
+        this.writeStream(event.name, event.text);
+        return;
+      case 'display_data':
+        this.clearIfDeferred();
+        this.appendRich({ output_type: 'display_data', data: event.data, metadata: event.metadata, ...transientOf(event.displayId) }, event.displayId);
+        return;
+      case 'execute_result':
+        this.clearIfDeferred();
+        this.appendRich(
+          {
+            output_type: 'execute_result',
+            execution_count: event.executionCount,
+            data: event.data,
+            metadata: event.metadata,
+            ...transientOf(event.displayId),
+          },
+          event.displayId,
+        );
+        return;
+      case 'update_display_data':
+        // Changes existing outputs only: it appends nothing and is not the "next output" a deferred clear waits for.
+        this.displays.update(event.displayId, event.data, event.metadata);
+        return;
+      case 'clear_output':
+        if (event.wait) {
+          this.clearBeforeNextOutput = true;
+        } else {
+          this.clearOutputs();
+        }
+        return;
+      case 'error': {
+        const error = { ename: event.ename, evalue: event.evalue, traceback: event.traceback };
+        this.recorder.recordError(error);
+        this.clearIfDeferred();
+        this.append({ kind: 'error', output: { output_type: 'error', ...error, traceback: [...error.traceback] } });
+        return;
+      }
+      default:
+        return assertNever(event);
+    }
+  }
+
+  /** The outputs as nbformat v4 shows them. A snapshot: later events do not change an array already returned. */
+  get outputs(): readonly Output[] {
+    if (!this.outputsSnapshot) this.outputsSnapshot = Object.freeze(this.entries.map(toOutput));
+    return this.outputsSnapshot;
+  }
+
+  /** The run-cells contract's view of this cell: raw logs and errors, displays as finally shown. */
+  transcript(): CellTranscript {
+    const shown: MimeBundle[] = [];
+    for (const entry of this.entries) if (entry.kind === 'rich') shown.push(entry.output.data);
+    return this.recorder.snapshot(shown);
+  }
+
+  /** Starts the cell over for a re-run: outputs, pending clear and transcript all go. */
+  clear(): void {
+    if (this.disposed) return;
+    this.recorder.reset();
+    this.clearOutputs();
+  }
+
+  /** Takes this cell's outputs out of the document's display index and drops listeners. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.unregisterDisplays();
+    this.changes.dispose();
+    this.onDispose();
+  }
+
+  private clearIfDeferred(): void {
+    if (this.clearBeforeNextOutput) this.clearOutputs();
+  }
+
+  private clearOutputs(): void {
+    this.clearBeforeNextOutput = false;
+    if (this.entries.length === 0) return;
+    this.unregisterDisplays();
+    this.entries = [];
+    this.changed({ kind: 'cleared' });
+  }
+
+  private writeStream(name: 'stdout' | 'stderr', text: string): void {
+    const lastIndex = this.entries.length - 1;
+    const last = this.entries[lastIndex];
+    if (last?.kind === 'stream' && last.name === name) {
+      last.text.write(text);
+      this.changed({ kind: 'updated', index: lastIndex });
+      return;
+    }
+    const streamText = new StreamText();
+    streamText.write(text);
+    this.append({ kind: 'stream', name, text: streamText });
+  }
+
+  private appendRich(output: RichOutput, displayId: string | undefined): void {
+    const entry: RichEntry = { kind: 'rich', output };
+    if (displayId !== undefined) {
+      const target: DisplayTarget = { replaceDisplay: (data, metadata) => this.replaceDisplay(entry, data, metadata) };
+      entry.display = { id: displayId, target };
+      this.displays.register(displayId, target);
+    }
+    this.append(entry);
+  }
+
+  private replaceDisplay(entry: RichEntry, data: MimeBundle, metadata: OutputMetadata): void {
+    const index = this.entries.indexOf(entry);
+    // Cleared entries are unregistered, so this only guards against a registry out of step.
+    if (index === -1) return;
+    entry.output = { ...entry.output, data, metadata };
+    this.changed({ kind: 'updated', index });
+  }
+
+  private append(entry: OutputEntry): void {
+    this.entries.push(entry);
+    this.changed({ kind: 'appended', index: this.entries.length - 1 });
+  }
+
+  private unregisterDisplays(): void {
+    for (const entry of this.entries) {
+      if (entry.kind === 'rich' && entry.display) this.displays.unregister(entry.display.id, entry.display.target);
+    }
+  }
+
+  private changed(change: OutputChange): void {
+    this.outputsSnapshot = undefined;
+    this.changes.fire(change);
+  }
+}
+
+function transientOf(displayId: string | undefined): { transient?: { display_id: string } } {
+  return displayId === undefined ? {} : { transient: { display_id: displayId } };
+}
+
+function toOutput(entry: OutputEntry): Output {
+  switch (entry.kind) {
+    case 'stream':
+      return { output_type: 'stream', name: entry.name, text: entry.text.text };
+    case 'rich':
+    case 'error':
+      return entry.output;
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unhandled output event: ${JSON.stringify(value)}`);
+}

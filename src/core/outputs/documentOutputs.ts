@@ -1,0 +1,32 @@
+import type { Disposable } from '../common/disposable';
+import { CellOutputs } from './cellOutputs';
+import { DisplayRegistry } from './displayRegistry';
+
+/**
+ * The outputs of one notebook (or one run of cells). Its cells share one display-id index,
+ * because `update_display_data` may target an output shown by any earlier cell of the document.
+ */
+export class DocumentOutputs implements Disposable {
+  private readonly displays = new DisplayRegistry();
+  private readonly cells = new Set<CellOutputs>();
+  private disposed = false;
+
+  createCell(): CellOutputs {
+    if (this.disposed) throw new Error('DocumentOutputs.createCell was called after the document was disposed.');
+    const cell = new CellOutputs(this.displays, () => this.cells.delete(cell));
+    this.cells.add(cell);
+    return cell;
+  }
+
+  /** How many live outputs show `displayId`, in all cells. */
+  displayCount(displayId: string): number {
+    return this.displays.countOf(displayId);
+  }
+
+  /** Disposes every cell still alive. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const cell of [...this.cells]) cell.dispose();
+  }
+}

@@ -1,0 +1,90 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { silentLogger, stderrLogger } from '../../../src/core/common/logger';
+import type { CellRequest, CellRun } from '../../../src/core/execution/cellRun';
+import { ExecutionQueue, ExecutionQueueOptions } from '../../../src/core/execution/executionQueue';
+import { KernelSession } from '../../../src/core/execution/kernelSession';
+import type { KernelHandle } from '../../../src/core/kernel/kernelHandle';
+import { createKernelLauncher, KernelTarget } from '../../../src/core/kernel/kernelLauncher';
+import { LocalKernel } from '../../../src/core/kernel/localKernel';
+import { DocumentOutputs } from '../../../src/core/outputs/documentOutputs';
+
+/** The two kernels the suite runs against: they split streams and report errors differently. */
+export const KERNELS = ['python3', 'xpython'] as const;
+
+export const logger = process.env.CELLBRIDGE_TEST_VERBOSE ? stderrLogger(true) : silentLogger;
+// @jupyterlab/services logs every socket and status change with console.debug.
+console.debug = () => undefined;
+
+/** Starts kernels and remembers every local one, so a test can prove none outlived its owner. */
+export class KernelTracker {
+  readonly started: KernelHandle[] = [];
+  private readonly launch = createKernelLauncher(logger);
+
+  launcher = async (target: KernelTarget): Promise<KernelHandle> => {
+    const kernel = await this.launch(target);
+    this.started.push(kernel);
+    return kernel;
+  };
+
+  /** Throws if any process of a kernel's group is alive or its connection file is still on disk. */
+  assertNothingLeft(): void {
+    for (const kernel of this.started) {
+      if (!(kernel instanceof LocalKernel) || kernel.pid === undefined) continue;
+      const alive = processesInGroup(kernel.pid);
+      if (alive.length) throw new Error(`kernel group ${kernel.pid} still has processes: ${alive.join(', ')}`);
+      if (existsSync(kernel.connectionFilePath)) throw new Error(`connection file left behind: ${kernel.connectionFilePath}`);
+    }
+  }
+}
+
+export function processesInGroup(pgid: number): string[] {
+  try {
+    return execFileSync('pgrep', ['-g', String(pgid)], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches.
+  }
+}
+
+/** A document's worth of engine: a kernel session, its outputs and its queue. */
+export class TestDocument {
+  readonly outputs = new DocumentOutputs();
+  readonly session: KernelSession;
+  readonly queue: ExecutionQueue;
+
+  constructor(readonly tracker: KernelTracker, kernelName: string, options: Partial<ExecutionQueueOptions> = {}, target: Partial<KernelTarget> = {}) {
+    this.session = new KernelSession(() => tracker.launcher({ kernelName, ...target }), logger);
+    this.queue = new ExecutionQueue({ session: this.session, outputs: this.outputs, stopOnError: false, logger, ...options });
+  }
+
+  async run(...cells: Array<string | CellRequest>): Promise<CellRun[]> {
+    const runs = this.queue.enqueue(cells.map((c) => (typeof c === 'string' ? { code: c } : c)));
+    await Promise.all(runs.map((r) => r.finished));
+    return runs;
+  }
+
+  async runOne(code: string): Promise<CellRun> {
+    const [run] = await this.run(code);
+    return run!;
+  }
+
+  async close(): Promise<void> {
+    this.queue.dispose();
+    await this.session.shutdown();
+    this.outputs.dispose();
+  }
+}
+
+/** The text of all stream outputs of a name, as shown. */
+export function shownStream(run: CellRun, name: 'stdout' | 'stderr'): string {
+  return run.outputs.outputs
+    .filter((o) => o.output_type === 'stream' && o.name === name)
+    .map((o) => (o.output_type === 'stream' ? o.text : ''))
+    .join('');
+}
+
+/** Strips ANSI escapes from tracebacks, for assertions on their words. */
+export function plain(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;]*m/g, '');
+}
