@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { CancellationToken } from '../core/common/cancellation';
 import { CellBridgeError, errorMessage } from '../core/common/errors';
 import type { Logger } from '../core/common/logger';
 import type { CellRun } from '../core/execution/cellRun';
@@ -22,6 +23,8 @@ export interface RunCellsOptions {
   workDir?: string;
   /** Told when each cell starts and ends, for progress displays. */
   onCellStateChange?: (run: CellRun, total: number) => void;
+  /** Cancelled to stop the run early (Ctrl-C): it ends as a limit would, with what finished so far. */
+  stop?: CancellationToken;
 }
 
 /** The cells of one request, their runs, and the outputs in the shape callers want. */
@@ -48,7 +51,8 @@ export async function runCells(request: RunRequest, options: RunCellsOptions): P
     } catch (error) {
       return { response: sandboxErrorResponse(errorMessage(error), elapsed()), runs: [] };
     }
-    const { runs, limitHit } = await runAll(request, session, outputs, options);
+    const { runs, limit } = await runAll(request, session, outputs, options);
+    const limitHit = limit !== undefined;
     const kernelDied = runs.some((run) => run.failureReason === 'kernelDied');
     const [status, driverStatus]: [RunStatus, DriverStatus] = limitHit
       ? ['Failed', 'TimeLimitExceeded']
@@ -58,7 +62,14 @@ export async function runCells(request: RunRequest, options: RunCellsOptions): P
     const files = await readFiles(workDir, request.fetchFiles);
     const response: RunResponse = {
       status,
-      message: limitHit ? `The run exceeded its total timeout of ${request.totalTimeoutSeconds} s.` : kernelDied ? 'The kernel died during the run.' : '',
+      message:
+        limit === 'total'
+          ? `The run exceeded its total timeout of ${request.totalTimeoutSeconds} s.`
+          : limit === 'stopped'
+            ? 'The run was stopped before it finished.'
+            : kernelDied
+              ? 'The kernel died during the run.'
+              : '',
       driver: { status: driverStatus, execution_time: round(elapsed()), return_code: status === 'Success' ? 0 : 1, stdout: '', stderr: '' },
       cells: runs.map(cellResponseOf),
       executor_pod_name: null,
@@ -80,7 +91,7 @@ async function runAll(
   session: KernelSession,
   outputs: DocumentOutputs,
   options: RunCellsOptions,
-): Promise<{ runs: CellRun[]; limitHit: boolean }> {
+): Promise<{ runs: CellRun[]; limit: 'total' | 'stopped' | undefined }> {
   const queue = new ExecutionQueue({
     session,
     outputs,
@@ -91,25 +102,30 @@ async function runAll(
   });
   const runs = queue.enqueue(request.cells.map((code, i) => ({ code, tags: request.cellTags?.[i] ?? [] })));
   for (const run of runs) run.onDidChangeState(() => options.onCellStateChange?.(run, runs.length));
-  let limitHit = false;
+  let limit: 'total' | 'stopped' | undefined;
   const totalMs = request.totalTimeoutSeconds * 1000;
   const timer =
     totalMs > 0
       ? setTimeout(() => {
-          limitHit = true;
+          limit ??= 'total';
           queue.stopAll(`Cancelled because the run exceeded its total timeout of ${request.totalTimeoutSeconds} s.`);
         }, totalMs)
       : undefined;
+  const stopSubscription = options.stop?.onCancellationRequested(() => {
+    limit ??= 'stopped';
+    queue.stopAll('Cancelled because the run was stopped.');
+  });
   try {
     await Promise.all(runs.map((run) => run.finished));
     await queue.whenIdle();
   } finally {
     clearTimeout(timer);
+    stopSubscription?.dispose();
     queue.dispose();
   }
   // The cell cut off by the limit is still running: do not wait for a busy kernel to agree to stop.
-  if (limitHit) await session.shutdownCurrent({ now: true });
-  return { runs, limitHit };
+  if (limit) await session.shutdownCurrent({ now: true });
+  return { runs, limit };
 }
 
 async function writeFiles(workDir: string, files: Record<string, string>): Promise<void> {

@@ -1,0 +1,33 @@
+// Bundles the CLI and the benchmarks for Node. zeromq is a native addon and stays external;
+// ws's optional native helpers are absent on purpose (ws falls back to JavaScript).
+const esbuild = require('esbuild');
+
+const nodeTargets = [
+  { entryPoints: ['src/runner/cli.ts'], outfile: 'dist/cli.js' },
+  { entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' },
+];
+
+async function main() {
+  const watch = process.argv.includes('--watch');
+  const common = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    external: ['zeromq', 'bufferutil', 'utf-8-validate'],
+    logLevel: 'warning',
+  };
+  const fs = require('node:fs');
+  const builds = nodeTargets.filter((t) => t.entryPoints.every((e) => fs.existsSync(e)));
+  if (watch) {
+    for (const target of builds) await (await esbuild.context({ ...common, ...target })).watch();
+  } else {
+    await Promise.all(builds.map((target) => esbuild.build({ ...common, ...target })));
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite: type check, unit tests, then tests against real kernels and a real Jupyter Server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export PYDEVD_DISABLE_FILE_VALIDATION=1
+npm run --silent typecheck
+npm run --silent compile-tests
+# Unit tests are pure and run in parallel; kernel tests one file at a time (2 cores, real processes).
+node --test --test-reporter=spec out/test/unit/
+node --test --test-concurrency=1 --test-reporter=spec out/test/kernel/

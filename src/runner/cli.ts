@@ -1,0 +1,163 @@
+import { promises as fs, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { KernelSpecAPI } from '@jupyterlab/services';
+import { CancellationTokenSource } from '../core/common/cancellation';
+import { CellBridgeError, errorMessage, InvalidInputError, StdinUnavailableError } from '../core/common/errors';
+import { Logger, stderrLogger } from '../core/common/logger';
+import { linesInputProvider } from '../core/execution/stdin';
+import { describeServerFailure, serverSettingsFor } from '../core/kernel/jupyterServer';
+import { createKernelLauncher } from '../core/kernel/kernelLauncher';
+import { findKernelspecs } from '../core/kernel/kernelspec';
+import { CliCommand, parseCliArgs, RunOptions, ServerOption, USAGE } from './cliArgs';
+import { serializeNotebook } from './notebookFile';
+import { formatPretty } from './prettyPrint';
+import { ProgressLine } from './progress';
+import { runCells } from './runCells';
+import { prepareRun } from './runFile';
+
+const EXIT = { finished: 0, limit: 1, cannotStart: 2, interrupted: 130 } as const;
+
+export async function main(argv: string[]): Promise<number> {
+  let command: CliCommand;
+  try {
+    command = parseCliArgs(argv, process.env);
+  } catch (error) {
+    process.stderr.write(`cellbridge: ${errorMessage(error)}\n\n${USAGE}\n`);
+    return EXIT.cannotStart;
+  }
+  const verbose = command.command === 'run' ? command.options.verbose : command.command === 'kernels' && command.verbose;
+  const logger = stderrLogger(verbose);
+  routeLibraryConsole(logger);
+  try {
+    switch (command.command) {
+      case 'help':
+        process.stdout.write(`${USAGE}\n`);
+        return EXIT.finished;
+      case 'version':
+        process.stdout.write(`${packageVersion()}\n`);
+        return EXIT.finished;
+      case 'kernels':
+        return await listKernels(command.json, command.server);
+      case 'run':
+        return await runFile(command.file, command.options, logger);
+    }
+  } catch (error) {
+    process.stderr.write(`cellbridge: ${errorMessage(error)}\n`);
+    if (!(error instanceof CellBridgeError)) logger.debug(error instanceof Error && error.stack ? error.stack : String(error));
+    return EXIT.cannotStart;
+  }
+}
+
+async function runFile(file: string, options: RunOptions, logger: Logger): Promise<number> {
+  const prepared = await prepareRun(file, options);
+  const stdinLines = options.stdin === undefined ? undefined : await readStdinLines(options.stdin);
+  const progress = new ProgressLine(process.stderr);
+  const stop = new CancellationTokenSource();
+  let interrupted = false;
+  const onSignal = (): void => {
+    interrupted = true;
+    stop.cancel();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const { response, runs } = await runCells(prepared.request, {
+      launcher: createKernelLauncher(logger),
+      logger,
+      stop: stop.token,
+      ...(options.server ? { server: options.server } : {}),
+      ...(prepared.workDir ? { workDir: prepared.workDir } : {}),
+      ...(stdinLines ? { stdin: linesInputProvider(stdinLines, (request) => new StdinUnavailableError(request.prompt)) } : {}),
+      onCellStateChange: (run, total) => progress.update(run, total),
+    });
+    progress.clear();
+    if (options.output && response.status !== 'SandboxError') {
+      await fs.writeFile(options.output, serializeNotebook(prepared.executedNotebook(runs)));
+    }
+    process.stdout.write(options.pretty ? formatPretty(response, { color: process.stdout.isTTY === true }) : `${JSON.stringify(response)}\n`);
+    if (interrupted) return EXIT.interrupted;
+    return response.status === 'Success' ? EXIT.finished : response.status === 'Failed' ? EXIT.limit : EXIT.cannotStart;
+  } finally {
+    progress.clear();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    stop.dispose();
+  }
+}
+
+async function readStdinLines(source: string): Promise<string[]> {
+  let text: string;
+  try {
+    text = source === '-' ? await readAll(process.stdin) : await fs.readFile(source, 'utf8');
+  } catch (error) {
+    throw new InvalidInputError('--stdin', `cannot read '${source}': ${errorMessage(error)}`);
+  }
+  const lines = text.split(/\r?\n/);
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function listKernels(json: boolean, server: ServerOption | undefined): Promise<number> {
+  const rows = server ? await serverKernelspecs(server) : (await findKernelspecs()).map((s) => ({ name: s.name, displayName: s.displayName, language: s.language, location: s.resourceDir }));
+  if (json) {
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+  } else if (rows.length === 0) {
+    process.stdout.write('No kernelspecs found. Install one, e.g. `apt-get install python3-ipykernel`.\n');
+  } else {
+    const width = Math.max(...rows.map((r) => r.name.length));
+    for (const row of rows) process.stdout.write(`${row.name.padEnd(width)}  ${row.displayName} (${row.language})  ${row.location}\n`);
+  }
+  return EXIT.finished;
+}
+
+async function serverKernelspecs(server: ServerOption): Promise<Array<{ name: string; displayName: string; language: string; location: string }>> {
+  try {
+    const specs = await KernelSpecAPI.getSpecs(serverSettingsFor(server));
+    return Object.values(specs.kernelspecs).flatMap((spec) =>
+      spec ? [{ name: spec.name, displayName: spec.display_name, language: spec.language, location: server.url }] : [],
+    );
+  } catch (error) {
+    throw describeServerFailure(server, error);
+  }
+}
+
+/** Our package.json is some levels above this file: fewer when bundled into dist/, more when compiled into out/. */
+function packageVersion(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'cellbridge' && pkg.version) return pkg.version;
+    } catch {
+      // Not here; keep climbing.
+    }
+  }
+  return 'unknown';
+}
+
+/**
+ * @jupyterlab/services logs to the console (every socket and status change at debug level, server
+ * tracebacks at error level). stdout carries our JSON, so its chatter goes to the logger instead.
+ */
+function routeLibraryConsole(logger: Logger): void {
+  console.debug = (...args: unknown[]) => logger.debug(args.map(String).join(' '));
+  console.log = console.info = console.debug;
+  console.warn = console.error = (...args: unknown[]) => logger.debug(args.map(String).join(' '));
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`cellbridge: unexpected failure: ${errorMessage(error)}\n`);
+      process.exitCode = EXIT.cannotStart;
+    },
+  );
+}

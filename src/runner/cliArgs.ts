@@ -1,0 +1,117 @@
+import { parseArgs } from 'node:util';
+import { InvalidInputError } from '../core/common/errors';
+
+export const USAGE = `Usage:
+  cellbridge run FILE [options]     run the cells of FILE in a fresh kernel and print the results as JSON
+  cellbridge kernels [--json]       list the kernelspecs found on this machine (or on --server)
+  cellbridge --help | --version
+
+FILE is a notebook (.ipynb), a Python script with "# %%" cells (.py), or a run-cells request (.json).
+
+Options for run:
+  --kernel NAME          kernelspec to use (default: the notebook's, else python3)
+  --cell-timeout S       per-cell limit in seconds: interrupt, then restart the kernel if it does not stop
+  --total-timeout S      limit for the whole run; cells finished so far are still reported
+  --stop-on-error        cancel the cells after a failing one (cells tagged raises-exception excepted)
+  --stdin FILE|-         answer input() prompts with the lines of FILE (or of standard input), in order
+  --server URL           run on a Jupyter Server instead of a local kernel
+  --server-token T       its token (or set CELLBRIDGE_SERVER_TOKEN / JUPYTER_TOKEN)
+  --output OUT.ipynb     also write the executed notebook, with outputs and execution counts
+  --pretty               print the results for a person instead of JSON
+  --verbose              log kernel starts, exits and errors to stderr
+
+Exit codes: 0 the run finished (cells may have raised), 1 a limit stopped it or the kernel died,
+            2 it could not start (bad input, unknown kernel, unreachable server).`;
+
+export type CliCommand =
+  | { command: 'help' }
+  | { command: 'version' }
+  | { command: 'kernels'; json: boolean; server?: ServerOption; verbose: boolean }
+  | { command: 'run'; file: string; options: RunOptions };
+
+export interface ServerOption {
+  url: string;
+  token?: string;
+}
+
+export interface RunOptions {
+  kernel?: string;
+  cellTimeoutSeconds?: number;
+  totalTimeoutSeconds?: number;
+  stopOnError: boolean;
+  stdin?: string;
+  server?: ServerOption;
+  output?: string;
+  pretty: boolean;
+  verbose: boolean;
+}
+
+/** Parses the command line; throws InvalidInputError naming the option at fault. */
+export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean' },
+        json: { type: 'boolean' },
+        kernel: { type: 'string' },
+        'cell-timeout': { type: 'string' },
+        'total-timeout': { type: 'string' },
+        'stop-on-error': { type: 'boolean' },
+        stdin: { type: 'string' },
+        server: { type: 'string' },
+        'server-token': { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        pretty: { type: 'boolean' },
+        verbose: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    throw new InvalidInputError('arguments', error instanceof Error ? error.message : String(error));
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { command: 'help' };
+  if (values.version) return { command: 'version' };
+  const [command, ...rest] = positionals;
+  const server = serverOption(values.server, values['server-token'], env);
+  const verbose = values.verbose ?? false;
+  switch (command) {
+    case 'kernels':
+      return { command: 'kernels', json: values.json ?? false, verbose, ...(server ? { server } : {}) };
+    case 'run': {
+      if (rest.length !== 1) throw new InvalidInputError('arguments', '`run` takes exactly one FILE');
+      const options: RunOptions = { stopOnError: values['stop-on-error'] ?? false, pretty: values.pretty ?? false, verbose };
+      if (values.kernel !== undefined) options.kernel = values.kernel;
+      if (values['cell-timeout'] !== undefined) options.cellTimeoutSeconds = seconds('--cell-timeout', values['cell-timeout']);
+      if (values['total-timeout'] !== undefined) options.totalTimeoutSeconds = seconds('--total-timeout', values['total-timeout']);
+      if (values.stdin !== undefined) options.stdin = values.stdin;
+      if (values.output !== undefined) options.output = values.output;
+      if (server) options.server = server;
+      return { command: 'run', file: rest[0]!, options };
+    }
+    case undefined:
+      return { command: 'help' };
+    default:
+      throw new InvalidInputError('arguments', `unknown command '${command}' (expected run or kernels)`);
+  }
+}
+
+function seconds(option: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0 || text.trim() === '') throw new InvalidInputError(option, `expected a number of seconds ≥ 0, got '${text}'`);
+  return value;
+}
+
+function serverOption(url: string | undefined, token: string | undefined, env: NodeJS.ProcessEnv): ServerOption | undefined {
+  if (url === undefined) {
+    if (token !== undefined) throw new InvalidInputError('--server-token', 'given without --server');
+    return undefined;
+  }
+  // A token on the command line is visible to every user of the machine; the environment is the safer place.
+  const resolved = token ?? env.CELLBRIDGE_SERVER_TOKEN ?? env.JUPYTER_TOKEN;
+  return resolved === undefined ? { url } : { url, token: resolved };
+}

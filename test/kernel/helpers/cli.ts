@@ -1,0 +1,48 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const REPO = path.resolve(__dirname, '..', '..', '..', '..');
+const BIN = path.join(REPO, 'bin', 'cellbridge.js');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** Kernel processes or temp files this invocation left behind (should be none). */
+  leftovers: string[];
+}
+
+/**
+ * Runs the built CLI as a user would. Each run gets its own TMPDIR, so whatever it left there (connection
+ * files, run directories) and any process whose command line names it can be told apart from other runs.
+ */
+export async function runCli(args: string[], options: { stdin?: string; cwd?: string; signalAfterMs?: number } = {}): Promise<CliResult> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'cellbridge-cli-test-'));
+  try {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? REPO,
+      env: { ...process.env, TMPDIR: tmp, PYDEVD_DISABLE_FILE_VALIDATION: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stdin.end(options.stdin ?? '');
+    if (options.signalAfterMs !== undefined) setTimeout(() => child.kill('SIGINT'), options.signalAfterMs);
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    return { code, stdout, stderr, leftovers: [...readdirSync(tmp), ...processesMentioning(tmp)] };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+function processesMentioning(text: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-af', text], { encoding: 'utf8' }).split('\n').filter(Boolean).map((line) => `process: ${line}`);
+  } catch {
+    return [];
+  }
+}
