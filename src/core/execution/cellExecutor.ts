@@ -1,13 +1,13 @@
 import { Kernel, KernelMessage } from '@jupyterlab/services';
-import { delay } from '../common/async';
+import { Deferred, withTimeout } from '../common/async';
 import { CancellationToken, CancellationTokenSource } from '../common/cancellation';
-import { DisposableStore } from '../common/disposable';
-import { CellTimeoutError, KernelDiedError, errorMessage } from '../common/errors';
+import { Disposable, DisposableStore } from '../common/disposable';
+import { CellTimeoutError, KernelDiedError, StdinUnavailableError, errorMessage } from '../common/errors';
 import type { Logger } from '../common/logger';
 import type { KernelHandle } from '../kernel/kernelHandle';
 import { toOutputEvent } from '../outputs/outputEvent';
 import type { CellRun } from './cellRun';
-import type { InputProvider } from './stdin';
+import type { InputProvider, InputRequest } from './stdin';
 
 export interface CellExecutionOptions {
   stdin?: InputProvider;
@@ -18,7 +18,11 @@ export interface CellExecutionOptions {
   logger: Logger;
 }
 
-/** How one execution ended. `kernelUnusable`: the kernel did not stop when interrupted and must be replaced. */
+/**
+ * How one execution ended. `kernelUnusable`: the kernel did not stop when interrupted (or died of the
+ * interrupt) and must be replaced. `stopped`: the caller's `stop` token ended the wait at once; the kernel
+ * was interrupted, and `interrupted` says later (within the grace period) whether the cell really stopped.
+ */
 export type CellOutcome =
   | { kind: 'ok' }
   | { kind: 'error' }
@@ -26,71 +30,68 @@ export type CellOutcome =
   | { kind: 'died'; error: KernelDiedError }
   | { kind: 'timedOut'; error: CellTimeoutError; kernelUnusable: boolean }
   | { kind: 'stdinUnavailable'; error: Error; kernelUnusable: boolean }
-  | { kind: 'stopped' };
+  | { kind: 'stopped'; interrupted: Promise<boolean> };
 
 type ExecuteFuture = Kernel.IShellFuture<KernelMessage.IExecuteRequestMsg, KernelMessage.IExecuteReplyMsg>;
 
-type Settled = { kind: 'done' } | { kind: 'died'; error: KernelDiedError } | { kind: 'timer' } | { kind: 'stopped' };
+type Settled =
+  | { kind: 'done'; idleLost?: boolean }
+  | { kind: 'died'; error: KernelDiedError }
+  | { kind: 'timer' }
+  | { kind: 'stopped' }
+  | { kind: 'stdinFailed'; error: Error };
+
+/** One `execute_request` in flight: its future, the reply status once known, and a failure to answer its input. */
+interface Execution {
+  readonly future: ExecuteFuture;
+  readonly replyStatus: () => string | undefined;
+  readonly replied: Promise<void>;
+  /** When the last iopub message of this request arrived (ms since epoch). */
+  readonly lastIopubAt: () => number;
+  readonly stdinFailed: Promise<Error>;
+}
+
+/**
+ * After the reply, how long iopub may stay silent before the idle status counts as lost. A kernel starved
+ * of CPU can drop iopub messages at its own high-water mark (xeus-python does); without this a lost idle
+ * would leave the cell running forever. nbclient's `iopub_timeout` guards the same case.
+ */
+const IDLE_AFTER_REPLY_GRACE_MS = 3000;
 
 /**
  * Runs one cell: sends `execute_request`, feeds its iopub messages to the run's outputs, answers `input()`,
  * and waits until the kernel has sent both the reply and idle (`future.done`), it dies, the timeout
- * passes, or `stop` is cancelled.
+ * passes, input cannot be given, or `stop` is cancelled.
  */
 export async function executeCell(kernel: KernelHandle, run: CellRun, options: CellExecutionOptions, stop: CancellationToken): Promise<CellOutcome> {
   const store = new DisposableStore();
   const inputCancellation = store.add(new CancellationTokenSource());
-  let replyStatus: string | undefined;
-  let stdinFailure: Error | undefined;
   try {
-    const future = kernel.connection.requestExecute({
-      code: run.request.code,
-      silent: false,
-      store_history: true,
-      // Without a way to answer, the kernel itself raises StdinNotImplementedError in the cell: nothing hangs.
-      allow_stdin: options.stdin !== undefined,
-      // The queue sends one request at a time and decides itself what an error means for the rest.
-      stop_on_error: false,
-    });
-    // Outputs come from the connection's iopub signal, not the future: KernelConnection routes an
-    // update_display_data only to the futures of the cells that first showed that display id, which are
-    // gone once those cells finish. The document's own display registry needs every message, once.
-    const requestId = future.msg.header.msg_id;
-    const onIOPub = (_: unknown, msg: KernelMessage.IIOPubMessage): void => {
-      if (msg.parent_header?.msg_id !== requestId) return;
-      if (KernelMessage.isExecuteInputMsg(msg)) run.executionCount = msg.content.execution_count;
-      const event = toOutputEvent(msg);
-      if (event) run.outputs.apply(event);
-    };
-    kernel.connection.iopubMessage.connect(onIOPub);
-    store.add({ dispose: () => kernel.connection.iopubMessage.disconnect(onIOPub) });
-    future.onReply = (reply) => {
-      replyStatus = reply.content.status;
-      if (typeof reply.content.execution_count === 'number') run.executionCount = reply.content.execution_count;
-    };
-    future.onStdin = (msg) => {
-      if (!KernelMessage.isInputRequestMsg(msg) || !options.stdin) return;
-      answerInput(future, msg, options.stdin, inputCancellation.token).catch((error: unknown) => {
-        stdinFailure = error instanceof Error ? error : new Error(errorMessage(error));
-        options.logger.info(`Input for cell ${run.index} unavailable: ${stdinFailure.message}`);
-        // input() is blocked in the kernel; an interrupt raises KeyboardInterrupt there and ends the cell.
-        kernel.interrupt().catch((e: unknown) => options.logger.warn(`Interrupt failed: ${errorMessage(e)}`));
-      });
-    };
-
-    const settled = await settle(kernel, future, options.timeoutMs, stop, store);
+    const execution = startExecution(kernel, run, options, inputCancellation.token, store);
+    const settled = await settle(kernel, execution, options.timeoutMs, stop, store);
+    // Whatever ended the wait, an answer to a pending input() is now moot.
+    inputCancellation.cancel();
     switch (settled.kind) {
-      case 'done':
-        if (stdinFailure) return { kind: 'stdinUnavailable', error: stdinFailure, kernelUnusable: false };
-        return replyStatus === 'ok' ? { kind: 'ok' } : replyStatus === 'aborted' ? { kind: 'aborted' } : { kind: 'error' };
+      case 'done': {
+        if (settled.idleLost) options.logger.warn(`Cell ${run.index}: the kernel replied but its idle status never came; some output may be missing.`);
+        const status = execution.replyStatus();
+        return status === 'ok' ? { kind: 'ok' } : status === 'aborted' ? { kind: 'aborted' } : { kind: 'error' };
+      }
       case 'died':
         return { kind: 'died', error: settled.error };
       case 'stopped':
-        return { kind: 'stopped' };
+        // The caller has given up on this cell and does not wait; it must not go on running in the kernel
+        // behind later cells, so the queue checks `interrupted` before it sends the next one.
+        return { kind: 'stopped', interrupted: interruptAndWait(kernel, execution.future, options) };
       case 'timer': {
-        inputCancellation.cancel();
-        const stopped = await interruptAndWait(kernel, future, options, store);
+        const stopped = await interruptAndWait(kernel, execution.future, options);
         return { kind: 'timedOut', error: new CellTimeoutError((options.timeoutMs ?? 0) / 1000), kernelUnusable: !stopped };
+      }
+      case 'stdinFailed': {
+        // input() is blocked in the kernel and no answer will come; an interrupt raises KeyboardInterrupt there.
+        options.logger.info(`Input for cell ${run.index} unavailable: ${settled.error.message}`);
+        const stopped = await interruptAndWait(kernel, execution.future, options);
+        return { kind: 'stdinUnavailable', error: settled.error, kernelUnusable: !stopped };
       }
     }
   } finally {
@@ -99,52 +100,133 @@ export async function executeCell(kernel: KernelHandle, run: CellRun, options: C
   }
 }
 
+function startExecution(
+  kernel: KernelHandle,
+  run: CellRun,
+  options: CellExecutionOptions,
+  inputToken: CancellationToken,
+  store: DisposableStore,
+): Execution {
+  let replyStatus: string | undefined;
+  let lastIopubAt = Date.now();
+  const replied = new Deferred<void>();
+  const stdinFailed = new Deferred<Error>();
+  const future = kernel.connection.requestExecute({
+    code: run.request.code,
+    silent: false,
+    store_history: true,
+    // Without a way to answer, the kernel itself raises StdinNotImplementedError in the cell: nothing hangs.
+    allow_stdin: options.stdin !== undefined,
+    // The queue sends one request at a time and decides itself what an error means for the rest.
+    stop_on_error: false,
+  });
+  // Outputs come from the connection's iopub signal, not the future: KernelConnection routes an
+  // update_display_data only to the futures of the cells that first showed that display id, which are
+  // gone once those cells finish. The document's own display registry needs every message, once.
+  const requestId = future.msg.header.msg_id;
+  const onIOPub = (_: unknown, msg: KernelMessage.IIOPubMessage): void => {
+    if (msg.parent_header?.msg_id !== requestId) return;
+    lastIopubAt = Date.now();
+    if (KernelMessage.isExecuteInputMsg(msg)) run.executionCount = msg.content.execution_count;
+    const event = toOutputEvent(msg);
+    if (event) run.outputs.apply(event);
+  };
+  kernel.connection.iopubMessage.connect(onIOPub);
+  store.add({ dispose: () => kernel.connection.iopubMessage.disconnect(onIOPub) });
+  future.onReply = (reply) => {
+    replyStatus = reply.content.status;
+    if (typeof reply.content.execution_count === 'number') run.executionCount = reply.content.execution_count;
+    replied.resolve();
+  };
+  future.onStdin = (msg) => {
+    if (!KernelMessage.isInputRequestMsg(msg)) return;
+    // A kernel that asks although allow_stdin was false would otherwise wait forever for an answer.
+    if (!options.stdin) return stdinFailed.resolve(new StdinUnavailableError(msg.content.prompt));
+    answerInput(future, msg, options.stdin, inputToken).catch((error: unknown) =>
+      stdinFailed.resolve(error instanceof Error ? error : new Error(errorMessage(error))),
+    );
+  };
+  return { future, replyStatus: () => replyStatus, replied: replied.promise, lastIopubAt: () => lastIopubAt, stdinFailed: stdinFailed.promise };
+}
+
 async function answerInput(
   future: ExecuteFuture,
   msg: KernelMessage.IInputRequestMsg,
   stdin: InputProvider,
   token: CancellationToken,
 ): Promise<void> {
-  const value = await stdin({ prompt: msg.content.prompt, password: msg.content.password }, token);
+  const value = await stdin(inputRequestOf(msg.content), token);
   if (token.isCancellationRequested) return;
   future.sendInputReply({ status: 'ok', value }, msg.header);
 }
 
+/**
+ * The request as the protocol defines it. xeus 2 (under xeus-python 0.14) names the flag `pwd` instead of
+ * `password` (fixed in later xeus), so getpass() would otherwise echo a password in a UI.
+ */
+function inputRequestOf(content: KernelMessage.IInputRequestMsg['content']): InputRequest {
+  const legacy = (content as { pwd?: unknown }).pwd;
+  return { prompt: content.prompt, password: content.password === true || legacy === true };
+}
+
 function settle(
   kernel: KernelHandle,
-  future: ExecuteFuture,
+  execution: Execution,
   timeoutMs: number | undefined,
   stop: CancellationToken,
   store: DisposableStore,
 ): Promise<Settled> {
   return new Promise<Settled>((resolve) => {
     if (kernel.diedWith) return resolve({ kind: 'died', error: kernel.diedWith });
-    future.done.then(
+    execution.future.done.then(
       () => resolve({ kind: 'done' }),
       // A future is disposed without a reply when its connection goes away: the kernel died.
       () => resolve(kernel.diedWith ? { kind: 'died', error: kernel.diedWith } : { kind: 'stopped' }),
     );
+    void execution.stdinFailed.then((error) => resolve({ kind: 'stdinFailed', error }));
     store.add(kernel.onDidDie((error) => resolve({ kind: 'died', error })));
     store.add(stop.onCancellationRequested(() => resolve({ kind: 'stopped' })));
     if (timeoutMs && timeoutMs > 0) {
       const timer = setTimeout(() => resolve({ kind: 'timer' }), timeoutMs);
       store.add({ dispose: () => clearTimeout(timer) });
     }
+    void execution.replied.then(() => watchForLostIdle(execution, store, () => resolve({ kind: 'done', idleLost: true })));
   });
 }
 
-/** Interrupts and waits a grace period; true when the cell finished in time, false when the kernel must go. */
-async function interruptAndWait(kernel: KernelHandle, future: ExecuteFuture, options: CellExecutionOptions, store: DisposableStore): Promise<boolean> {
+function watchForLostIdle(execution: Execution, store: DisposableStore, onLost: () => void): void {
+  if (store.isDisposed) return;
+  const check = setInterval(() => {
+    if (Date.now() - execution.lastIopubAt() < IDLE_AFTER_REPLY_GRACE_MS) return;
+    clearInterval(check);
+    // The connection would keep the future forever, waiting for an idle that will not come.
+    execution.future.dispose();
+    onLost();
+  }, IDLE_AFTER_REPLY_GRACE_MS / 4);
+  store.add({ dispose: () => clearInterval(check) });
+}
+
+async function interruptOrLog(kernel: KernelHandle, logger: Logger): Promise<boolean> {
   try {
     await kernel.interrupt();
+    return true;
   } catch (error) {
-    options.logger.warn(`Interrupt failed: ${errorMessage(error)}`);
+    logger.warn(`Interrupt failed: ${errorMessage(error)}`);
     return false;
   }
-  const finished = await Promise.race([
-    future.done.then(() => true, () => false),
-    delay(options.interruptGraceMs).then(() => false),
-    new Promise<boolean>((resolve) => store.add(kernel.onDidDie(() => resolve(false)))),
+}
+
+/** Interrupts and waits a grace period; true when the cell finished in time, false when the kernel must go. */
+async function interruptAndWait(kernel: KernelHandle, future: ExecuteFuture, options: CellExecutionOptions): Promise<boolean> {
+  if (kernel.diedWith || !(await interruptOrLog(kernel, options.logger))) return false;
+  let died: Disposable | undefined;
+  const stoppedOrDied = Promise.race([
+    future.done.then(() => !kernel.diedWith, () => false),
+    new Promise<boolean>((resolve) => (died = kernel.onDidDie(() => resolve(false)))),
   ]);
-  return finished;
+  try {
+    return await withTimeout(stoppedOrDied, options.interruptGraceMs, () => false);
+  } finally {
+    died?.dispose();
+  }
 }

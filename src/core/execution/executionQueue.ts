@@ -2,6 +2,7 @@ import { CancellationTokenSource } from '../common/cancellation';
 import type { Disposable } from '../common/disposable';
 import { CellBridgeError, CellCancelledError, errorMessage } from '../common/errors';
 import type { Logger } from '../common/logger';
+import type { KernelHandle } from '../kernel/kernelHandle';
 import type { DocumentOutputs } from '../outputs/documentOutputs';
 import { CellOutcome, executeCell } from './cellExecutor';
 import { CellRequest, CellRun } from './cellRun';
@@ -21,11 +22,16 @@ export interface ExecutionQueueOptions {
 
 const DEFAULT_INTERRUPT_GRACE_MS = 3000;
 
+/** How a running cell ends when the queue stops it: a run-wide limit, or the document closing. */
+type StopState = 'timedOut' | 'cancelled';
+
 /** The cells of one document, run strictly in order, one `execute_request` at a time. */
 export class ExecutionQueue implements Disposable {
   private readonly pending: CellRun[] = [];
-  private active: { run: CellRun; stop: CancellationTokenSource } | undefined;
+  private active: { run: CellRun; stop: CancellationTokenSource; stopped?: { state: StopState; reason: string } } | undefined;
   private draining: Promise<void> | undefined;
+  /** A kernel whose cell was stopped without waiting: whether the interrupt worked decides if the next run may use it. */
+  private abandoned: { kernel: KernelHandle; interrupted: Promise<boolean> } | undefined;
   private nextIndex = 0;
   private disposed = false;
 
@@ -36,7 +42,7 @@ export class ExecutionQueue implements Disposable {
     if (this.disposed) throw new Error('The execution queue is closed');
     const runs = requests.map((request) => new CellRun(this.nextIndex++, request, this.options.outputs.createCell()));
     this.pending.push(...runs);
-    this.draining ??= this.drain().finally(() => (this.draining = undefined));
+    this.draining ??= this.drain();
     return runs;
   }
 
@@ -71,12 +77,32 @@ export class ExecutionQueue implements Disposable {
   /** Stops everything at once: queued runs are cancelled and the running one ends as `timedOut` (a run-wide limit). */
   stopAll(reason: string): void {
     this.cancelQueued(reason);
-    this.active?.stop.cancel();
+    this.stopActive('timedOut', reason);
+  }
+
+  /** Ends the running cell at once as `state`; the kernel is asked to interrupt it, but nobody waits for that. */
+  private stopActive(state: StopState, reason: string): void {
+    if (!this.active) return;
+    this.active.stopped ??= { state, reason };
+    this.active.stop.cancel();
   }
 
   private async drain(): Promise<void> {
-    for (let run = this.pending.shift(); run; run = this.pending.shift()) {
-      await this.runOne(run);
+    try {
+      // Start after enqueue() has returned, so that its caller can subscribe to the first run's `running`.
+      await Promise.resolve();
+      for (let run = this.pending.shift(); run; run = this.pending.shift()) {
+        await this.runOne(run);
+      }
+    } catch (error) {
+      // runOne handles every failure of a run; this is a bug in the engine, reported rather than left unhandled.
+      this.options.logger.error(`The execution queue failed: ${errorMessage(error)}`);
+      this.cancelQueued('Cancelled because the execution queue failed.');
+    } finally {
+      // Cleared in the same synchronous step that found nothing left to run, so a cell enqueued from a
+      // continuation of the previous run's `finished` always either joins this loop or starts a new one.
+      // (Clearing it in a `.finally()` callback left a gap in which such a cell stayed queued forever.)
+      this.draining = undefined;
     }
   }
 
@@ -86,7 +112,10 @@ export class ExecutionQueue implements Disposable {
     this.active = { run, stop };
     run.markRunning();
     try {
+      await this.settleAbandonedKernel();
       const kernel = await session.kernel();
+      // Stopped while its kernel was starting: the cell is never sent.
+      if (stop.token.isCancellationRequested) return await this.conclude(run, { kind: 'stopped', interrupted: Promise.resolve(true) });
       const outcome = await executeCell(
         kernel,
         run,
@@ -98,6 +127,7 @@ export class ExecutionQueue implements Disposable {
         },
         stop.token,
       );
+      if (outcome.kind === 'stopped') this.abandoned = { kernel, interrupted: outcome.interrupted };
       await this.conclude(run, outcome);
     } catch (error) {
       // The kernel could not be started (or reached): this cell fails and nothing after it can run.
@@ -111,7 +141,7 @@ export class ExecutionQueue implements Disposable {
   }
 
   private async conclude(run: CellRun, outcome: CellOutcome): Promise<void> {
-    const { session, stopOnError } = this.options;
+    const { stopOnError } = this.options;
     switch (outcome.kind) {
       case 'ok':
         run.finish('done');
@@ -128,37 +158,64 @@ export class ExecutionQueue implements Disposable {
         this.cancelQueued('Cancelled because the kernel died.');
         return;
       case 'stdinUnavailable':
-        if (outcome.kernelUnusable) await session.restart({ now: true });
-        this.fail(run, outcome.error, 'stdinUnavailable');
+        if (outcome.kernelUnusable) await this.dropKernel();
+        this.fail(run, outcome.error, 'stdinUnavailable', outcome.kernelUnusable ? KERNEL_REPLACED : undefined);
         if (stopOnError) this.cancelQueued(`Cancelled because cell ${run.index + 1} failed.`);
         return;
       case 'timedOut':
         // A kernel that ignored the interrupt is replaced so that later cells can run (on a fresh state).
-        if (outcome.kernelUnusable) await session.restart({ now: true });
+        if (outcome.kernelUnusable) await this.dropKernel();
         run.outputs.apply(engineErrorEvent(outcome.error));
         run.finish('timedOut', { cause: outcome.error });
         if (stopOnError) this.cancelQueued(`Cancelled because cell ${run.index + 1} timed out.`);
         return;
-      case 'stopped':
-        run.finish('timedOut', { cause: new CellCancelledError('Stopped by a run-wide limit.') });
+      case 'stopped': {
+        // Without a stop of ours, the kernel's connection was closed under the running cell (a shutdown).
+        const stopped = this.active?.stopped ?? { state: 'cancelled', reason: 'The kernel was shut down while the cell ran.' };
+        const cause = new CellCancelledError(stopped.reason);
+        run.outputs.apply(engineErrorEvent(cause));
+        run.finish(stopped.state, { cause });
         return;
+      }
     }
   }
 
-  private fail(run: CellRun, error: Error, reason: 'kernelDied' | 'stdinUnavailable'): void {
-    run.outputs.apply(engineErrorEvent(error));
+  /** Before a run after a stop: a kernel still busy with the stopped cell (it ignored the interrupt) is replaced. */
+  private async settleAbandonedKernel(): Promise<void> {
+    const abandoned = this.abandoned;
+    this.abandoned = undefined;
+    if (!abandoned || (await abandoned.interrupted)) return;
+    if (this.options.session.kernelIfStarted === abandoned.kernel) await this.dropKernel();
+  }
+
+  /**
+   * Shuts down a kernel that cannot go on (it ignored an interrupt, or died of one). The next run starts a
+   * fresh one: starting it only then leaves no idle kernel behind when nothing follows.
+   */
+  private async dropKernel(): Promise<void> {
+    const { session, logger } = this.options;
+    await session.shutdownCurrent({ now: true }).catch((error: unknown) => logger.warn(`Kernel shutdown failed: ${errorMessage(error)}`));
+  }
+
+  private fail(run: CellRun, error: Error, reason: 'kernelDied' | 'stdinUnavailable', note?: string): void {
+    run.outputs.apply(engineErrorEvent(error, note));
     run.finish('failed', { reason, cause: error });
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.stopAll('Cancelled because the document was closed.');
+    const reason = 'Cancelled because the document was closed.';
+    this.cancelQueued(reason);
+    this.stopActive('cancelled', reason);
   }
 }
 
+const KERNEL_REPLACED = 'The kernel did not survive the interrupt and was shut down; the next cell starts a new one.';
+
 /** An error output that explains, in the cell, why the engine ended it. */
-function engineErrorEvent(error: Error): { type: 'error'; ename: string; evalue: string; traceback: string[] } {
+function engineErrorEvent(error: Error, note?: string): { type: 'error'; ename: string; evalue: string; traceback: string[] } {
   const ename = error instanceof CellBridgeError ? error.name : 'Error';
-  return { type: 'error', ename, evalue: error.message, traceback: [`${ename}: ${error.message}`] };
+  const evalue = note ? `${error.message} ${note}` : error.message;
+  return { type: 'error', ename, evalue, traceback: [`${ename}: ${evalue}`] };
 }

@@ -20,6 +20,8 @@ export class KernelSession implements Disposable {
   readonly onDidChangeStatus = this.statusEmitter.event;
   readonly onDidChangeKernel = this.kernelEmitter.event;
   private subscriptions = new DisposableStore();
+  /** Clean-ups of kernels that died on their own (their process group, sockets, connection file). */
+  private readonly reaping = new Set<Promise<void>>();
 
   constructor(private readonly launch: () => Promise<KernelHandle>, private readonly logger: Logger) {}
 
@@ -82,11 +84,19 @@ export class KernelSession implements Disposable {
     this.subscriptions.add(
       kernel.onDidDie(() => {
         if (this.current === kernel) this.release();
+        this.reap(kernel);
         this.statusEmitter.fire('dead');
       }),
     );
     this.kernelEmitter.fire(kernel);
     this.statusEmitter.fire(kernel.status);
+  }
+
+  /** A dead kernel cleans up after itself; `shutdown()` waits for that, so nothing of it outlives the session. */
+  private reap(kernel: KernelHandle): void {
+    const reaped = kernel.shutdown().catch((error: unknown) => this.logger.warn(`Clean-up of a dead kernel failed: ${errorMessage(error)}`));
+    this.reaping.add(reaped);
+    void reaped.then(() => this.reaping.delete(reaped));
   }
 
   private release(): void {
@@ -99,6 +109,7 @@ export class KernelSession implements Disposable {
   /** Shuts the kernel down and waits until nothing of it is left. */
   async shutdown(): Promise<void> {
     await this.shutdownCurrent();
+    await Promise.all(this.reaping);
     this.dispose();
   }
 

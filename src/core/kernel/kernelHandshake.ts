@@ -38,6 +38,7 @@ export function awaitKernelReady(channels: ZmqChannels, process: KernelProcess, 
     });
     const tick = (): void => {
       const exit = process.exit;
+      if (process.spawnFailure) return finish(new KernelStartError(`Kernel '${kernelName}' could not be started: ${process.spawnFailure}`));
       if (exit) {
         const tail = process.stderrTail.trim();
         return finish(new KernelStartError(`Kernel '${kernelName}' exited during start-up (${exit.signal ?? `exit code ${exit.code}`})` + (tail ? `:\n${tail}` : '.')));

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import * as path from 'node:path';
 import type { Disposable } from '../common/disposable';
 import { delay, withTimeout } from '../common/async';
 import { pythonExecutable } from './jupyterPaths';
@@ -41,8 +42,9 @@ export class KernelProcess implements Disposable {
   readonly exited: Promise<ProcessExit>;
   private exitValue: ProcessExit | undefined;
   private stderr = '';
+  private spawnFailureValue: string | undefined;
 
-  private constructor(private readonly child: ChildProcess) {
+  private constructor(private readonly child: ChildProcess, command: string, specFile: string) {
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.exitValue = { code, signal };
@@ -50,7 +52,7 @@ export class KernelProcess implements Disposable {
       });
       // A spawn failure (no such executable) arrives as 'error' without 'exit'.
       child.once('error', (error) => {
-        this.stderr += String(error.message);
+        this.spawnFailureValue = describeSpawnError(command, specFile, error);
         this.exitValue = { code: -1, signal: null };
         resolve(this.exitValue);
       });
@@ -77,7 +79,7 @@ export class KernelProcess implements Disposable {
       JPY_PARENT_PID: String(process.pid),
     };
     const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const kernelProcess = new KernelProcess(child);
+    const kernelProcess = new KernelProcess(child, argv[0]!, path.join(spec.resourceDir, 'kernel.json'));
     if (child.pid !== undefined) {
       const pgid = child.pid;
       liveGroups.add(pgid);
@@ -92,6 +94,11 @@ export class KernelProcess implements Disposable {
 
   get exit(): ProcessExit | undefined {
     return this.exitValue;
+  }
+
+  /** Why the process could not be started at all (then it never ran, and `exit` holds code -1). */
+  get spawnFailure(): string | undefined {
+    return this.spawnFailureValue;
   }
 
   /** The last few KiB the kernel wrote to stderr: the reason, when it fails to start. */
@@ -126,5 +133,17 @@ export class KernelProcess implements Disposable {
     if (this.child.pid === undefined) return;
     signalGroup(this.child.pid, 'SIGKILL');
     liveGroups.delete(this.child.pid);
+  }
+}
+
+function describeSpawnError(command: string, specFile: string, error: NodeJS.ErrnoException): string {
+  const hint = `check argv in ${specFile}`;
+  switch (error.code) {
+    case 'ENOENT':
+      return `its executable ${command} was not found (${hint}).`;
+    case 'EACCES':
+      return `its executable ${command} is not executable (${hint}).`;
+    default:
+      return `${error.message} (${hint}).`;
   }
 }

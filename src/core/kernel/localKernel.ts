@@ -20,6 +20,8 @@ export interface LocalKernelOptions extends KernelProcessOptions {
 
 const SHUTDOWN_REPLY_GRACE_MS = 2000;
 const TERMINATE_GRACE_MS = 1000;
+/** A kernel that exits this soon after SIGINT is taken to have died of it. */
+const DIED_OF_INTERRUPT_WITHIN_MS = 5000;
 
 /** A kernel process on this machine, reached over ZeroMQ. */
 export class LocalKernel implements KernelHandle {
@@ -29,6 +31,7 @@ export class LocalKernel implements KernelHandle {
   private readonly diedEmitter = new Emitter<KernelDiedError>();
   private died: KernelDiedError | undefined;
   private stopping: Promise<void> | undefined;
+  private lastSigintAt: number | undefined;
   readonly onDidChangeStatus = this.statusEmitter.event;
   readonly onDidDie = this.diedEmitter.event;
 
@@ -89,6 +92,7 @@ export class LocalKernel implements KernelHandle {
     if (this.spec.interruptMode === 'message') {
       await this.sendControl('interrupt_request', {});
     } else {
+      this.lastSigintAt = Date.now();
       this.process.signal('SIGINT');
     }
   }
@@ -122,15 +126,22 @@ export class LocalKernel implements KernelHandle {
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {
     if (this.stopping) return;
     const tail = this.process.stderrTail.trim().split('\n').slice(-5).join('\n');
-    this.died = new KernelDiedError(code, signal, tail ? `Its last words on stderr:\n${tail}` : '');
+    const details = [tail ? `Its last words on stderr:\n${tail}` : ''];
+    // Kernels built on xeus 2 (xpython 0.14 among them) cannot be interrupted: SIGINT makes them exit, with
+    // code 0 (https://github.com/jupyter-xeus/xeus/issues/272). Say so, or the death looks unexplained.
+    if (this.lastSigintAt !== undefined && Date.now() - this.lastSigintAt < DIED_OF_INTERRUPT_WITHIN_MS) {
+      details.unshift('It exited when interrupted: this kernel does not survive interrupts (SIGINT), so its state is lost.');
+    }
+    this.died = new KernelDiedError(code, signal, details.filter(Boolean).join(' '));
     this.logger.warn(`Kernel '${this.name}' (pid ${this.process.pid}) died: ${this.died.message}`);
-    this.setStatus('dead');
-    this.diedEmitter.fire(this.died);
-    // Reap what is left (its group, sockets, connection file) without waiting on anyone.
+    // Reap what is left (its group, sockets, connection file) without waiting on anyone. Set before anyone
+    // hears of the death, so that a listener's shutdown() joins this clean-up instead of starting another.
     this.stopping = this.process.terminate(0).then(() => {
       this.release();
       return this.connectionFile.remove();
     });
+    this.setStatus('dead');
+    this.diedEmitter.fire(this.died);
   }
 
   private release(): void {

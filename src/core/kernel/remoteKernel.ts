@@ -1,5 +1,5 @@
 import { Kernel, KernelAPI, KernelConnection, KernelSpecAPI, ServerConnection } from '@jupyterlab/services';
-import { withTimeout } from '../common/async';
+import { delay, withTimeout } from '../common/async';
 import { Emitter } from '../common/emitter';
 import { KernelDiedError, KernelStartError } from '../common/errors';
 import type { Logger } from '../common/logger';
@@ -39,7 +39,7 @@ export class RemoteKernel implements KernelHandle {
     const ready = await withTimeout(connection.info.then(() => true), timeoutMs, () => false);
     if (!ready) {
       connection.dispose();
-      await KernelAPI.shutdownKernel(model.id, serverSettings).catch(() => undefined);
+      await shutdownOnServer(model.id, serverSettings, options.logger);
       throw new KernelStartError(`Kernel '${kernelName}' on ${address.url} did not answer within ${Math.round(timeoutMs / 1000)} s.`);
     }
     options.logger.info(`Started kernel '${kernelName}' (${model.id}) on ${address.url}`);
@@ -69,11 +69,7 @@ export class RemoteKernel implements KernelHandle {
   }
 
   private async stop(): Promise<void> {
-    try {
-      if (!this.died) await this.connection.shutdown();
-    } catch (error) {
-      this.logger.warn(`Could not shut down kernel ${this.connection.id} on ${this.address.url}: ${String(error)}`);
-    }
+    if (!this.died) await shutdownOnServer(this.connection.id, this.connection.serverSettings, this.logger);
     this.connection.dispose();
     this.setStatus('dead');
   }
@@ -88,13 +84,22 @@ export class RemoteKernel implements KernelHandle {
     } else if ((status === 'dead' || status === 'restarting' || status === 'autorestarting') && !this.stopping && !this.died) {
       this.died = new KernelDiedError(null, null, `The Jupyter Server at ${this.address.url} reported the kernel ${status}.`);
       this.logger.warn(`Kernel ${this.connection.id} on ${this.address.url}: ${this.died.message}`);
+      // Set before anyone hears of the death, so that a listener's shutdown() joins this clean-up.
+      this.stopping = this.reapAfterDeath();
       this.setStatus('dead');
       this.diedEmitter.fire(this.died);
-      // The server may have brought up a fresh process under the same id; it is of no use to us now.
-      this.stopping = KernelAPI.shutdownKernel(this.connection.id, this.connection.serverSettings)
-        .catch(() => undefined)
-        .then(() => this.connection.dispose());
     }
+  }
+
+  /**
+   * The server brings up a fresh process under the dead kernel's id; it is of no use to us, so it is deleted.
+   * On `restarting`, KernelConnection reconnects to that process by itself, and a reconnect cut short by
+   * dispose() rejects a promise nobody can catch: the reconnect is let settle first.
+   */
+  private async reapAfterDeath(): Promise<void> {
+    await reconnectSettled(this.connection, RECONNECT_SETTLE_MS);
+    await shutdownOnServer(this.connection.id, this.connection.serverSettings, this.logger);
+    this.connection.dispose();
   }
 
   private setStatus(status: KernelStatus): void {
@@ -105,14 +110,58 @@ export class RemoteKernel implements KernelHandle {
 
   dispose(): void {
     if (!this.stopping) {
-      // Dispose cannot wait; ask the server to shut the kernel down and log a failure.
-      this.stopping = KernelAPI.shutdownKernel(this.connection.id, this.connection.serverSettings).catch((error: unknown) =>
-        this.logger.warn(`Could not shut down kernel ${this.connection.id}: ${String(error)}`),
-      );
+      // Dispose cannot wait; the server is asked to shut the kernel down, and a failure is logged there.
+      this.stopping = shutdownOnServer(this.connection.id, this.connection.serverSettings, this.logger);
       this.connection.dispose();
     }
     this.statusEmitter.dispose();
     this.diedEmitter.dispose();
+  }
+}
+
+const RECONNECT_SETTLE_MS = 15_000;
+
+/** Resolves once the connection is connected or disconnected again (or after `timeoutMs`). */
+function reconnectSettled(connection: Kernel.IKernelConnection, timeoutMs: number): Promise<void> {
+  if (connection.isDisposed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const onChange = (_: unknown, status: Kernel.ConnectionStatus): void => {
+      if (status === 'connected' || status === 'disconnected') done();
+    };
+    const done = (): void => {
+      clearTimeout(timer);
+      connection.connectionStatusChanged.disconnect(onChange);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    connection.connectionStatusChanged.connect(onChange);
+  });
+}
+
+const SHUTDOWN_RETRY_MS = 200;
+const SHUTDOWN_GIVE_UP_MS = 20_000;
+
+/**
+ * Deletes a kernel on the server; never rejects (a failure is logged). A kernel that died is restarted by
+ * the server under the same id, and while that restart is in flight jupyter-server 1.x answers the DELETE
+ * with HTTP 500 (jupyter_client's MultiKernelManager reads the unfinished start's exception). The request
+ * is repeated until the restart is over, or the kernel would be left running on the server.
+ */
+async function shutdownOnServer(id: string, settings: ServerConnection.ISettings, logger: Logger): Promise<void> {
+  const deadline = Date.now() + SHUTDOWN_GIVE_UP_MS;
+  for (;;) {
+    try {
+      // A 404 resolves too: the kernel is gone already.
+      await KernelAPI.shutdownKernel(id, settings);
+      return;
+    } catch (error) {
+      const retry = error instanceof ServerConnection.ResponseError && error.response.status >= 500 && Date.now() < deadline;
+      if (!retry) {
+        logger.warn(`Could not shut down kernel ${id} on ${settings.baseUrl}: ${String(error)}`);
+        return;
+      }
+      await delay(SHUTDOWN_RETRY_MS);
+    }
   }
 }
 

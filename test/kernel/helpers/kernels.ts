@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { silentLogger, stderrLogger } from '../../../src/core/common/logger';
 import type { CellRequest, CellRun } from '../../../src/core/execution/cellRun';
 import { ExecutionQueue, ExecutionQueueOptions } from '../../../src/core/execution/executionQueue';
@@ -31,18 +31,48 @@ export class KernelTracker {
   assertNothingLeft(): void {
     for (const kernel of this.started) {
       if (!(kernel instanceof LocalKernel) || kernel.pid === undefined) continue;
-      const alive = processesInGroup(kernel.pid);
+      const alive = processesStillInGroup(kernel.pid);
       if (alive.length) throw new Error(`kernel group ${kernel.pid} still has processes: ${alive.join(', ')}`);
       if (existsSync(kernel.connectionFilePath)) throw new Error(`connection file left behind: ${kernel.connectionFilePath}`);
     }
   }
 }
 
+/**
+ * The live processes of a group, waiting up to `graceMs` for them to go. A SIGKILLed process needs a moment
+ * to be scheduled and die; a process that was not killed is still there after it.
+ */
+export function processesStillInGroup(pgid: number, graceMs = 500): string[] {
+  const deadline = Date.now() + graceMs;
+  let alive = processesInGroup(pgid);
+  while (alive.length && Date.now() < deadline) {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20); // a synchronous sleep: the check stays synchronous
+    alive = processesInGroup(pgid);
+  }
+  return alive;
+}
+
+/**
+ * The pids of the live processes of a group. Zombies are left out: they are dead already, and the kernel's
+ * own children become zombies of init, which here reaps them only a second or two later.
+ */
 export function processesInGroup(pgid: number): string[] {
+  let pids: string[];
   try {
-    return execFileSync('pgrep', ['-g', String(pgid)], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    pids = execFileSync('pgrep', ['-g', String(pgid)], { encoding: 'utf8' }).split('\n').filter(Boolean);
   } catch {
     return []; // pgrep exits 1 when nothing matches.
+  }
+  return pids.filter((pid) => !isZombie(pid));
+}
+
+function isZombie(pid: string): boolean {
+  try {
+    // /proc/PID/stat: "pid (comm) state ..."; comm may hold spaces and parentheses, the state follows the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true; // Gone between pgrep and now.
   }
 }
 
