@@ -8,11 +8,12 @@ import { linesInputProvider } from '../core/execution/stdin';
 import { describeServerFailure, serverSettingsFor } from '../core/kernel/jupyterServer';
 import { createKernelLauncher } from '../core/kernel/kernelLauncher';
 import { findKernelspecs } from '../core/kernel/kernelspec';
-import { CliCommand, parseCliArgs, RunOptions, ServerOption, USAGE } from './cliArgs';
+import { CliCommand, parseCliArgs, RunOptions, ServeOptions, ServerOption, USAGE } from './cliArgs';
 import { serializeNotebook } from './notebookFile';
 import { formatPretty } from './prettyPrint';
 import { ProgressLine } from './progress';
 import { runCells } from './runCells';
+import { RunService } from './service/runService';
 import { prepareRun } from './runFile';
 
 const EXIT = { finished: 0, limit: 1, cannotStart: 2, interrupted: 130 } as const;
@@ -25,7 +26,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`cellbridge: ${errorMessage(error)}\n\n${USAGE}\n`);
     return EXIT.cannotStart;
   }
-  const verbose = command.command === 'run' ? command.options.verbose : command.command === 'kernels' && command.verbose;
+  const verbose = command.command === 'run' || command.command === 'serve' ? command.options.verbose : command.command === 'kernels' && command.verbose;
   const logger = stderrLogger(verbose);
   routeLibraryConsole(logger);
   try {
@@ -40,6 +41,8 @@ export async function main(argv: string[]): Promise<number> {
         return await listKernels(command.json, command.server);
       case 'run':
         return await runFile(command.file, command.options, logger);
+      case 'serve':
+        return await serve(command.options, logger);
     }
   } catch (error) {
     process.stderr.write(`cellbridge: ${errorMessage(error)}\n`);
@@ -61,7 +64,7 @@ async function runFile(file: string, options: RunOptions, logger: Logger): Promi
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const { response, runs } = await runCells(prepared.request, {
+    const { response, runs, cleanup } = await runCells(prepared.request, {
       launcher: createKernelLauncher(logger),
       logger,
       stop: stop.token,
@@ -70,6 +73,7 @@ async function runFile(file: string, options: RunOptions, logger: Logger): Promi
       ...(stdinLines ? { stdin: linesInputProvider(stdinLines, (request) => new StdinUnavailableError(request.prompt)) } : {}),
       onCellStateChange: (run, total) => progress.update(run, total),
     });
+    await cleanup;
     progress.clear();
     if (options.output && response.status !== 'SandboxError') {
       await fs.writeFile(options.output, serializeNotebook(prepared.executedNotebook(runs)));
@@ -83,6 +87,26 @@ async function runFile(file: string, options: RunOptions, logger: Logger): Promi
     process.off('SIGTERM', onSignal);
     stop.dispose();
   }
+}
+
+/** Serves until SIGINT or SIGTERM, then answers the runs under way with what finished and shuts every kernel down. */
+async function serve(options: ServeOptions, logger: Logger): Promise<number> {
+  if (!isLoopback(options.host) && !options.token) {
+    logger.warn(`Listening on ${options.host} without --token: anyone who can reach this port can run code here.`);
+  }
+  const service = await RunService.start({ ...options, logger });
+  process.stderr.write(`cellbridge: serving POST ${service.url}/run_jupyter (pool ${options.poolSize} × ${options.warmKernel}, ${options.maxConcurrency} at once)\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  process.stderr.write('cellbridge: shutting down…\n');
+  await service.close();
+  return EXIT.finished;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 async function readStdinLines(source: string): Promise<string[]> {

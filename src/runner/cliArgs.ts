@@ -1,9 +1,12 @@
 import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
 import { InvalidInputError } from '../core/common/errors';
+import { PYTHON_WARM_UP_STEPS } from '../core/kernel/silentWarmUp';
 
 export const USAGE = `Usage:
   cellbridge run FILE [options]     run the cells of FILE in a fresh kernel and print the results as JSON
   cellbridge kernels [--json]       list the kernelspecs found on this machine (or on --server)
+  cellbridge serve [options]        serve POST /run_jupyter (the run-cells contract), GET /health, GET /metrics
   cellbridge --help | --version
 
 FILE is a notebook (.ipynb), a Python script with "# %%" cells (.py), or a run-cells request (.json).
@@ -20,11 +23,26 @@ Options for run:
   --pretty               print the results for a person instead of JSON
   --verbose              log kernel starts, exits and errors to stderr
 
+Options for serve:
+  --host H               address to listen on (default 127.0.0.1: this machine only)
+  --port P               port (default 8080; 0 picks a free one)
+  --token T              require Authorization: Bearer T (or set CELLBRIDGE_TOKEN)
+  --kernel-pool N        started kernels kept ready per kernel name (default 2)
+  --kernel NAME          the kernel the pool warms at start-up (default python3)
+  --max-concurrency N    runs at once (default: the number of CPUs)
+  --max-queue N          requests that may wait for a slot before 429 (default 64)
+  --max-body-mb N        request body limit (default 64)
+  --max-output-chars N   stream text kept per cell before it is cut with a marker (default 10000000)
+  --warm-up CODE         run silently in each pooled Python kernel before use (default: import numpy,
+                         pandas and matplotlib.pyplot if present, draw one figure, format one error; '' for none)
+  --server URL, --server-token T   run the kernels on a Jupyter Server or Enterprise Gateway
+
 Exit codes: 0 the run finished (cells may have raised), 1 a limit stopped it or the kernel died,
             2 it could not start (bad input, unknown kernel, unreachable server).`;
 
 export type CliCommand =
   | { command: 'help' }
+  | { command: 'serve'; options: ServeOptions }
   | { command: 'version' }
   | { command: 'kernels'; json: boolean; server?: ServerOption; verbose: boolean }
   | { command: 'run'; file: string; options: RunOptions };
@@ -32,6 +50,21 @@ export type CliCommand =
 export interface ServerOption {
   url: string;
   token?: string;
+}
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  token?: string;
+  poolSize: number;
+  warmKernel: string;
+  maxConcurrency: number;
+  maxQueue: number;
+  maxBodyBytes: number;
+  maxStreamCharsPerCell: number;
+  warmUpSteps: readonly string[];
+  server?: ServerOption;
+  verbose: boolean;
 }
 
 export interface RunOptions {
@@ -68,6 +101,15 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
         output: { type: 'string', short: 'o' },
         pretty: { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        token: { type: 'string' },
+        'kernel-pool': { type: 'string' },
+        'max-concurrency': { type: 'string' },
+        'max-queue': { type: 'string' },
+        'max-body-mb': { type: 'string' },
+        'max-output-chars': { type: 'string' },
+        'warm-up': { type: 'string' },
       },
     });
   } catch (error) {
@@ -93,11 +135,39 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
       if (server) options.server = server;
       return { command: 'run', file: rest[0]!, options };
     }
+    case 'serve': {
+      if (rest.length) throw new InvalidInputError('arguments', '`serve` takes no file');
+      const token = values.token ?? env.CELLBRIDGE_TOKEN;
+      const options: ServeOptions = {
+        host: values.host ?? '127.0.0.1',
+        port: whole('--port', values.port, 8080, 0, 65535),
+        poolSize: whole('--kernel-pool', values['kernel-pool'], 2, 0, 64),
+        warmKernel: values.kernel ?? 'python3',
+        maxConcurrency: whole('--max-concurrency', values['max-concurrency'], Math.max(1, availableParallelism()), 1, 1024),
+        maxQueue: whole('--max-queue', values['max-queue'], 64, 0, 100_000),
+        maxBodyBytes: whole('--max-body-mb', values['max-body-mb'], 64, 1, 4096) * 1024 * 1024,
+        maxStreamCharsPerCell: whole('--max-output-chars', values['max-output-chars'], 10_000_000, 1, 2_000_000_000),
+        warmUpSteps: values['warm-up'] === undefined ? PYTHON_WARM_UP_STEPS : values['warm-up'].trim() ? [values['warm-up']] : [],
+        verbose,
+        ...(token ? { token } : {}),
+        ...(server ? { server } : {}),
+      };
+      return { command: 'serve', options };
+    }
     case undefined:
       return { command: 'help' };
     default:
-      throw new InvalidInputError('arguments', `unknown command '${command}' (expected run or kernels)`);
+      throw new InvalidInputError('arguments', `unknown command '${command}' (expected run, kernels or serve)`);
   }
+}
+
+function whole(option: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max || text.trim() === '') {
+    throw new InvalidInputError(option, `expected a whole number from ${min} to ${max}, got '${text}'`);
+  }
+  return value;
 }
 
 function seconds(option: string, text: string): number {

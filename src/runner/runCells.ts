@@ -1,26 +1,32 @@
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { CancellationToken } from '../core/common/cancellation';
-import { CellBridgeError, errorMessage } from '../core/common/errors';
+import { CellBridgeError, errorMessage, MemoryLimitExceededError } from '../core/common/errors';
 import type { Logger } from '../core/common/logger';
 import type { CellRun } from '../core/execution/cellRun';
 import { ExecutionQueue } from '../core/execution/executionQueue';
 import { KernelSession } from '../core/execution/kernelSession';
 import type { InputProvider } from '../core/execution/stdin';
 import type { JupyterServerAddress } from '../core/kernel/jupyterServer';
+import type { KernelHandle } from '../core/kernel/kernelHandle';
 import type { KernelLauncher } from '../core/kernel/kernelLauncher';
+import { FreshKernel, KernelPool } from '../core/kernel/kernelPool';
 import { DocumentOutputs } from '../core/outputs/documentOutputs';
+import { readRunFiles, writeRunFiles } from './runFiles';
 import type { RunRequest } from './runRequest';
 import { cellResponseOf, DriverStatus, round, RunResponse, RunStatus, sandboxErrorResponse } from './runResponse';
 
 export interface RunCellsOptions {
+  /** Starts kernels: the first one unless `takeFreshKernel` gives it, and replacements after a timeout. */
   launcher: KernelLauncher;
   logger: Logger;
   server?: JupyterServerAddress;
   stdin?: InputProvider;
-  /** The kernel's working directory; a fresh temporary one (removed afterwards) when not given. */
+  /** A directory of the caller's to run in, kept afterwards (the CLI running a user's file). */
   workDir?: string;
+  /** Where a fresh kernel in a fresh directory comes from (a warm pool); by default one is started. */
+  takeFreshKernel?: (kernelName: string) => Promise<FreshKernel>;
+  /** Stream text each cell keeps; unlimited when undefined. */
+  maxStreamCharsPerCell?: number;
   /** Told when each cell starts and ends, for progress displays. */
   onCellStateChange?: (run: CellRun, total: number) => void;
   /** Cancelled to stop the run early (Ctrl-C): it ends as a limit would, with what finished so far. */
@@ -31,59 +37,93 @@ export interface RunCellsOptions {
 export interface RunCellsResult {
   response: RunResponse;
   runs: CellRun[];
+  /**
+   * Shutting the kernel down and removing the run's directory. The answer is ready before this ends, so a
+   * caller can send it first; a caller must still await this before it exits.
+   */
+  cleanup: Promise<void>;
 }
+
+type Limit = 'total' | 'stopped';
 
 /** Runs the cells of one request in one fresh kernel and answers in the run-cells contract. */
 export async function runCells(request: RunRequest, options: RunCellsOptions): Promise<RunCellsResult> {
   const started = Date.now();
   const elapsed = (): number => (Date.now() - started) / 1000;
-  const ownDir = options.workDir === undefined;
-  const workDir = options.workDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-run-')));
-  const session = new KernelSession(
-    () => options.launcher({ kernelName: request.kernel, cwd: workDir, ...(options.server ? { server: options.server } : {}) }),
-    options.logger,
-  );
-  const outputs = new DocumentOutputs();
+  let first: FreshKernel;
   try {
-    await writeFiles(workDir, request.files);
-    try {
-      await session.kernel();
-    } catch (error) {
-      return { response: sandboxErrorResponse(errorMessage(error), elapsed()), runs: [] };
+    first = await firstKernel(request, options);
+  } catch (error) {
+    return { response: sandboxErrorResponse(errorMessage(error), elapsed()), runs: [], cleanup: Promise.resolve() };
+  }
+  const { workDir } = first;
+  const ownsDir = options.workDir === undefined;
+  let handedOver: KernelHandle | undefined = first.kernel;
+  const session = new KernelSession(async () => {
+    // The first kernel is the fresh one; replacements (after a timeout) start in the same directory.
+    const kernel = handedOver ?? (await options.launcher({ kernelName: request.kernel, cwd: workDir, ...serverOf(options) }));
+    handedOver = undefined;
+    if (request.memoryLimitMB > 0 && !kernel.limitMemory(request.memoryLimitMB * 1024 * 1024)) {
+      options.logger.warn('memory_limit_MB cannot be enforced on a kernel of a Jupyter Server; it is ignored.');
     }
+    return kernel;
+  }, options.logger);
+  const outputs = new DocumentOutputs(options.maxStreamCharsPerCell === undefined ? {} : { maxStreamCharsPerCell: options.maxStreamCharsPerCell });
+  let result: Omit<RunCellsResult, 'cleanup'>;
+  try {
+    await writeRunFiles(workDir, request.files);
+    await session.kernel();
     const { runs, limit } = await runAll(request, session, outputs, options);
-    const limitHit = limit !== undefined;
-    const kernelDied = runs.some((run) => run.failureReason === 'kernelDied');
-    const [status, driverStatus]: [RunStatus, DriverStatus] = limitHit
-      ? ['Failed', 'TimeLimitExceeded']
-      : kernelDied
-        ? ['Failed', 'Error']
-        : ['Success', 'Finished'];
-    const files = await readFiles(workDir, request.fetchFiles);
-    const response: RunResponse = {
-      status,
-      message:
-        limit === 'total'
-          ? `The run exceeded its total timeout of ${request.totalTimeoutSeconds} s.`
-          : limit === 'stopped'
-            ? 'The run was stopped before it finished.'
-            : kernelDied
-              ? 'The kernel died during the run.'
-              : '',
-      driver: { status: driverStatus, execution_time: round(elapsed()), return_code: status === 'Success' ? 0 : 1, stdout: '', stderr: '' },
-      cells: runs.map(cellResponseOf),
-      executor_pod_name: null,
-      files,
-    };
-    return { response, runs };
+    const response = responseOf(request, runs, limit, elapsed());
+    response.files = await readRunFiles(workDir, request.fetchFiles);
+    result = { response, runs };
   } catch (error) {
     if (!(error instanceof CellBridgeError)) options.logger.error(`Run failed: ${errorMessage(error)}`);
-    return { response: sandboxErrorResponse(errorMessage(error), elapsed()), runs: [] };
-  } finally {
+    result = { response: sandboxErrorResponse(errorMessage(error), elapsed()), runs: [] };
+  }
+  const cleanup = (async () => {
+    if (handedOver) handedOver.dispose();
     await session.shutdown().catch((error: unknown) => options.logger.warn(`Kernel shutdown failed: ${errorMessage(error)}`));
     outputs.dispose();
-    if (ownDir) await fs.rm(workDir, { recursive: true, force: true });
+    if (ownsDir) await fs.rm(workDir, { recursive: true, force: true });
+  })();
+  return { ...result, cleanup };
+}
+
+async function firstKernel(request: RunRequest, options: RunCellsOptions): Promise<FreshKernel> {
+  if (options.workDir !== undefined) {
+    return { kernel: await options.launcher({ kernelName: request.kernel, cwd: options.workDir, ...serverOf(options) }), workDir: options.workDir };
   }
+  if (options.takeFreshKernel) return options.takeFreshKernel(request.kernel);
+  const direct = new KernelPool({ launcher: options.launcher, logger: options.logger, size: 0, target: serverOf(options) });
+  return direct.start(request.kernel);
+}
+
+function serverOf(options: RunCellsOptions): { server?: JupyterServerAddress } {
+  return options.server ? { server: options.server } : {};
+}
+
+function responseOf(request: RunRequest, runs: CellRun[], limit: Limit | undefined, elapsedSeconds: number): RunResponse {
+  const memoryExceeded = runs.some((run) => run.cause instanceof MemoryLimitExceededError);
+  const kernelDied = runs.some((run) => run.failureReason === 'kernelDied');
+  const [status, driverStatus, message]: [RunStatus, DriverStatus, string] =
+    limit === 'total'
+      ? ['Failed', 'TimeLimitExceeded', `The run exceeded its total timeout of ${request.totalTimeoutSeconds} s.`]
+      : limit === 'stopped'
+        ? ['Failed', 'Error', 'The run was stopped before it finished.']
+        : memoryExceeded
+          ? ['Failed', 'MemoryLimitExceeded', `The kernel exceeded its memory limit of ${request.memoryLimitMB} MB.`]
+          : kernelDied
+            ? ['Failed', 'Error', 'The kernel died during the run.']
+            : ['Success', 'Finished', ''];
+  return {
+    status,
+    message,
+    driver: { status: driverStatus, execution_time: round(elapsedSeconds), return_code: status === 'Success' ? 0 : 1, stdout: '', stderr: '' },
+    cells: runs.map(cellResponseOf),
+    executor_pod_name: null,
+    files: {},
+  };
 }
 
 async function runAll(
@@ -91,7 +131,7 @@ async function runAll(
   session: KernelSession,
   outputs: DocumentOutputs,
   options: RunCellsOptions,
-): Promise<{ runs: CellRun[]; limit: 'total' | 'stopped' | undefined }> {
+): Promise<{ runs: CellRun[]; limit: Limit | undefined }> {
   const queue = new ExecutionQueue({
     session,
     outputs,
@@ -102,19 +142,14 @@ async function runAll(
   });
   const runs = queue.enqueue(request.cells.map((code, i) => ({ code, tags: request.cellTags?.[i] ?? [] })));
   for (const run of runs) run.onDidChangeState(() => options.onCellStateChange?.(run, runs.length));
-  let limit: 'total' | 'stopped' | undefined;
+  let limit: Limit | undefined;
+  const stopWith = (reason: Limit, message: string): void => {
+    limit ??= reason;
+    queue.stopAll(message);
+  };
   const totalMs = request.totalTimeoutSeconds * 1000;
-  const timer =
-    totalMs > 0
-      ? setTimeout(() => {
-          limit ??= 'total';
-          queue.stopAll(`Cancelled because the run exceeded its total timeout of ${request.totalTimeoutSeconds} s.`);
-        }, totalMs)
-      : undefined;
-  const stopSubscription = options.stop?.onCancellationRequested(() => {
-    limit ??= 'stopped';
-    queue.stopAll('Cancelled because the run was stopped.');
-  });
+  const timer = totalMs > 0 ? setTimeout(() => stopWith('total', `Cancelled because the run exceeded its total timeout of ${request.totalTimeoutSeconds} s.`), totalMs) : undefined;
+  const stopSubscription = options.stop?.onCancellationRequested(() => stopWith('stopped', 'Cancelled because the run was stopped.'));
   try {
     await Promise.all(runs.map((run) => run.finished));
     await queue.whenIdle();
@@ -128,22 +163,3 @@ async function runAll(
   return { runs, limit };
 }
 
-async function writeFiles(workDir: string, files: Record<string, string>): Promise<void> {
-  for (const [relative, base64] of Object.entries(files)) {
-    const target = path.join(workDir, relative);
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    await fs.writeFile(target, Buffer.from(base64, 'base64'));
-  }
-}
-
-async function readFiles(workDir: string, names: readonly string[]): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  for (const relative of names) {
-    try {
-      files[relative] = (await fs.readFile(path.join(workDir, relative))).toString('base64');
-    } catch {
-      // A file the cells did not create is simply absent from the answer, as in SandboxFusion.
-    }
-  }
-  return files;
-}

@@ -25,10 +25,23 @@ export class KernelStartError extends CellBridgeError {
 }
 
 export class KernelDiedError extends CellBridgeError {
-  readonly code = 'kernel_died';
+  readonly code: string = 'kernel_died';
   constructor(readonly exitCode: number | null, readonly signal: string | null, detail = '') {
     super(`The kernel died${describeExit(exitCode, signal)}.${detail ? ' ' + detail : ''} A new kernel starts on the next run.`);
   }
+}
+
+/** The kernel was killed because it used more memory than it was allowed. */
+export class MemoryLimitExceededError extends KernelDiedError {
+  override readonly code = 'memory_limit_exceeded';
+  constructor(readonly limitBytes: number, readonly usedBytes: number) {
+    super(null, 'SIGKILL', `It was stopped for using ${mebibytes(usedBytes)} MB, over its memory limit of ${mebibytes(limitBytes)} MB.`);
+    this.name = 'MemoryLimitExceededError';
+  }
+}
+
+function mebibytes(bytes: number): string {
+  return String(Math.round(bytes / (1024 * 1024)));
 }
 
 export class CellTimeoutError extends CellBridgeError {

@@ -40,11 +40,22 @@ export function pythonExecutable(env: NodeJS.ProcessEnv): string {
   return env.CELLBRIDGE_PYTHON || 'python3';
 }
 
-/** `sys.prefix` of that Python, or undefined when there is no such Python. */
+const prefixByPython = new Map<string, Promise<string | undefined>>();
+
+/**
+ * `sys.prefix` of that Python, or undefined when there is no such Python. Asked once per Python per
+ * process: starting an interpreter costs 30–200 ms, which every kernel start would otherwise pay.
+ */
 export function findPythonPrefix(env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    execFile(pythonExecutable(env), ['-c', 'import sys; print(sys.prefix)'], { timeout: 5000, env }, (error, stdout) => {
-      resolve(error ? undefined : stdout.trim() || undefined);
+  const python = pythonExecutable(env);
+  let prefix = prefixByPython.get(python);
+  if (!prefix) {
+    prefix = new Promise((resolve) => {
+      execFile(python, ['-c', 'import sys; print(sys.prefix)'], { timeout: 5000, env }, (error, stdout) => {
+        resolve(error ? undefined : stdout.trim() || undefined);
+      });
     });
-  });
+    prefixByPython.set(python, prefix);
+  }
+  return prefix;
 }

@@ -22,6 +22,11 @@ export interface KernelHandle extends Disposable {
   readonly diedWith: KernelDiedError | undefined;
   interrupt(): Promise<void>;
   /**
+   * Kills the kernel (it then dies with MemoryLimitExceededError) once it and its children use more than
+   * `limitBytes` of resident memory. Returns false where this cannot be enforced (a remote kernel).
+   */
+  limitMemory(limitBytes: number): boolean;
+  /**
    * Asks the kernel to stop, then makes sure it has: nothing of it is left afterwards.
    * `now` skips the polite request, for a kernel known not to answer (a timed-out cell).
    */

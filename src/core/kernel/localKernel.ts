@@ -3,12 +3,13 @@ import { KernelMessage } from '@jupyterlab/services';
 import { randomUUID } from 'node:crypto';
 import { withTimeout } from '../common/async';
 import { Emitter } from '../common/emitter';
-import { KernelDiedError, KernelStartError } from '../common/errors';
+import { KernelDiedError, KernelStartError, MemoryLimitExceededError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { allocateConnectionInfo, ConnectionFile } from './connectionInfo';
 import { awaitKernelReady } from './kernelHandshake';
 import type { KernelHandle, KernelStatus } from './kernelHandle';
 import { KernelProcess, KernelProcessOptions } from './kernelProcess';
+import { MemoryWatchdog } from './processMemory';
 import type { Kernelspec } from './kernelspec';
 import { ZmqChannels } from './wire/zmqChannels';
 import { createZmqKernelConnection } from './wire/zmqKernelConnection';
@@ -30,6 +31,8 @@ export class LocalKernel implements KernelHandle {
   private readonly statusEmitter = new Emitter<KernelStatus>();
   private readonly diedEmitter = new Emitter<KernelDiedError>();
   private died: KernelDiedError | undefined;
+  private memoryWatchdog: MemoryWatchdog | undefined;
+  private memoryExceeded: MemoryLimitExceededError | undefined;
   private stopping: Promise<void> | undefined;
   private lastSigintAt: number | undefined;
   readonly onDidChangeStatus = this.statusEmitter.event;
@@ -87,6 +90,18 @@ export class LocalKernel implements KernelHandle {
     return this.connectionFile.path;
   }
 
+  limitMemory(limitBytes: number): boolean {
+    const pid = this.process.pid;
+    if (pid === undefined || this.died || this.stopping) return false;
+    this.memoryWatchdog?.dispose();
+    this.memoryWatchdog = new MemoryWatchdog(pid, limitBytes, (used) => {
+      this.memoryExceeded = new MemoryLimitExceededError(limitBytes, used);
+      this.logger.warn(`Kernel '${this.name}' (pid ${pid}) used ${used} bytes, over its limit of ${limitBytes}: killing it`);
+      this.process.signal('SIGKILL');
+    });
+    return true;
+  }
+
   async interrupt(): Promise<void> {
     if (this.died || this.stopping) return;
     if (this.spec.interruptMode === 'message') {
@@ -132,7 +147,8 @@ export class LocalKernel implements KernelHandle {
     if (this.lastSigintAt !== undefined && Date.now() - this.lastSigintAt < DIED_OF_INTERRUPT_WITHIN_MS) {
       details.unshift('It exited when interrupted: this kernel does not survive interrupts (SIGINT), so its state is lost.');
     }
-    this.died = new KernelDiedError(code, signal, details.filter(Boolean).join(' '));
+    this.memoryWatchdog?.dispose();
+    this.died = this.memoryExceeded ?? new KernelDiedError(code, signal, details.filter(Boolean).join(' '));
     this.logger.warn(`Kernel '${this.name}' (pid ${this.process.pid}) died: ${this.died.message}`);
     // Reap what is left (its group, sockets, connection file) without waiting on anyone. Set before anyone
     // hears of the death, so that a listener's shutdown() joins this clean-up instead of starting another.
@@ -145,6 +161,7 @@ export class LocalKernel implements KernelHandle {
   }
 
   private release(): void {
+    this.memoryWatchdog?.dispose();
     this.connection.dispose();
     this.channels.dispose();
   }

@@ -58,6 +58,11 @@ export class RemoteKernel implements KernelHandle {
     return this.died;
   }
 
+  /** The server's machine is out of our reach: its memory cannot be watched from here. */
+  limitMemory(): boolean {
+    return false;
+  }
+
   async interrupt(): Promise<void> {
     if (this.died || this.stopping) return;
     await this.connection.interrupt();

@@ -4,6 +4,7 @@ import { TranscriptRecorder, type CellTranscript } from './cellTranscript';
 import type { DisplayRegistry, DisplayTarget } from './displayRegistry';
 import type { ErrorOutput, MimeBundle, Output, OutputMetadata, RichOutput } from './nbformat';
 import type { OutputEvent } from './outputEvent';
+import type { StreamBudget } from './streamBudget';
 import { StreamText } from './streamText';
 
 export type { CellTranscript } from './cellTranscript';
@@ -54,19 +55,27 @@ export class CellOutputs implements Disposable {
   constructor(
     private readonly displays: DisplayRegistry,
     private readonly onDispose: () => void = () => undefined,
+    /** Caps the stream text this cell keeps; unlimited when undefined. */
+    private readonly budget?: StreamBudget,
   ) {}
 
   apply(event: OutputEvent): void {
     // Late iopub messages can still arrive for a cell whose view is gone; they have nowhere to go.
     if (this.disposed) return;
     switch (event.type) {
-      case 'stream':
+      case 'stream': {
+        const text = this.budget ? this.budget.admit(event.name, event.text) : event.text;
         // An empty chunk shows nothing; it neither makes an empty output nor fires a deferred clear.
-        if (event.text === '') return;
-        this.recorder.recordStream(event.name, event.text);
+        if (text === '') {
+          // Dropped text still changes the truncation marker's count.
+          if (event.text !== '' && this.entries.length > 0) this.changed({ kind: 'updated', index: this.entries.length - 1 });
+          return;
+        }
+        this.recorder.recordStream(event.name, text);
         this.clearIfDeferred();
-        this.writeStream(event.name, event.text);
+        this.writeStream(event.name, text);
         return;
+      }
       case 'display_data':
         this.clearIfDeferred();
         this.appendRich({ output_type: 'display_data', data: event.data, metadata: event.metadata, ...transientOf(event.displayId) }, event.displayId);
@@ -109,21 +118,37 @@ export class CellOutputs implements Disposable {
 
   /** The outputs as nbformat v4 shows them. A snapshot: later events do not change an array already returned. */
   get outputs(): readonly Output[] {
-    if (!this.outputsSnapshot) this.outputsSnapshot = Object.freeze(this.entries.map(toOutput));
+    if (!this.outputsSnapshot) this.outputsSnapshot = Object.freeze(this.withTruncationMarkers(this.entries.map(toOutput)));
     return this.outputsSnapshot;
+  }
+
+  /** The marker goes at the end of the last output of the stream that lost text. */
+  private withTruncationMarkers(outputs: Output[]): Output[] {
+    if (!this.budget) return outputs;
+    for (const name of ['stdout', 'stderr'] as const) {
+      const marker = this.budget.marker(name);
+      if (!marker) continue;
+      const at = outputs.map((o) => o.output_type === 'stream' && o.name === name).lastIndexOf(true);
+      const last = outputs[at];
+      if (last?.output_type === 'stream') outputs[at] = { ...last, text: last.text + marker };
+    }
+    return outputs;
   }
 
   /** The run-cells contract's view of this cell: raw logs and errors, displays as finally shown. */
   transcript(): CellTranscript {
     const shown: MimeBundle[] = [];
     for (const entry of this.entries) if (entry.kind === 'rich') shown.push(entry.output.data);
-    return this.recorder.snapshot(shown);
+    const transcript = this.recorder.snapshot(shown);
+    if (!this.budget) return transcript;
+    return { ...transcript, stdout: transcript.stdout + this.budget.marker('stdout'), stderr: transcript.stderr + this.budget.marker('stderr') };
   }
 
   /** Starts the cell over for a re-run: outputs, pending clear and transcript all go. */
   clear(): void {
     if (this.disposed) return;
     this.recorder.reset();
+    this.budget?.reset();
     this.clearOutputs();
   }
 

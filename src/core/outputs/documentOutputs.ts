@@ -1,19 +1,28 @@
 import type { Disposable } from '../common/disposable';
 import { CellOutputs } from './cellOutputs';
 import { DisplayRegistry } from './displayRegistry';
+import { StreamBudget } from './streamBudget';
 
 /**
  * The outputs of one notebook (or one run of cells). Its cells share one display-id index,
  * because `update_display_data` may target an output shown by any earlier cell of the document.
  */
+export interface DocumentOutputsOptions {
+  /** Stream text each cell keeps before the rest is dropped and counted; unlimited when undefined. */
+  maxStreamCharsPerCell?: number;
+}
+
 export class DocumentOutputs implements Disposable {
   private readonly displays = new DisplayRegistry();
   private readonly cells = new Set<CellOutputs>();
   private disposed = false;
 
+  constructor(private readonly options: DocumentOutputsOptions = {}) {}
+
   createCell(): CellOutputs {
     if (this.disposed) throw new Error('DocumentOutputs.createCell was called after the document was disposed.');
-    const cell = new CellOutputs(this.displays, () => this.cells.delete(cell));
+    const limit = this.options.maxStreamCharsPerCell;
+    const cell = new CellOutputs(this.displays, () => this.cells.delete(cell), limit === undefined ? undefined : new StreamBudget(limit));
     this.cells.add(cell);
     return cell;
   }

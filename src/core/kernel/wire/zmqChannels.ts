@@ -14,11 +14,8 @@ export class ZmqChannels implements Disposable {
   private readonly codec: WireCodec;
   private readonly dealers: Record<OutboundChannel, zmq.Dealer>;
   private readonly iopub: zmq.Subscriber;
-  private readonly sendChains: Record<OutboundChannel, Promise<void>> = {
-    shell: Promise.resolve(),
-    control: Promise.resolve(),
-    stdin: Promise.resolve(),
-  };
+  /** The send still in flight per channel, if any; later sends queue behind it. */
+  private readonly inFlight: Partial<Record<OutboundChannel, Promise<void>>> = {};
   private readonly messages = new Emitter<KernelMessage.IMessage>();
   private disposed = false;
   readonly onMessage: Event<KernelMessage.IMessage> = this.messages.event;
@@ -50,9 +47,19 @@ export class ZmqChannels implements Disposable {
     const socket = this.dealers[channel];
     if (!socket) return Promise.reject(new Error(`Cannot send on channel '${msg.channel}'`));
     const frames = this.codec.encode(msg);
-    const sent = this.sendChains[channel].then(() => socket.send(frames));
-    this.sendChains[channel] = sent.catch(() => undefined);
+    // Send at once when the channel is free: a request should not wait a microtask hop for nothing.
+    const previous = this.inFlight[channel];
+    const sent = previous ? previous.catch(() => undefined).then(() => socket.send(frames)) : socket.send(frames);
+    this.inFlight[channel] = sent;
+    void sent.then(
+      () => this.settled(channel, sent),
+      () => this.settled(channel, sent),
+    );
     return sent;
+  }
+
+  private settled(channel: OutboundChannel, sent: Promise<void>): void {
+    if (this.inFlight[channel] === sent) delete this.inFlight[channel];
   }
 
   private receive(socket: zmq.Dealer | zmq.Subscriber, channel: Channel): void {

@@ -1,0 +1,141 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Disposable } from '../common/disposable';
+import { errorMessage } from '../common/errors';
+import type { Logger } from '../common/logger';
+import type { KernelHandle } from './kernelHandle';
+import type { KernelLauncher, KernelTarget } from './kernelLauncher';
+
+/** A started kernel that nobody has used, running in a fresh working directory of its own. */
+export interface FreshKernel {
+  readonly kernel: KernelHandle;
+  readonly workDir: string;
+}
+
+export interface KernelPoolOptions {
+  launcher: KernelLauncher;
+  logger: Logger;
+  /** Ready kernels kept per kernel name. 0 turns the pool into a plain launcher. */
+  size: number;
+  /** Shared by every kernel the pool starts (a Jupyter Server, say); `kernelName` and `cwd` are the pool's. */
+  target?: Omit<KernelTarget, 'kernelName' | 'cwd'>;
+  /**
+   * Prepares a kernel started ahead of demand (e.g. imports slow libraries silently) before it is handed
+   * out. It must leave no trace a user would see: no execution count, no output, no variables of note.
+   */
+  warmUp?: (kernel: KernelHandle) => Promise<void>;
+}
+
+/** Removes a fresh kernel and its directory: whoever took it from the pool owns this. */
+export async function discardFreshKernel(fresh: FreshKernel, logger: Logger): Promise<void> {
+  await fresh.kernel.shutdown().catch((error: unknown) => logger.warn(`Kernel shutdown failed: ${errorMessage(error)}`));
+  await fs.rm(fresh.workDir, { recursive: true, force: true });
+}
+
+/**
+ * Keeps `size` started kernels ready per kernel name, so a request need not wait for a kernel to start.
+ * Kernels are handed out once and never come back: each caller gets one nobody used before. The pool
+ * refills in the background, one start at a time per name, so refilling never competes with itself.
+ */
+export class KernelPool implements Disposable {
+  private readonly ready = new Map<string, FreshKernel[]>();
+  private readonly refilling = new Map<string, Promise<void>>();
+  private startedCount = 0;
+  private disposed = false;
+
+  constructor(private readonly options: KernelPoolOptions) {}
+
+  /** Kernels started so far, pooled or not. */
+  get kernelsStarted(): number {
+    return this.startedCount;
+  }
+
+  readyCount(kernelName?: string): number {
+    if (kernelName !== undefined) return this.ready.get(kernelName)?.length ?? 0;
+    let total = 0;
+    for (const list of this.ready.values()) total += list.length;
+    return total;
+  }
+
+  /** Starts filling the pool for a name ahead of the first request. */
+  warm(kernelName: string): void {
+    this.refill(kernelName);
+  }
+
+  /** A ready kernel when there is one, else one started now. Either way the pool then refills. */
+  async take(kernelName: string): Promise<FreshKernel> {
+    const list = this.ready.get(kernelName) ?? [];
+    let fresh = list.shift();
+    // A pooled kernel can die while it waits (killed from outside, out of memory): never hand one out.
+    while (fresh && fresh.kernel.diedWith) {
+      void discardFreshKernel(fresh, this.options.logger);
+      fresh = list.shift();
+    }
+    this.refill(kernelName);
+    return fresh ?? (await this.start(kernelName));
+  }
+
+  /** Starts a kernel in a new directory; the directory is removed again if the start fails. */
+  async start(kernelName: string): Promise<FreshKernel> {
+    const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-run-'));
+    try {
+      const kernel = await this.options.launcher({ ...this.options.target, kernelName, cwd: workDir });
+      this.startedCount++;
+      return { kernel, workDir };
+    } catch (error) {
+      await fs.rm(workDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  private refill(kernelName: string): void {
+    if (this.disposed || this.options.size <= 0 || this.refilling.has(kernelName)) return;
+    const refill = this.fill(kernelName).finally(() => this.refilling.delete(kernelName));
+    this.refilling.set(kernelName, refill);
+  }
+
+  private async fill(kernelName: string): Promise<void> {
+    const list = this.ready.get(kernelName) ?? [];
+    this.ready.set(kernelName, list);
+    while (!this.disposed && list.length < this.options.size) {
+      try {
+        const fresh = await this.start(kernelName);
+        await this.warmUp(fresh.kernel);
+        if (this.disposed) await discardFreshKernel(fresh, this.options.logger);
+        else list.push(fresh);
+      } catch (error) {
+        // A name that cannot start (unknown kernel, broken spec) is reported to the request that asks for it.
+        this.options.logger.warn(`Could not pre-start a '${kernelName}' kernel: ${errorMessage(error)}`);
+        return;
+      }
+    }
+  }
+
+  private async warmUp(kernel: KernelHandle): Promise<void> {
+    try {
+      await this.options.warmUp?.(kernel);
+    } catch (error) {
+      // A kernel that could not be warmed is still a good kernel; it only starts its first cell colder.
+      this.options.logger.warn(`Warming up a '${kernel.name}' kernel failed: ${errorMessage(error)}`);
+    }
+  }
+
+  /** Shuts every ready kernel down and waits for refills under way, so nothing is left afterwards. */
+  async shutdown(): Promise<void> {
+    this.disposed = true;
+    await Promise.all([...this.refilling.values()]);
+    const all = [...this.ready.values()].flat();
+    this.ready.clear();
+    await Promise.all(all.map((fresh) => discardFreshKernel(fresh, this.options.logger)));
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const fresh of [...this.ready.values()].flat()) {
+      fresh.kernel.dispose();
+      void fs.rm(fresh.workDir, { recursive: true, force: true }).catch(() => undefined);
+    }
+    this.ready.clear();
+  }
+}

@@ -1,0 +1,79 @@
+import { promises as fs } from 'node:fs';
+import type { Disposable } from '../common/disposable';
+
+/** Resident memory of a process and all its descendants, in bytes (Linux /proc); 0 once it is gone. */
+export async function treeResidentBytes(pid: number): Promise<number> {
+  let total = 0;
+  const pending = [pid];
+  const seen = new Set<number>();
+  while (pending.length) {
+    const current = pending.pop()!;
+    if (seen.has(current)) continue;
+    seen.add(current);
+    total += await residentBytes(current);
+    pending.push(...(await childrenOf(current)));
+  }
+  return total;
+}
+
+async function residentBytes(pid: number): Promise<number> {
+  try {
+    const status = await fs.readFile(`/proc/${pid}/status`, 'utf8');
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0; // Exited between the listing and the read.
+  }
+}
+
+/** Children of every thread of a process (a child belongs to the thread that forked it). */
+async function childrenOf(pid: number): Promise<number[]> {
+  let threads: string[];
+  try {
+    threads = await fs.readdir(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  const children: number[] = [];
+  for (const thread of threads) {
+    try {
+      const text = await fs.readFile(`/proc/${pid}/task/${thread}/children`, 'utf8');
+      for (const child of text.split(' ')) if (child.trim()) children.push(Number(child));
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return children;
+}
+
+/**
+ * Samples a process tree's resident memory and calls `onExceeded` once when it passes `limitBytes`.
+ * A sample every 100 ms catches a runaway allocation within a few hundred MB on ordinary machines.
+ */
+export class MemoryWatchdog implements Disposable {
+  private timer: NodeJS.Timeout | undefined;
+  private sampling = false;
+
+  constructor(pid: number, limitBytes: number, onExceeded: (usedBytes: number) => void, intervalMs = 100) {
+    this.timer = setInterval(() => {
+      if (this.sampling) return;
+      this.sampling = true;
+      treeResidentBytes(pid)
+        .then((used) => {
+          if (used > limitBytes && this.timer) {
+            this.dispose();
+            onExceeded(used);
+          }
+        })
+        .catch(() => undefined)
+        .finally(() => (this.sampling = false));
+    }, intervalMs);
+    // Watching must never keep the process alive by itself.
+    this.timer.unref();
+  }
+
+  dispose(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
