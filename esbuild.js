@@ -5,6 +5,7 @@ const esbuild = require('esbuild');
 const nodeTargets = [
   { entryPoints: ['src/runner/cli.ts'], outfile: 'dist/cli.js' },
   { entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' },
+  { entryPoints: ['bench/serviceBench.ts'], outfile: 'dist/serviceBench.js' },
 ];
 
 async function main() {
