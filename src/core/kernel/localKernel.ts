@@ -2,12 +2,12 @@ import type { Kernel } from '@jupyterlab/services';
 import { KernelMessage } from '@jupyterlab/services';
 import { randomUUID } from 'node:crypto';
 import { withTimeout } from '../common/async';
-import { Emitter } from '../common/emitter';
 import { KernelDiedError, KernelStartError, MemoryLimitExceededError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { allocateConnectionInfo, ConnectionFile } from './connectionInfo';
 import { awaitKernelReady } from './kernelHandshake';
 import type { KernelHandle, KernelStatus } from './kernelHandle';
+import { KernelLife } from './kernelLife';
 import { KernelProcess, KernelProcessOptions } from './kernelProcess';
 import { MemoryWatchdog } from './processMemory';
 import type { Kernelspec } from './kernelspec';
@@ -27,16 +27,13 @@ const DIED_OF_INTERRUPT_WITHIN_MS = 5000;
 /** A kernel process on this machine, reached over ZeroMQ. */
 export class LocalKernel implements KernelHandle {
   readonly kind = 'local';
-  private statusValue: KernelStatus = 'idle';
-  private readonly statusEmitter = new Emitter<KernelStatus>();
-  private readonly diedEmitter = new Emitter<KernelDiedError>();
-  private died: KernelDiedError | undefined;
+  private readonly life = new KernelLife();
   private memoryWatchdog: MemoryWatchdog | undefined;
   private memoryExceeded: MemoryLimitExceededError | undefined;
   private stopping: Promise<void> | undefined;
   private lastSigintAt: number | undefined;
-  readonly onDidChangeStatus = this.statusEmitter.event;
-  readonly onDidDie = this.diedEmitter.event;
+  readonly onDidChangeStatus = this.life.onDidChangeStatus;
+  readonly onDidDie = this.life.onDidDie;
 
   private constructor(
     readonly spec: Kernelspec,
@@ -47,7 +44,7 @@ export class LocalKernel implements KernelHandle {
     private readonly logger: Logger,
   ) {
     connection.statusChanged.connect((_, status) => {
-      if (status === 'idle' || status === 'busy' || status === 'starting') this.setStatus(status);
+      if (status === 'idle' || status === 'busy' || status === 'starting') this.life.setStatus(status);
     });
     void process.exited.then((exit) => this.onExit(exit.code, exit.signal));
   }
@@ -79,11 +76,11 @@ export class LocalKernel implements KernelHandle {
   }
 
   get status(): KernelStatus {
-    return this.statusValue;
+    return this.life.status;
   }
 
   get diedWith(): KernelDiedError | undefined {
-    return this.died;
+    return this.life.diedWith;
   }
 
   get connectionFilePath(): string {
@@ -92,7 +89,7 @@ export class LocalKernel implements KernelHandle {
 
   limitMemory(limitBytes: number): boolean {
     const pid = this.process.pid;
-    if (pid === undefined || this.died || this.stopping) return false;
+    if (pid === undefined || this.life.diedWith || this.stopping) return false;
     this.memoryWatchdog?.dispose();
     this.memoryWatchdog = new MemoryWatchdog(pid, limitBytes, (used) => {
       this.memoryExceeded = new MemoryLimitExceededError(limitBytes, used);
@@ -103,7 +100,7 @@ export class LocalKernel implements KernelHandle {
   }
 
   async interrupt(): Promise<void> {
-    if (this.died || this.stopping) return;
+    if (this.life.diedWith || this.stopping) return;
     if (this.spec.interruptMode === 'message') {
       await this.sendControl('interrupt_request', {});
     } else {
@@ -129,7 +126,7 @@ export class LocalKernel implements KernelHandle {
     await this.process.terminate(now ? 0 : TERMINATE_GRACE_MS);
     this.release();
     await this.connectionFile.remove();
-    this.setStatus('dead');
+    this.life.setStatus('dead');
     this.logger.info(`Shut down kernel '${this.name}' (pid ${this.process.pid})`);
   }
 
@@ -148,28 +145,20 @@ export class LocalKernel implements KernelHandle {
       details.unshift('It exited when interrupted: this kernel does not survive interrupts (SIGINT), so its state is lost.');
     }
     this.memoryWatchdog?.dispose();
-    this.died = this.memoryExceeded ?? new KernelDiedError(code, signal, details.filter(Boolean).join(' '));
-    this.logger.warn(`Kernel '${this.name}' (pid ${this.process.pid}) died: ${this.died.message}`);
-    // Reap what is left (its group, sockets, connection file) without waiting on anyone. Set before anyone
-    // hears of the death, so that a listener's shutdown() joins this clean-up instead of starting another.
+    const died = this.memoryExceeded ?? new KernelDiedError(code, signal, details.filter(Boolean).join(' '));
+    this.logger.warn(`Kernel '${this.name}' (pid ${this.process.pid}) died: ${died.message}`);
+    // Reap what is left (its group, sockets, connection file) without waiting on anyone.
     this.stopping = this.process.terminate(0).then(() => {
       this.release();
       return this.connectionFile.remove();
     });
-    this.setStatus('dead');
-    this.diedEmitter.fire(this.died);
+    this.life.die(died);
   }
 
   private release(): void {
     this.memoryWatchdog?.dispose();
     this.connection.dispose();
     this.channels.dispose();
-  }
-
-  private setStatus(status: KernelStatus): void {
-    if (this.statusValue === status || this.statusValue === 'dead') return;
-    this.statusValue = status;
-    this.statusEmitter.fire(status);
   }
 
   dispose(): void {
@@ -180,7 +169,6 @@ export class LocalKernel implements KernelHandle {
       // Removal is best effort here: dispose cannot wait, and the temp dir holds only the connection file.
       void this.connectionFile.remove().catch(() => undefined);
     }
-    this.statusEmitter.dispose();
-    this.diedEmitter.dispose();
+    this.life.dispose();
   }
 }

@@ -1,9 +1,9 @@
 import { Kernel, KernelAPI, KernelConnection, KernelSpecAPI, ServerConnection } from '@jupyterlab/services';
 import { delay, withTimeout } from '../common/async';
-import { Emitter } from '../common/emitter';
 import { KernelDiedError, KernelStartError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import type { KernelHandle, KernelStatus } from './kernelHandle';
+import { KernelLife } from './kernelLife';
 import { describeServerFailure, JupyterServerAddress, serverSettingsFor } from './jupyterServer';
 
 export interface RemoteKernelOptions {
@@ -14,13 +14,10 @@ export interface RemoteKernelOptions {
 /** A kernel on a Jupyter Server, reached over its REST API and kernel WebSocket. */
 export class RemoteKernel implements KernelHandle {
   readonly kind = 'remote';
-  private statusValue: KernelStatus = 'idle';
-  private readonly statusEmitter = new Emitter<KernelStatus>();
-  private readonly diedEmitter = new Emitter<KernelDiedError>();
-  private died: KernelDiedError | undefined;
+  private readonly life = new KernelLife();
   private stopping: Promise<void> | undefined;
-  readonly onDidChangeStatus = this.statusEmitter.event;
-  readonly onDidDie = this.diedEmitter.event;
+  readonly onDidChangeStatus = this.life.onDidChangeStatus;
+  readonly onDidDie = this.life.onDidDie;
 
   private constructor(readonly connection: Kernel.IKernelConnection, readonly address: JupyterServerAddress, private readonly logger: Logger) {
     connection.statusChanged.connect((_, status) => this.onStatus(status));
@@ -51,11 +48,11 @@ export class RemoteKernel implements KernelHandle {
   }
 
   get status(): KernelStatus {
-    return this.statusValue;
+    return this.life.status;
   }
 
   get diedWith(): KernelDiedError | undefined {
-    return this.died;
+    return this.life.diedWith;
   }
 
   /** The server's machine is out of our reach: its memory cannot be watched from here. */
@@ -64,7 +61,7 @@ export class RemoteKernel implements KernelHandle {
   }
 
   async interrupt(): Promise<void> {
-    if (this.died || this.stopping) return;
+    if (this.life.diedWith || this.stopping) return;
     await this.connection.interrupt();
   }
 
@@ -74,9 +71,9 @@ export class RemoteKernel implements KernelHandle {
   }
 
   private async stop(): Promise<void> {
-    if (!this.died) await shutdownOnServer(this.connection.id, this.connection.serverSettings, this.logger);
+    if (!this.life.diedWith) await shutdownOnServer(this.connection.id, this.connection.serverSettings, this.logger);
     this.connection.dispose();
-    this.setStatus('dead');
+    this.life.setStatus('dead');
   }
 
   /**
@@ -85,14 +82,12 @@ export class RemoteKernel implements KernelHandle {
    */
   private onStatus(status: Kernel.Status): void {
     if (status === 'idle' || status === 'busy' || status === 'starting') {
-      this.setStatus(status);
-    } else if ((status === 'dead' || status === 'restarting' || status === 'autorestarting') && !this.stopping && !this.died) {
-      this.died = new KernelDiedError(null, null, `The Jupyter Server at ${this.address.url} reported the kernel ${status}.`);
-      this.logger.warn(`Kernel ${this.connection.id} on ${this.address.url}: ${this.died.message}`);
-      // Set before anyone hears of the death, so that a listener's shutdown() joins this clean-up.
+      this.life.setStatus(status);
+    } else if ((status === 'dead' || status === 'restarting' || status === 'autorestarting') && !this.stopping && !this.life.diedWith) {
+      const died = new KernelDiedError(null, null, `The Jupyter Server at ${this.address.url} reported the kernel ${status}.`);
+      this.logger.warn(`Kernel ${this.connection.id} on ${this.address.url}: ${died.message}`);
       this.stopping = this.reapAfterDeath();
-      this.setStatus('dead');
-      this.diedEmitter.fire(this.died);
+      this.life.die(died);
     }
   }
 
@@ -107,20 +102,13 @@ export class RemoteKernel implements KernelHandle {
     this.connection.dispose();
   }
 
-  private setStatus(status: KernelStatus): void {
-    if (this.statusValue === status || this.statusValue === 'dead') return;
-    this.statusValue = status;
-    this.statusEmitter.fire(status);
-  }
-
   dispose(): void {
     if (!this.stopping) {
       // Dispose cannot wait; the server is asked to shut the kernel down, and a failure is logged there.
       this.stopping = shutdownOnServer(this.connection.id, this.connection.serverSettings, this.logger);
       this.connection.dispose();
     }
-    this.statusEmitter.dispose();
-    this.diedEmitter.dispose();
+    this.life.dispose();
   }
 }
 
