@@ -82,7 +82,8 @@ export async function runCells(request: RunRequest, options: RunCellsOptions): P
     result = { response: sandboxErrorResponse(errorMessage(error), elapsed()), runs: [] };
   }
   const cleanup = (async () => {
-    if (handedOver) handedOver.dispose();
+    // A kernel taken but never used (writing the files failed) is shut down too, and waited for.
+    if (handedOver) await handedOver.shutdown({ now: true }).catch((error: unknown) => options.logger.warn(`Kernel shutdown failed: ${errorMessage(error)}`));
     await session.shutdown().catch((error: unknown) => options.logger.warn(`Kernel shutdown failed: ${errorMessage(error)}`));
     outputs.dispose();
     if (ownsDir) await fs.rm(workDir, { recursive: true, force: true });

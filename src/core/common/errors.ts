@@ -24,6 +24,14 @@ export class KernelStartError extends CellBridgeError {
   readonly code = 'kernel_start_failed';
 }
 
+/** The kernel exited at start-up because a port chosen for it was taken meanwhile; it can be started again on others. */
+export class KernelPortsTakenError extends KernelStartError {}
+
+/** A message could not be handed to a running kernel. */
+export class KernelConnectionError extends CellBridgeError {
+  readonly code = 'kernel_connection_failed';
+}
+
 export class KernelDiedError extends CellBridgeError {
   readonly code: string = 'kernel_died';
   constructor(readonly exitCode: number | null, readonly signal: string | null, detail = '') {

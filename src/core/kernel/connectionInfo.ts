@@ -25,17 +25,35 @@ export function channelUrl(info: ConnectionInfo, channel: Channel | 'hb'): strin
 }
 
 /**
- * Picks five free loopback ports. All five listeners are held open together so the OS cannot hand out
- * the same port twice; the kernel binds them right after (the same small race jupyter_client accepts).
+ * Ports handed to a kernel of this process that it may not have bound yet. The OS sees them as free, so a
+ * kernel starting at the same time could be handed one of them too: one of the two would then fail to bind
+ * it, or our client would reach the wrong kernel. They are not handed out again until the kernel is long up.
+ */
+const recentlyHandedOut = new Set<number>();
+const HANDED_OUT_FOR_MS = 60_000;
+/** Enough to get past any run of recently handed-out ports the OS may offer. */
+const MAX_PROBES = 50;
+
+/**
+ * Picks five free loopback ports. All the listeners are held open together so the OS cannot hand out the
+ * same port twice; the kernel binds them right after (the same small race jupyter_client accepts, narrowed
+ * by never handing out a port of this process's recent kernels again while they start).
  */
 export async function allocateConnectionInfo(kernelName: string): Promise<ConnectionInfo> {
   const servers: net.Server[] = [];
   try {
     const ports: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const server = net.createServer();
+    while (ports.length < 5) {
+      if (servers.length >= MAX_PROBES) throw new Error(`could not find 5 free loopback ports in ${MAX_PROBES} tries`);
+      // A client of another kernel can reach a probe while it listens on that kernel's port: hang up at once.
+      const server = net.createServer((socket) => socket.destroy());
       servers.push(server);
-      ports.push(await listenOnFreePort(server));
+      const port = await listenOnFreePort(server);
+      if (!recentlyHandedOut.has(port)) ports.push(port);
+    }
+    for (const port of ports) {
+      recentlyHandedOut.add(port);
+      setTimeout(() => recentlyHandedOut.delete(port), HANDED_OUT_FOR_MS).unref();
     }
     const [shell, iopub, stdin, control, hb] = ports as [number, number, number, number, number];
     return {

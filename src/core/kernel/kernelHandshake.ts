@@ -8,10 +8,11 @@ const RESEND_AFTER_MS = 1000;
 const TICK_MS = 50;
 
 /**
- * Waits until the kernel answers `kernel_info` on shell AND iopub delivers to us. A SUB socket drops what
- * is published before its subscription reaches the kernel (ZeroMQ's slow-joiner problem), so the reply
- * alone does not prove that a cell's first output would arrive. Each request makes the kernel publish
- * busy/idle, so asking again until one iopub message arrives proves the subscription is live.
+ * Waits until the kernel answers `kernel_info` on shell AND iopub delivers to us AND the stdin socket has
+ * met the kernel. A SUB socket drops what is published before its subscription reaches the kernel
+ * (ZeroMQ's slow-joiner problem), so the reply alone does not prove that a cell's first output would
+ * arrive. Each request makes the kernel publish busy/idle, so asking again until one iopub message arrives
+ * proves the subscription is live. The stdin ROUTER drops prompts to a peer it has not met (ZmqChannels).
  */
 export function awaitKernelReady(channels: ZmqChannels, process: KernelProcess, kernelName: string, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -19,6 +20,7 @@ export function awaitKernelReady(channels: ZmqChannels, process: KernelProcess, 
     const started = Date.now();
     let replied = false;
     let iopubLive = false;
+    let stdinLive = false;
     let lastSentAt = 0;
     let pendingId: string | undefined;
 
@@ -34,6 +36,10 @@ export function awaitKernelReady(channels: ZmqChannels, process: KernelProcess, 
         replied = true;
         if (msg.parent_header && 'msg_id' in msg.parent_header && msg.parent_header.msg_id === pendingId) pendingId = undefined;
       }
+      if (replied && iopubLive && stdinLive) finish();
+    });
+    void channels.stdinReady.then(() => {
+      stdinLive = true;
       if (replied && iopubLive) finish();
     });
     const tick = (): void => {
@@ -44,7 +50,8 @@ export function awaitKernelReady(channels: ZmqChannels, process: KernelProcess, 
         return finish(new KernelStartError(`Kernel '${kernelName}' exited during start-up (${exit.signal ?? `exit code ${exit.code}`})` + (tail ? `:\n${tail}` : '.')));
       }
       if (Date.now() - started > timeoutMs) {
-        return finish(new KernelStartError(`Kernel '${kernelName}' did not answer within ${Math.round(timeoutMs / 1000)} s of starting.`));
+        const state = `kernel_info reply: ${replied ? 'yes' : 'no'}, iopub: ${iopubLive ? 'live' : 'silent'}, stdin: ${stdinLive ? 'connected' : 'not connected'}`;
+        return finish(new KernelStartError(`Kernel '${kernelName}' did not answer within ${Math.round(timeoutMs / 1000)} s of starting (${state}).`));
       }
       // One request in flight at a time; ask again when it is answered (iopub not yet seen) or seems lost.
       if (pendingId === undefined || Date.now() - lastSentAt > RESEND_AFTER_MS) {

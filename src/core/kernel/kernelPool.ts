@@ -41,6 +41,7 @@ export async function discardFreshKernel(fresh: FreshKernel, logger: Logger): Pr
 export class KernelPool implements Disposable {
   private readonly ready = new Map<string, FreshKernel[]>();
   private readonly refilling = new Map<string, Promise<void>>();
+  private readonly discarding = new Set<Promise<void>>();
   private startedCount = 0;
   private disposed = false;
 
@@ -69,7 +70,7 @@ export class KernelPool implements Disposable {
     let fresh = list.shift();
     // A pooled kernel can die while it waits (killed from outside, out of memory): never hand one out.
     while (fresh && fresh.kernel.diedWith) {
-      void discardFreshKernel(fresh, this.options.logger);
+      this.discard(fresh);
       fresh = list.shift();
     }
     this.refill(kernelName);
@@ -112,6 +113,15 @@ export class KernelPool implements Disposable {
     }
   }
 
+  /** Removes a kernel of the pool's in the background; shutdown() waits for it. */
+  private discard(fresh: FreshKernel): void {
+    const discarding = discardFreshKernel(fresh, this.options.logger).catch((error: unknown) =>
+      this.options.logger.warn(`Removing a dead pooled kernel failed: ${errorMessage(error)}`),
+    );
+    this.discarding.add(discarding);
+    void discarding.finally(() => this.discarding.delete(discarding));
+  }
+
   private async warmUp(kernel: KernelHandle): Promise<void> {
     try {
       await this.options.warmUp?.(kernel);
@@ -127,7 +137,7 @@ export class KernelPool implements Disposable {
     await Promise.all([...this.refilling.values()]);
     const all = [...this.ready.values()].flat();
     this.ready.clear();
-    await Promise.all(all.map((fresh) => discardFreshKernel(fresh, this.options.logger)));
+    await Promise.all([...all.map((fresh) => discardFreshKernel(fresh, this.options.logger)), ...this.discarding]);
   }
 
   dispose(): void {

@@ -2,7 +2,7 @@ import type { Kernel } from '@jupyterlab/services';
 import { KernelMessage } from '@jupyterlab/services';
 import { randomUUID } from 'node:crypto';
 import { withTimeout } from '../common/async';
-import { KernelDiedError, KernelStartError, MemoryLimitExceededError } from '../common/errors';
+import { errorMessage, KernelConnectionError, KernelDiedError, KernelPortsTakenError, KernelStartError, MemoryLimitExceededError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import { allocateConnectionInfo, ConnectionFile } from './connectionInfo';
 import { awaitKernelReady } from './kernelHandshake';
@@ -20,6 +20,8 @@ export interface LocalKernelOptions extends KernelProcessOptions {
 }
 
 const SHUTDOWN_REPLY_GRACE_MS = 2000;
+const CONTROL_SEND_TIMEOUT_MS = 2000;
+const START_ATTEMPTS = 3;
 const TERMINATE_GRACE_MS = 1000;
 /** A kernel that exits this soon after SIGINT is taken to have died of it. */
 const DIED_OF_INTERRUPT_WITHIN_MS = 5000;
@@ -49,7 +51,23 @@ export class LocalKernel implements KernelHandle {
     void process.exited.then((exit) => this.onExit(exit.code, exit.signal));
   }
 
+  /**
+   * Starts a kernel. Its ports are free when chosen, but another process can take one before the kernel
+   * binds it (more likely with many kernels starting at once); such a kernel exits at once with "Address
+   * already in use", and is started again on other ports, a few times at most.
+   */
   static async start(spec: Kernelspec, options: LocalKernelOptions): Promise<LocalKernel> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await LocalKernel.startOnce(spec, options);
+      } catch (error) {
+        if (!(error instanceof KernelPortsTakenError) || attempt >= START_ATTEMPTS) throw error;
+        options.logger.info(`Kernel '${spec.name}' found one of its ports taken; starting it again on other ports.`);
+      }
+    }
+  }
+
+  private static async startOnce(spec: Kernelspec, options: LocalKernelOptions): Promise<LocalKernel> {
     const info = await allocateConnectionInfo(spec.name);
     const connectionFile = await ConnectionFile.write(info);
     const process = KernelProcess.spawn(spec, connectionFile.path, options);
@@ -60,9 +78,11 @@ export class LocalKernel implements KernelHandle {
       options.logger.info(`Started kernel '${spec.name}' (pid ${process.pid})`);
       return new LocalKernel(spec, connection, process, channels, connectionFile, options.logger);
     } catch (error) {
+      const portsTaken = process.exit !== undefined && /address already in use/i.test(process.stderrTail);
       channels.dispose();
       await process.terminate(TERMINATE_GRACE_MS);
       await connectionFile.remove();
+      if (portsTaken) throw new KernelPortsTakenError(errorMessage(error), { cause: error });
       throw error instanceof KernelStartError ? error : new KernelStartError(`Kernel '${spec.name}' failed to start: ${String(error)}`, { cause: error });
     }
   }
@@ -130,9 +150,14 @@ export class LocalKernel implements KernelHandle {
     this.logger.info(`Shut down kernel '${this.name}' (pid ${this.process.pid})`);
   }
 
-  private sendControl(msgType: 'interrupt_request' | 'shutdown_request', content: object): Promise<void> {
+  /**
+   * A ZeroMQ send waits while the socket has no peer; a control channel that never connected must not
+   * hold a shutdown (or an interrupt) for ever, so the send is given up after a while.
+   */
+  private async sendControl(msgType: 'interrupt_request' | 'shutdown_request', content: object): Promise<void> {
     const msg = KernelMessage.createMessage({ msgType, channel: 'control', session: this.connection.clientId, content } as never);
-    return this.channels.send(msg);
+    const sent = await withTimeout(this.channels.send(msg).then(() => true), CONTROL_SEND_TIMEOUT_MS, () => false);
+    if (!sent) throw new KernelConnectionError(`The control channel of kernel '${this.name}' did not take a ${msgType} within ${CONTROL_SEND_TIMEOUT_MS / 1000} s`);
   }
 
   private onExit(code: number | null, signal: NodeJS.Signals | null): void {

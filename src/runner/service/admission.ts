@@ -1,4 +1,5 @@
 import { Deferred } from '../../core/common/async';
+import type { CancellationToken } from '../../core/common/cancellation';
 
 /**
  * At most `maxRunning` requests run at once; up to `maxWaiting` more wait their turn in order; beyond
@@ -6,7 +7,8 @@ import { Deferred } from '../../core/common/async';
  */
 export class Admission {
   private running = 0;
-  private readonly waiting: Array<Deferred<void>> = [];
+  /** Each waiter is resolved with true when it gets a slot, with false when it gives up its place. */
+  private readonly waiting: Array<Deferred<boolean>> = [];
 
   constructor(private readonly maxRunning: number, private readonly maxWaiting: number) {}
 
@@ -18,17 +20,31 @@ export class Admission {
     return this.waiting.length;
   }
 
-  /** Resolves with a release function once the request may run, or with undefined when it must be refused. */
-  async enter(): Promise<(() => void) | undefined> {
+  /**
+   * Resolves with a release function once the request may run, or with undefined when it must be refused:
+   * the queue is full, or `leave` was cancelled first (its client hung up; the service is closing), which
+   * frees its place in the queue at once.
+   */
+  async enter(leave?: CancellationToken): Promise<(() => void) | undefined> {
+    if (leave?.isCancellationRequested) return undefined;
     if (this.running < this.maxRunning) {
       this.running++;
       return this.releaseOnce();
     }
     if (this.waiting.length >= this.maxWaiting) return undefined;
-    const turn = new Deferred<void>();
+    const turn = new Deferred<boolean>();
     this.waiting.push(turn);
-    await turn.promise;
-    return this.releaseOnce();
+    const subscription = leave?.onCancellationRequested(() => {
+      const at = this.waiting.indexOf(turn);
+      if (at < 0) return; // Already given a slot: the caller releases it.
+      this.waiting.splice(at, 1);
+      turn.resolve(false);
+    });
+    try {
+      return (await turn.promise) ? this.releaseOnce() : undefined;
+    } finally {
+      subscription?.dispose();
+    }
   }
 
   private releaseOnce(): () => void {
@@ -38,7 +54,7 @@ export class Admission {
       released = true;
       const next = this.waiting.shift();
       // The slot passes straight to the next waiter, so `running` does not change.
-      if (next) next.resolve();
+      if (next) next.resolve(true);
       else this.running--;
     };
   }

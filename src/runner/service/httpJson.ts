@@ -1,9 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CancellationToken } from '../../core/common/cancellation';
+import type { Disposable } from '../../core/common/disposable';
 
 /** A request that cannot be served as sent; becomes an HTTP error with a JSON body naming the cause. */
 export class HttpError extends Error {
   constructor(readonly status: number, message: string, readonly field?: string, readonly headers: Record<string, string> = {}) {
     super(message);
+    this.name = 'HttpError';
   }
 }
 
@@ -17,33 +20,44 @@ export function sendError(response: ServerResponse, error: HttpError): void {
   sendJson(response, error.status, { error: error.message, ...(error.field ? { field: error.field } : {}) }, error.headers);
 }
 
-/** Reads the body, refusing (413) as soon as it is known to exceed `limitBytes`, so a huge upload is never buffered. */
-export function readBody(request: IncomingMessage, limitBytes: number): Promise<Buffer> {
+/** The rest of a refused body is never read: the connection closes after the answer instead. */
+const CLOSE = { connection: 'close' };
+
+/**
+ * Reads the body, refusing (413) as soon as it is known to exceed `limitBytes`, so a huge upload is never
+ * buffered. Gives up (503) when `stop` is cancelled first: the client left, or the service is closing.
+ */
+export function readBody(request: IncomingMessage, limitBytes: number, stop?: CancellationToken): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) {
-    return Promise.reject(new HttpError(413, `The request body is ${declared} bytes; the limit is ${limitBytes}.`));
+    return Promise.reject(new HttpError(413, `The request body is ${declared} bytes; the limit is ${limitBytes}.`, 'body', CLOSE));
   }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let refused = false;
-    request.on('data', (chunk: Buffer) => {
-      if (refused) return;
-      size += chunk.length;
-      if (size > limitBytes) {
-        refused = true;
-        reject(new HttpError(413, `The request body exceeds the limit of ${limitBytes} bytes.`));
-        // Stop reading; the response closes the connection.
+    let settled = false;
+    let subscription: Disposable | undefined;
+    const settle = (error?: HttpError): void => {
+      if (settled) return;
+      settled = true;
+      subscription?.dispose();
+      request.off('data', onData).off('end', onEnd).off('error', onError);
+      if (error) {
+        // Stop reading; the answer closes the connection.
         request.pause();
-        return;
+        reject(error);
+      } else {
+        resolve(Buffer.concat(chunks));
       }
-      chunks.push(chunk);
-    });
-    request.on('end', () => {
-      if (!refused) resolve(Buffer.concat(chunks));
-    });
-    request.on('error', (error) => {
-      if (!refused) reject(new HttpError(400, `The request body could not be read: ${error.message}`));
-    });
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limitBytes) settle(new HttpError(413, `The request body exceeds the limit of ${limitBytes} bytes.`, 'body', CLOSE));
+      else chunks.push(chunk);
+    };
+    const onEnd = (): void => settle();
+    const onError = (error: Error): void => settle(new HttpError(400, `The request body could not be read: ${error.message}`, 'body', CLOSE));
+    request.on('data', onData).on('end', onEnd).on('error', onError);
+    subscription = stop?.onCancellationRequested(() => settle(new HttpError(503, 'Stopped reading the request: the service is closing.', undefined, CLOSE)));
   });
 }

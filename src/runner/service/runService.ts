@@ -1,18 +1,17 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CancellationTokenSource } from '../../core/common/cancellation';
-import { errorMessage, InvalidInputError } from '../../core/common/errors';
+import { CancellationToken, CancellationTokenSource } from '../../core/common/cancellation';
+import { errorMessage } from '../../core/common/errors';
 import type { Logger } from '../../core/common/logger';
 import type { JupyterServerAddress } from '../../core/kernel/jupyterServer';
 import { createKernelLauncher, KernelLauncher } from '../../core/kernel/kernelLauncher';
 import { KernelPool } from '../../core/kernel/kernelPool';
 import { silentWarmUp } from '../../core/kernel/silentWarmUp';
 import { runCells } from '../runCells';
-import { parseRunRequest, RunRequest } from '../runRequest';
-import type { RunResponse } from '../runResponse';
 import { Admission } from './admission';
 import { HttpError, readBody, sendError, sendJson } from './httpJson';
+import { parseServiceRequest } from './serviceRequest';
 import { ServiceMetrics } from './serviceMetrics';
 
 export interface RunServiceOptions {
@@ -43,11 +42,18 @@ export class RunService {
   private readonly pool: KernelPool;
   private readonly launcher: KernelLauncher;
   private readonly inFlight = new Set<Promise<void>>();
+  /** One per request of /run_jupyter, from its arrival to its answer: cancelled when its client leaves or the service closes. */
   private readonly stops = new Set<CancellationTokenSource>();
-  private closing = false;
+  private closing: Promise<void> | undefined;
 
   private constructor(private readonly options: RunServiceOptions, private readonly http: Server) {
-    this.launcher = options.launcher ?? createKernelLauncher(options.logger);
+    const launch = options.launcher ?? createKernelLauncher(options.logger);
+    // Every kernel the service starts is counted: pooled, on demand, and replacements after a timeout.
+    this.launcher = async (target) => {
+      const kernel = await launch(target);
+      this.metrics.kernelStarted();
+      return kernel;
+    };
     this.admission = new Admission(options.maxConcurrency, options.maxQueue);
     this.pool = new KernelPool({
       launcher: this.launcher,
@@ -56,7 +62,6 @@ export class RunService {
       ...(options.server ? { target: { server: options.server } } : {}),
       ...(options.warmUpSteps.length ? { warmUp: silentWarmUp('python', options.warmUpSteps) } : {}),
     });
-    this.metrics.kernelsStarted.track(() => this.pool.kernelsStarted);
     this.metrics.poolReady.track(() => this.pool.readyCount());
     this.metrics.inFlight.track(() => this.admission.runningCount);
     this.metrics.waiting.track(() => this.admission.waitingCount);
@@ -80,9 +85,16 @@ export class RunService {
     return `http://${host}:${address.port}`;
   }
 
-  /** Stops taking requests, stops the runs under way (they answer with what finished), and shuts every kernel down. */
-  async close(): Promise<void> {
-    this.closing = true;
+  /**
+   * Stops taking requests: those waiting for a slot get 503, the runs under way stop and answer with what
+   * finished. Then every kernel is shut down and every run directory removed.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.http.close(() => resolve()));
     for (const stop of this.stops) stop.cancel();
     await Promise.all([...this.inFlight]);
@@ -98,6 +110,8 @@ export class RunService {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    // Counted when the answer is out (or the client gone), not when a run's clean-up ends.
+    response.once('close', () => this.metrics.request(path, response.writableFinished ? response.statusCode : 499));
     try {
       if (path === '/health') return this.health(request, response);
       this.authorize(request);
@@ -106,15 +120,13 @@ export class RunService {
       throw new HttpError(404, `No route ${path}; try POST /run_jupyter, GET /health or GET /metrics.`);
     } catch (error) {
       if (error instanceof HttpError) {
-        this.metrics.rejected.inc({ reason: String(error.status) });
+        this.metrics.rejection(error.status);
         if (!response.headersSent) sendError(response, error);
       } else {
-        this.metrics.errors.inc();
+        this.metrics.error();
         this.options.logger.error(`Request ${request.method} ${path} failed: ${errorMessage(error)}`);
         if (!response.headersSent) sendJson(response, 500, { error: `Internal error: ${errorMessage(error)}` });
       }
-    } finally {
-      this.metrics.requests.inc({ route: path, code: String(response.statusCode) });
     }
   }
 
@@ -126,8 +138,9 @@ export class RunService {
     const token = this.options.token;
     if (!token) return;
     const header = request.headers.authorization ?? '';
-    const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-    const matches = given.length === token.length && timingSafeEqual(Buffer.from(given), Buffer.from(token));
+    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '');
+    const expected = Buffer.from(token);
+    const matches = given.length === expected.length && timingSafeEqual(given, expected);
     if (!matches) throw new HttpError(401, 'Missing or wrong token: send Authorization: Bearer <token>.', undefined, { 'www-authenticate': 'Bearer' });
   }
 
@@ -135,7 +148,7 @@ export class RunService {
     this.requireMethod(request, 'GET');
     sendJson(response, 200, {
       status: this.closing ? 'closing' : 'ok',
-      pool: { ready: this.pool.readyCount(), target: this.options.poolSize, kernel: this.options.warmKernel },
+      pool: { ready: this.pool.readyCount(this.options.warmKernel), target: this.options.poolSize, kernel: this.options.warmKernel },
       running: this.admission.runningCount,
       waiting: this.admission.waitingCount,
     });
@@ -150,68 +163,54 @@ export class RunService {
 
   private async runJupyter(request: IncomingMessage, response: ServerResponse): Promise<void> {
     this.requireMethod(request, 'POST');
-    if (this.closing) throw new HttpError(503, 'The service is shutting down.');
-    const release = await this.admission.enter();
-    if (!release) throw new HttpError(429, 'Too many requests are running or waiting; try again shortly.', undefined, { 'retry-after': '1' });
+    if (this.closing) throw shuttingDown();
+    const arrived = Date.now();
     const stop = new CancellationTokenSource();
     this.stops.add(stop);
-    // A client that hangs up no longer wants the answer: stop its run and free the kernel.
+    // A client that hangs up no longer wants the answer: it leaves the queue, or its run stops and frees the kernel.
     const onClose = (): void => {
       if (!response.writableEnded) stop.cancel();
     };
     response.on('close', onClose);
-    const started = Date.now();
     try {
-      const runRequest = this.parse(await readBody(request, this.options.maxBodyBytes));
-      const { response: answer, cleanup } = await runCells(runRequest, {
-        launcher: this.launcher,
-        logger: this.options.logger,
-        takeFreshKernel: (kernelName) => this.pool.take(kernelName),
-        maxStreamCharsPerCell: this.options.maxStreamCharsPerCell,
-        stop: stop.token,
-        ...(this.options.server ? { server: this.options.server } : {}),
-      });
-      this.record(answer, (Date.now() - started) / 1000);
-      sendJson(response, 200, answer);
-      // The answer is out; the used kernel goes away after it, still inside this request's slot so that
-      // the number of live kernels stays bounded, and inside the tracked work that close() waits for.
-      await cleanup;
+      const release = await this.admission.enter(stop.token);
+      if (!release) {
+        if (this.closing) throw shuttingDown();
+        if (stop.token.isCancellationRequested) throw new HttpError(499, 'The client left before its turn came.');
+        throw new HttpError(429, 'Too many requests are running or waiting; try again shortly.', undefined, { 'retry-after': '1' });
+      }
+      try {
+        await this.serveRun(request, response, stop.token, arrived);
+      } finally {
+        release();
+      }
     } finally {
       response.off('close', onClose);
       this.stops.delete(stop);
       stop.dispose();
-      release();
     }
   }
 
-  private parse(body: Buffer): RunRequest {
-    let json: unknown;
-    try {
-      json = JSON.parse(body.toString('utf8'));
-    } catch (error) {
-      throw new HttpError(400, `The body is not valid JSON: ${errorMessage(error)}`, 'body');
-    }
-    let request: RunRequest;
-    try {
-      request = parseRunRequest(json);
-    } catch (error) {
-      if (error instanceof InvalidInputError) throw new HttpError(400, error.message, error.field);
-      throw error;
-    }
-    if (this.options.server && (Object.keys(request.files).length > 0 || request.fetchFiles.length > 0)) {
-      throw new HttpError(400, 'files and fetch_files are not supported when kernels run on a Jupyter Server (--server).', 'files');
-    }
-    return request;
+  private async serveRun(request: IncomingMessage, response: ServerResponse, stop: CancellationToken, arrived: number): Promise<void> {
+    const body = await readBody(request, this.options.maxBodyBytes, stop);
+    const runRequest = parseServiceRequest(body, { remoteKernels: this.options.server !== undefined });
+    const { response: answer, cleanup } = await runCells(runRequest, {
+      launcher: this.launcher,
+      logger: this.options.logger,
+      takeFreshKernel: (kernelName) => this.pool.take(kernelName),
+      maxStreamCharsPerCell: this.options.maxStreamCharsPerCell,
+      stop,
+      ...(this.options.server ? { server: this.options.server } : {}),
+    });
+    this.metrics.run(answer, (Date.now() - arrived) / 1000);
+    sendJson(response, 200, answer);
+    // The answer is out; the used kernel goes away after it, still inside this request's slot so that
+    // the number of live kernels stays bounded, and inside the tracked work that close() waits for.
+    await cleanup;
   }
+}
 
-  private record(answer: RunResponse, seconds: number): void {
-    this.metrics.runs.inc({ status: answer.status });
-    this.metrics.latency.observe(seconds);
-    for (const cell of answer.cells) this.metrics.cells.inc({ status: cell.status });
-    // The cell cut off by a total timeout is reported as `timeout` too; count it once, as the total's.
-    const cellTimeouts = answer.driver.status === 'TimeLimitExceeded' ? 0 : answer.cells.filter((cell) => cell.status === 'timeout').length;
-    if (cellTimeouts > 0) this.metrics.timeouts.inc({ kind: 'cell' }, cellTimeouts);
-    if (answer.driver.status === 'TimeLimitExceeded') this.metrics.timeouts.inc({ kind: 'total' });
-    if (answer.driver.status === 'MemoryLimitExceeded') this.metrics.timeouts.inc({ kind: 'memory' });
-  }
+/** The answer to a request that arrives, or is still waiting for a slot, while the service closes. */
+function shuttingDown(): HttpError {
+  return new HttpError(503, 'The service is shutting down.');
 }

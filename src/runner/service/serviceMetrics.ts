@@ -1,19 +1,51 @@
+import type { RunResponse } from '../runResponse';
 import { Counter, Gauge, Histogram, MetricsRegistry } from './metrics';
+
+/** Routes the service serves; any other path is counted as `other`, so clients cannot add label values at will. */
+const ROUTES = new Set(['/run_jupyter', '/health', '/metrics']);
 
 /** What `GET /metrics` reports about the run-cells service. */
 export class ServiceMetrics {
   readonly registry = new MetricsRegistry();
-  readonly requests = this.registry.add(new Counter('cellbridge_requests_total', 'HTTP requests answered, by route and status code.'));
-  readonly runs = this.registry.add(new Counter('cellbridge_runs_total', 'Runs finished, by response status (Success, Failed, SandboxError).'));
-  readonly latency = this.registry.add(
+  private readonly requests = this.registry.add(new Counter('cellbridge_requests_total', 'HTTP requests answered, by route and status code (499: the client left first).'));
+  private readonly runs = this.registry.add(new Counter('cellbridge_runs_total', 'Runs finished, by response status (Success, Failed, SandboxError).'));
+  private readonly latency = this.registry.add(
     new Histogram('cellbridge_run_duration_seconds', 'Time from request to answer for POST /run_jupyter.', [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]),
   );
-  readonly cells = this.registry.add(new Counter('cellbridge_cells_total', 'Cells run, by cell status (ok, error, timeout, cancelled, kernel_died).'));
-  readonly timeouts = this.registry.add(new Counter('cellbridge_timeouts_total', 'Limits hit, by kind (cell, total, memory).'));
-  readonly rejected = this.registry.add(new Counter('cellbridge_rejected_total', 'Requests refused before running, by reason.'));
-  readonly errors = this.registry.add(new Counter('cellbridge_errors_total', 'Internal failures while serving a request.'));
-  readonly kernelsStarted = this.registry.add(new Gauge('cellbridge_kernels_started_total', 'Kernels started since the service began (pooled or not).'));
+  private readonly cells = this.registry.add(new Counter('cellbridge_cells_total', 'Cells run, by cell status (ok, error, timeout, cancelled, kernel_died).'));
+  private readonly timeouts = this.registry.add(new Counter('cellbridge_timeouts_total', 'Limits hit, by kind (cell, total, memory).'));
+  private readonly rejected = this.registry.add(new Counter('cellbridge_rejected_total', 'Requests refused before running, by reason.'));
+  private readonly errors = this.registry.add(new Counter('cellbridge_errors_total', 'Internal failures while serving a request.'));
+  private readonly kernels = this.registry.add(new Counter('cellbridge_kernels_started_total', 'Kernels started since the service began: pooled, on demand, and replacements after a timeout.'));
   readonly poolReady = this.registry.add(new Gauge('cellbridge_pool_ready_kernels', 'Started kernels waiting in the pool.'));
   readonly inFlight = this.registry.add(new Gauge('cellbridge_runs_in_flight', 'Runs executing now.'));
   readonly waiting = this.registry.add(new Gauge('cellbridge_runs_waiting', 'Requests waiting for a free slot.'));
+
+  request(path: string, status: number): void {
+    this.requests.inc({ route: ROUTES.has(path) ? path : 'other', code: String(status) });
+  }
+
+  rejection(status: number): void {
+    this.rejected.inc({ reason: String(status) });
+  }
+
+  error(): void {
+    this.errors.inc();
+  }
+
+  kernelStarted(): void {
+    this.kernels.inc();
+  }
+
+  run(answer: RunResponse, seconds: number): void {
+    this.runs.inc({ status: answer.status });
+    this.latency.observe(seconds);
+    for (const cell of answer.cells) this.cells.inc({ status: cell.status });
+    // A cell cut off by the total timeout (or a client that left) is reported as `timeout` too; only the
+    // cells stopped by their own cell_timeout carry the engine's CellTimeoutError.
+    const cellTimeouts = answer.cells.filter((cell) => cell.status === 'timeout' && cell.error.some((e) => e.ename === 'CellTimeoutError')).length;
+    if (cellTimeouts > 0) this.timeouts.inc({ kind: 'cell' }, cellTimeouts);
+    if (answer.driver.status === 'TimeLimitExceeded') this.timeouts.inc({ kind: 'total' });
+    if (answer.driver.status === 'MemoryLimitExceeded') this.timeouts.inc({ kind: 'memory' });
+  }
 }

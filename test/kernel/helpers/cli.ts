@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -18,7 +18,7 @@ export interface CliResult {
  * Runs the built CLI as a user would. Each run gets its own TMPDIR, so whatever it left there (connection
  * files, run directories) and any process whose command line names it can be told apart from other runs.
  */
-export async function runCli(args: string[], options: { stdin?: string; cwd?: string; signalAfterMs?: number } = {}): Promise<CliResult> {
+export async function runCli(args: string[], options: { stdin?: string; cwd?: string; signalWhenExists?: string } = {}): Promise<CliResult> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'cellbridge-cli-test-'));
   try {
     const child = spawn(process.execPath, [BIN, ...args], {
@@ -31,7 +31,10 @@ export async function runCli(args: string[], options: { stdin?: string; cwd?: st
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.stdin.end(options.stdin ?? '');
-    if (options.signalAfterMs !== undefined) setTimeout(() => child.kill('SIGINT'), options.signalAfterMs);
+    // SIGINT once the run has reached the point the test wants (a cell writes the file), not after a guess.
+    const marker = options.signalWhenExists;
+    const poll = marker ? setInterval(() => existsSync(marker) && child.kill('SIGINT'), 50) : undefined;
+    child.on('close', () => clearInterval(poll));
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     return { code, stdout, stderr, leftovers: [...readdirSync(tmp), ...processesMentioning(tmp)] };
   } finally {

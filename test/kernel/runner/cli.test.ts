@@ -112,7 +112,9 @@ describe('cellbridge run', () => {
   });
 
   test('Ctrl-C prints what finished, exits 130 and leaves no kernel behind', async () => {
-    const result = await runCli(['run', file('long.json', { cells: ['print("first")', 'import time; time.sleep(60)'], total_timeout: 0 })], { signalAfterMs: 4000 });
+    const marker = path.join(work, 'sleeping.marker');
+    const cells = ['print("first")', `import time; open(${JSON.stringify(marker)}, "w").close(); time.sleep(60)`];
+    const result = await runCli(['run', file('long.json', { cells, total_timeout: 0 })], { signalWhenExists: marker });
     assert.equal(result.code, 130, result.stderr);
     const response = JSON.parse(result.stdout) as RunResponse;
     assert.equal(response.cells[0]?.stdout, 'first\n');

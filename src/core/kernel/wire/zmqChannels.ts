@@ -32,12 +32,28 @@ export class ZmqChannels implements Disposable {
     // An unlimited receive queue: a fast printing cell must not lose output to a high-water mark.
     this.iopub = new zmq.Subscriber({ linger: 0, receiveHighWaterMark: 0 });
     this.iopub.subscribe();
+    this.stdinReady = this.handshakeOf(this.dealers.stdin);
     this.iopub.connect(channelUrl(info, 'iopub'));
     for (const channel of ['shell', 'stdin', 'control'] as const) {
       this.dealers[channel].connect(channelUrl(info, channel));
       this.receive(this.dealers[channel], channel);
     }
     this.receive(this.iopub, 'iopub');
+  }
+
+  /**
+   * Resolves once the stdin socket has finished its handshake with the kernel. The kernel sends
+   * input_request from a ROUTER, which silently drops a message to a peer it has not yet met: a cell that
+   * calls input() before then would wait for ever for an answer to a prompt nobody received.
+   */
+  readonly stdinReady: Promise<void>;
+
+  private handshakeOf(socket: zmq.Dealer): Promise<void> {
+    // Subscribed before connect(), so the event cannot pass unseen. The monitor lives as long as the
+    // socket: closing it from inside its own event handler left later sockets of the process deaf.
+    return new Promise((resolve) => {
+      socket.events.on('handshake', () => resolve());
+    });
   }
 
   /** Sends in order per channel; a ZeroMQ socket allows one send in flight at a time. */

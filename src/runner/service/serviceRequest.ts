@@ -1,0 +1,28 @@
+import { errorMessage, InvalidInputError } from '../../core/common/errors';
+import { parseRunRequest, RunRequest } from '../runRequest';
+import { HttpError } from './httpJson';
+
+/**
+ * The body of `POST /run_jupyter` as a RunRequest, or an HttpError 400 naming the field at fault. Nothing is
+ * started before this has passed. With kernels on a Jupyter Server there is no local directory to hold files.
+ */
+export function parseServiceRequest(body: Buffer, options: { remoteKernels: boolean }): RunRequest {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw new HttpError(400, `The body is not valid JSON: ${errorMessage(error)}`, 'body');
+  }
+  let request: RunRequest;
+  try {
+    request = parseRunRequest(json);
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw new HttpError(400, error.message, error.field);
+    throw error;
+  }
+  if (options.remoteKernels) {
+    const field = Object.keys(request.files).length > 0 ? 'files' : request.fetchFiles.length > 0 ? 'fetch_files' : undefined;
+    if (field) throw new HttpError(400, `${field} is not supported when kernels run on a Jupyter Server (--server).`, field);
+  }
+  return request;
+}

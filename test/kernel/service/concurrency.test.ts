@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { until } from '../helpers/cellWaits';
+import { processesInGroup } from '../helpers/kernels';
+import { TestService } from '../helpers/service';
+
+/** Many clients at once, a client that leaves, and what /metrics and /health say about it all. */
+const REQUESTS = 50;
+let service: TestService;
+
+before(async () => {
+  service = await TestService.start({ poolSize: 2, maxConcurrency: 4, maxQueue: 64 });
+});
+
+after(async () => {
+  assert.deepEqual(await service.close(), []);
+});
+
+describe('concurrent requests', () => {
+  test(`${REQUESTS} requests at once are all answered, each with its own outputs`, async () => {
+    const ids = Array.from({ length: REQUESTS }, (_, i) => `request-${i}-${Math.random().toString(36).slice(2)}`);
+    const answers = await Promise.all(
+      ids.map((id) => service.run({ cells: [`rid = ${JSON.stringify(id)}`, 'import os\nprint(rid, os.getpid())', 'rid'] })),
+    );
+    const pids = new Set<string>();
+    answers.forEach((answer, i) => {
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      const response = answer.body;
+      assert.equal(response.status, 'Success', `${response.message} ${JSON.stringify(response.cells.map((c) => c.error))}`);
+      const [printed, pid] = response.cells[1]!.stdout.trim().split(' ');
+      assert.equal(printed, ids[i]);
+      assert.deepEqual(response.cells[2]?.display, [{ 'text/plain': `'${ids[i]}'` }]);
+      pids.add(pid!);
+    });
+    assert.equal(pids.size, REQUESTS, 'every request had a kernel of its own');
+  });
+});
+
+describe('a client that disconnects mid-run', () => {
+  test('its run is stopped, its kernel shut down and its directory removed', async () => {
+    const report = path.join(service.tmp, 'running-kernel');
+    const leaving = new AbortController();
+    const cells = [`import os\nopen(${JSON.stringify(report)}, "w").write(f"{os.getpid()} {os.getcwd()}")`, 'import time\ntime.sleep(60)'];
+    const answer = service.run({ cells, total_timeout: 0 }, { signal: leaving.signal }).catch((error: unknown) => error);
+    try {
+      await until(() => existsSync(report) && readFileSync(report, 'utf8').includes(' '), 'the cell to report its kernel');
+      const [pid, cwd] = readFileSync(report, 'utf8').split(' ');
+      assert.equal(processesInGroup(Number(pid)).length > 0, true);
+      leaving.abort();
+      assert.ok((await answer) instanceof Error);
+      await until(() => processesInGroup(Number(pid)).length === 0 && !existsSync(cwd!), `kernel ${pid} and ${cwd} to be gone`);
+      let running = -1;
+      await until(() => running === 0, 'the run to end', async () => {
+        running = (await service.request<{ running: number }>('/health')).body.running;
+      });
+      const metrics = await service.metrics();
+      assert.equal(metrics.count('cellbridge_requests_total', { route: '/run_jupyter', code: '499' }), 1);
+      assert.equal(metrics.count('cellbridge_runs_total', { status: 'Failed' }), 1);
+    } finally {
+      rmSync(report, { force: true });
+    }
+  });
+});
+
+describe('/metrics and /health', () => {
+  test('/metrics is Prometheus text: requests, latency histogram, kernels started, pool, timeouts, errors', async () => {
+    const answer = await service.request<string>('/metrics');
+    assert.equal(answer.status, 200);
+    assert.match(answer.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+    const metrics = await service.metrics();
+    assert.equal(metrics.types.get('cellbridge_requests_total'), 'counter');
+    assert.equal(metrics.count('cellbridge_requests_total', { route: '/run_jupyter', code: '200' }), REQUESTS);
+    assert.equal(metrics.count('cellbridge_runs_total', { status: 'Success' }), REQUESTS);
+    assert.equal(metrics.count('cellbridge_cells_total', { status: 'ok' }), 3 * REQUESTS + 1);
+
+    assert.equal(metrics.types.get('cellbridge_run_duration_seconds'), 'histogram');
+    const count = metrics.value('cellbridge_run_duration_seconds_count');
+    assert.equal(count, REQUESTS + 1);
+    assert.equal(metrics.value('cellbridge_run_duration_seconds_bucket', { le: '+Inf' }), count);
+    const buckets = [...metrics.samples].filter(([key]) => key.startsWith('cellbridge_run_duration_seconds_bucket')).map(([, value]) => value);
+    assert.deepEqual(buckets, [...buckets].sort((a, b) => a - b), 'cumulative buckets never decrease');
+    assert.ok((metrics.value('cellbridge_run_duration_seconds_sum') ?? 0) > 0);
+
+    assert.equal(metrics.types.get('cellbridge_kernels_started_total'), 'counter');
+    assert.equal(metrics.value('cellbridge_kernels_started_total'), service.tracker.started.length);
+    assert.ok(service.tracker.started.length >= REQUESTS + 1);
+    assert.equal(metrics.types.get('cellbridge_pool_ready_kernels'), 'gauge');
+    assert.ok(metrics.value('cellbridge_pool_ready_kernels') !== undefined);
+    assert.equal(metrics.types.get('cellbridge_timeouts_total'), 'counter');
+    assert.equal(metrics.count('cellbridge_errors_total'), 0);
+  });
+
+  test('/health tells the pool, the runs and the queue', async () => {
+    let health: { status: string; pool: { ready: number; target: number; kernel: string }; running: number; waiting: number } | undefined;
+    await until(() => health?.pool.ready === 2, 'the pool to refill', async () => {
+      health = (await service.request<typeof health>('/health')).body;
+    });
+    assert.deepEqual(health, { status: 'ok', pool: { ready: 2, target: 2, kernel: 'python3' }, running: 0, waiting: 0 });
+  });
+});

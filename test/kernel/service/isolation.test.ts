@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { LocalKernel } from '../../../src/core/kernel/localKernel';
+import { PYTHON_WARM_UP_STEPS } from '../../../src/core/kernel/silentWarmUp';
+import type { RunResponse } from '../../../src/runner/runResponse';
+import { until } from '../helpers/cellWaits';
+import { processesInGroup } from '../helpers/kernels';
+import { TestService } from '../helpers/service';
+
+/** Files in and out of a run, and what makes the service stateless: a fresh kernel in a fresh directory each time. */
+let service: TestService;
+
+before(async () => {
+  // The real warm-up: what it does to a pooled kernel must not show.
+  service = await TestService.start({ poolSize: 1, warmUpSteps: PYTHON_WARM_UP_STEPS });
+});
+
+after(async () => {
+  assert.deepEqual(await service.close(), []);
+});
+
+const b64 = (data: string | Buffer): string => Buffer.from(data).toString('base64');
+const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+
+describe('files and fetch_files', () => {
+  test('files are in the kernel\'s working directory before the first cell', async () => {
+    const response = await service.runOk({
+      cells: ['print(open("data/in.txt").read(), end="")\nprint(list(open("raw.bin", "rb").read()) == list(range(256)))'],
+      files: { 'data/in.txt': b64('hello from the client\n'), './raw.bin': b64(ALL_BYTES) },
+    });
+    assert.equal(response.status, 'Success', JSON.stringify(response.cells[0]?.error));
+    assert.equal(response.cells[0]?.stdout, 'hello from the client\nTrue\n');
+  });
+
+  test('fetch_files reads back what the cells wrote, base64; missing files, links out and FIFOs are absent', async () => {
+    const response = await service.runOk({
+      cells: [
+        'open("out.bin", "wb").write(bytes(range(256)))\nimport os\nos.makedirs("sub", exist_ok=True)\nopen("sub/n.txt", "w").write("42")',
+        'os.symlink("/etc/passwd", "passwd")\nos.symlink("out.bin", "inside-link")\nos.mkfifo("pipe")',
+      ],
+      fetch_files: ['out.bin', 'sub/n.txt', 'missing.txt', 'passwd', 'inside-link', 'pipe'],
+    });
+    assert.deepEqual(response.cells.map((c) => c.status), ['ok', 'ok'], JSON.stringify(response.cells.map((c) => c.error)));
+    assert.deepEqual(Object.keys(response.files).sort(), ['inside-link', 'out.bin', 'sub/n.txt']);
+    assert.deepEqual(Buffer.from(response.files['out.bin']!, 'base64'), ALL_BYTES);
+    assert.equal(Buffer.from(response.files['sub/n.txt']!, 'base64').toString(), '42');
+    assert.deepEqual(Buffer.from(response.files['inside-link']!, 'base64'), ALL_BYTES);
+  });
+
+  test('a file given by the client can be changed by the cells and fetched back', async () => {
+    const response = await service.runOk({
+      cells: ['with open("notes.txt", "a") as f:\n    f.write("two\\n")'],
+      files: { 'notes.txt': b64('one\n') },
+      fetch_files: ['notes.txt'],
+    });
+    assert.equal(Buffer.from(response.files['notes.txt'] ?? '', 'base64').toString(), 'one\ntwo\n');
+  });
+});
+
+describe('statelessness', () => {
+  const probe = [
+    'import os, sys\nprint(os.getpid(), os.getcwd(), sorted(os.listdir(".")), globals().get("secret", "undefined"))',
+    'secret = 42\nprint([n for n in globals() if n.startswith("_cellbridge")], hasattr(sys, "last_value"))',
+    'import matplotlib.pyplot as plt\nplt.get_fignums()',
+  ];
+  interface Probe {
+    pid: number;
+    cwd: string;
+    listing: string;
+    secret: string;
+    response: RunResponse;
+  }
+  const probes: Probe[] = [];
+
+  before(async () => {
+    for (let i = 0; i < 3; i++) {
+      const response = await service.runOk({ cells: probe });
+      assert.equal(response.status, 'Success', JSON.stringify(response.cells.map((c) => c.error)));
+      const [pid, cwd, listing, secret] = response.cells[0]!.stdout.trim().split(' ');
+      probes.push({ pid: Number(pid), cwd: cwd!, listing: listing!, secret: secret!, response });
+    }
+  });
+
+  test('a variable set by one request is not defined in the next', () => {
+    assert.deepEqual(probes.map((p) => p.secret), ['undefined', 'undefined', 'undefined']);
+  });
+
+  test('every request runs in a kernel nobody used before, one of those the service started', () => {
+    const pids = probes.map((p) => p.pid);
+    assert.equal(new Set(pids).size, pids.length, `kernels reused: ${pids.join(', ')}`);
+    const started = service.tracker.started.map((k) => (k instanceof LocalKernel ? k.pid : undefined));
+    for (const pid of pids) assert.ok(started.includes(pid), `${pid} is a kernel of the service`);
+  });
+
+  test('execution counts start at 1, and the warm-up left nothing a user would see', () => {
+    for (const { response } of probes) {
+      assert.deepEqual(response.cells.map((c) => c.execution_count), [1, 2, 3]);
+      assert.equal(response.cells[1]?.stdout, '[] False\n');
+      assert.deepEqual(response.cells[2]?.display, [{ 'text/plain': '[]' }]);
+      assert.equal(response.cells.flatMap((c) => c.error).length, 0);
+    }
+  });
+
+  test('each request has its own fresh, empty working directory, removed after the answer with its kernel', async () => {
+    const cwds = probes.map((p) => p.cwd);
+    assert.equal(new Set(cwds).size, cwds.length);
+    for (const { cwd, listing, pid } of probes) {
+      assert.ok(cwd.startsWith(service.tmp), `${cwd} is under the service's TMPDIR`);
+      assert.equal(listing, '[]');
+      await until(() => !existsSync(cwd) && processesInGroup(pid).length === 0, `${cwd} and kernel ${pid} to be gone`);
+    }
+  });
+});
+
+describe('the pool', () => {
+  test('a pooled kernel that died while it waited is never handed out', async () => {
+    let health = { running: 1, pool: { ready: 0 } };
+    await until(() => health.pool.ready === 1 && health.running === 0, 'the pool to refill', async () => {
+      health = (await service.request<typeof health>('/health')).body;
+    });
+    // With no run under way, the only live kernel is the one waiting in the pool.
+    const live = service.tracker.started.filter((kernel) => kernel.status !== 'dead');
+    assert.equal(live.length, 1);
+    const pooled = live[0];
+    assert.ok(pooled instanceof LocalKernel && pooled.pid !== undefined);
+    process.kill(pooled.pid, 'SIGKILL');
+    await until(() => pooled.diedWith !== undefined, 'the pooled kernel to be seen dead');
+    const response = await service.runOk({ cells: ['import os\nprint(os.getpid())'] });
+    assert.equal(response.status, 'Success');
+    assert.notEqual(response.cells[0]?.stdout, `${pooled.pid}\n`);
+  });
+});

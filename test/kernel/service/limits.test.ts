@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { RunResponse } from '../../../src/runner/runResponse';
+import { until } from '../helpers/cellWaits';
+import { Gate, TestService } from '../helpers/service';
+
+/** Each limit of the service, over real HTTP, one request at a time (the service runs one at once, queues one). */
+const OUTPUT_CAP = 1000;
+let service: TestService;
+
+before(async () => {
+  service = await TestService.start({ maxConcurrency: 1, maxQueue: 1, maxStreamCharsPerCell: OUTPUT_CAP });
+});
+
+after(async () => {
+  assert.deepEqual(await service.close(), []);
+});
+
+interface Health {
+  running: number;
+  waiting: number;
+}
+
+async function untilHealth(condition: (health: Health) => boolean, what: string): Promise<void> {
+  let health: Health | undefined;
+  await until(() => health !== undefined && condition(health), what, async () => {
+    health = (await service.request<Health>('/health')).body;
+  });
+}
+
+const statuses = (response: RunResponse): string[] => response.cells.map((cell) => cell.status);
+const PID = 'import os; print(os.getpid())';
+
+describe('cell_timeout', () => {
+  test('the cell is interrupted and reported as timeout; later cells run in the same kernel', async () => {
+    const response = await service.runOk({ cells: ['x = 1', PID, 'import time; time.sleep(60)', PID, 'print(x + 1)'], cell_timeout: 1 });
+    assert.equal(response.status, 'Success');
+    assert.equal(response.driver.status, 'Finished');
+    assert.deepEqual(statuses(response), ['ok', 'ok', 'timeout', 'ok', 'ok']);
+    assert.ok(response.cells[2]?.error.some((e) => e.ename === 'CellTimeoutError'));
+    assert.equal(response.cells[1]?.stdout, response.cells[3]?.stdout, 'the kernel survived the interrupt');
+    assert.equal(response.cells[4]?.stdout, '2\n');
+  });
+
+  test('a cell that ignores SIGINT: its kernel is killed, and later cells run on a new one', async () => {
+    const ignoring = 'import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(60)';
+    const response = await service.runOk({ cells: ['x = 1', PID, ignoring, PID, 'print(globals().get("x", "gone"))'], cell_timeout: 1 });
+    assert.equal(response.status, 'Success');
+    assert.deepEqual(statuses(response), ['ok', 'ok', 'timeout', 'ok', 'ok']);
+    assert.notEqual(response.cells[1]?.stdout, response.cells[3]?.stdout, 'a new kernel');
+    assert.equal(response.cells[4]?.stdout, 'gone\n');
+    assert.equal(response.cells[3]?.execution_count, 1, 'the new kernel counts from 1');
+  });
+
+  test('on xpython, which dies of SIGINT, later cells still run on a new kernel', async () => {
+    const response = await service.runOk({ kernel: 'xpython', cells: ['x = 1', 'import time; time.sleep(60)', 'print(globals().get("x", "gone"))'], cell_timeout: 1 });
+    assert.deepEqual(statuses(response), ['ok', 'timeout', 'ok']);
+    assert.equal(response.cells[2]?.stdout, 'gone\n');
+  });
+});
+
+describe('total_timeout', () => {
+  test('the cells finished so far are returned, the run is Failed with TimeLimitExceeded', async () => {
+    const response = await service.runOk({ cells: ['print("first")', 'print("second", flush=True)\nimport time; time.sleep(60)', 'print("never")'], total_timeout: 1.5 });
+    assert.equal(response.status, 'Failed');
+    assert.equal(response.driver.status, 'TimeLimitExceeded');
+    assert.equal(response.driver.return_code, 1);
+    assert.match(response.message, /total timeout of 1\.5 s/);
+    assert.deepEqual(statuses(response), ['ok', 'timeout', 'cancelled']);
+    assert.equal(response.cells[0]?.stdout, 'first\n');
+    assert.equal(response.cells[1]?.stdout, 'second\n', 'what the cut-off cell printed is kept');
+    assert.equal(response.cells[2]?.stdout, '');
+  });
+});
+
+describe('memory_limit_MB', () => {
+  test('a kernel over its limit is killed; the run is reported as MemoryLimitExceeded', async () => {
+    // Grows in steps (at most 2 GB, should the limit not hold) so the kernel is over 200 MB for a while.
+    const hog = 'import time\nchunks = []\nfor _ in range(40):\n    chunks.append(b"x" * 50_000_000)\n    time.sleep(0.05)';
+    const response = await service.runOk({ cells: ['print("before")', hog, 'print("after")'], memory_limit_MB: 200 });
+    assert.equal(response.status, 'Failed');
+    assert.equal(response.driver.status, 'MemoryLimitExceeded');
+    assert.match(response.message, /memory limit of 200 MB/);
+    assert.deepEqual(statuses(response), ['ok', 'kernel_died', 'cancelled']);
+    assert.ok(response.cells[1]?.error.some((e) => /memory limit/.test(e.evalue)), JSON.stringify(response.cells[1]?.error));
+  });
+
+  test('a run within its limit is not disturbed', async () => {
+    const response = await service.runOk({ cells: ['x = b"x" * 10_000_000', 'print(len(x))'], memory_limit_MB: 400 });
+    assert.equal(response.status, 'Success');
+    assert.equal(response.cells[1]?.stdout, '10000000\n');
+  });
+});
+
+describe('the output cap per cell', () => {
+  test('stream text past the cap is cut, with a marker saying how much was dropped', async () => {
+    const response = await service.runOk({ cells: ['for i in range(50):\n    print("y" * 99)', 'print("next cell")'] });
+    const [loud, next] = response.cells;
+    assert.equal(loud?.status, 'ok');
+    // 50 lines of 100 characters: 1,000 kept, 4,000 dropped.
+    assert.ok(loud?.stdout.startsWith(`${'y'.repeat(99)}\n`.repeat(10)), loud?.stdout.slice(0, 200));
+    assert.match(loud?.stdout ?? '', /4,000 more characters of stdout were dropped \(limit 1,000 characters per cell\)/);
+    assert.ok((loud?.stdout.length ?? 0) < OUTPUT_CAP + 200);
+    const shown = loud?.outputs.map((o) => (o.output_type === 'stream' ? o.text : '')).join('') ?? '';
+    assert.match(shown, /4,000 more characters/);
+    assert.equal(next?.stdout, 'next cell\n', 'the cap is per cell');
+  });
+});
+
+describe('the concurrency limit', () => {
+  test('one runs, one waits, the third is refused with 429 and Retry-After', async () => {
+    // The slot of an answered run is held until its kernel is shut down; start from an idle service.
+    await untilHealth((h) => h.running === 0 && h.waiting === 0, 'the service to be idle');
+    const gate = Gate.create(service.tmp);
+    try {
+      const slow = { cells: [gate.waitCode, 'print("done")'] };
+      const answers = [service.run(slow), service.run(slow), service.run(slow)];
+      const first = await Promise.race(answers.map((answer, index) => answer.then(() => index)));
+      const refused = await answers[first]!;
+      assert.equal(refused.status, 429);
+      assert.ok(Number(refused.headers.get('retry-after')) > 0);
+      const health = await service.request<Health>('/health');
+      assert.deepEqual([health.body.running, health.body.waiting], [1, 1]);
+      gate.open();
+      const others = await Promise.all(answers.filter((_, index) => index !== first));
+      for (const answer of others) {
+        assert.equal(answer.status, 200);
+        assert.equal(answer.body.status, 'Success');
+        assert.equal(answer.body.cells[1]?.stdout, 'done\n');
+      }
+      assert.ok((await service.metrics()).count('cellbridge_rejected_total', { reason: '429' }) >= 1);
+    } finally {
+      gate.dispose();
+    }
+  });
+
+  test('a waiting request whose client hangs up gives its place in the queue to the next', async () => {
+    // The slot of an answered run is held until its kernel is shut down; start from an idle service.
+    await untilHealth((h) => h.running === 0 && h.waiting === 0, 'the service to be idle');
+    const gate = Gate.create(service.tmp);
+    try {
+      const running = service.run({ cells: [gate.waitCode] });
+      await untilHealth((h) => h.running === 1, 'the first request to run');
+      const leaving = new AbortController();
+      const abandoned = service.run({ cells: ['print("never")'] }, { signal: leaving.signal }).catch((error: unknown) => error);
+      await untilHealth((h) => h.waiting === 1, 'the second request to wait');
+      leaving.abort();
+      assert.ok((await abandoned) instanceof Error);
+      await untilHealth((h) => h.waiting === 0, 'the queue to empty');
+      const next = service.run({ cells: ['print("my turn")'] });
+      gate.open();
+      assert.equal((await running).status, 200);
+      const answer = await next;
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      assert.equal(answer.body.cells[0]?.stdout, 'my turn\n');
+    } finally {
+      gate.dispose();
+    }
+  });
+});
+
+test('the limits hit are counted on /metrics by kind', async () => {
+  const metrics = await service.metrics();
+  assert.equal(metrics.count('cellbridge_timeouts_total', { kind: 'cell' }), 3);
+  assert.equal(metrics.count('cellbridge_timeouts_total', { kind: 'total' }), 1);
+  assert.equal(metrics.count('cellbridge_timeouts_total', { kind: 'memory' }), 1);
+  assert.equal(metrics.count('cellbridge_cells_total', { status: 'kernel_died' }), 1);
+});
