@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import type { RunResponse } from '../../../src/runner/runResponse';
 import { REPO, runCli } from '../helpers/cli';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'cellbridge-cli-files-'));
+after(() => rmSync(work, { recursive: true, force: true }));
 function file(name: string, content: string | object): string {
   const target = path.join(work, name);
   writeFileSync(target, typeof content === 'string' ? content : JSON.stringify(content));
