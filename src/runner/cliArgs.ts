@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { InvalidInputError } from '../core/common/errors';
+import type { JupyterServerAddress } from '../core/kernel/jupyterServer';
+import type { RunServiceOptions } from './service/runService';
 import { PYTHON_WARM_UP_STEPS } from '../core/kernel/silentWarmUp';
 
 export const USAGE = `Usage:
@@ -47,25 +49,10 @@ export type CliCommand =
   | { command: 'kernels'; json: boolean; server?: ServerOption; verbose: boolean }
   | { command: 'run'; file: string; options: RunOptions };
 
-export interface ServerOption {
-  url: string;
-  token?: string;
-}
+export type ServerOption = JupyterServerAddress;
 
-export interface ServeOptions {
-  host: string;
-  port: number;
-  token?: string;
-  poolSize: number;
-  warmKernel: string;
-  maxConcurrency: number;
-  maxQueue: number;
-  maxBodyBytes: number;
-  maxStreamCharsPerCell: number;
-  warmUpSteps: readonly string[];
-  server?: ServerOption;
-  verbose: boolean;
-}
+/** `serve` takes exactly what the service does, less what only code can give (its logger, a launcher). */
+export type ServeOptions = Omit<RunServiceOptions, 'logger' | 'launcher'> & { verbose: boolean };
 
 export interface RunOptions {
   kernel?: string;
