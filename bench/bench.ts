@@ -3,13 +3,12 @@
  * this one run on this one machine, reported as ratios. `--quick` for a smoke run.
  * Prints a table to stdout (progress to stderr) and writes bench/results/latest.json.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import * as os from 'node:os';
 import { configFromArgs } from './benchConfig';
 import { RESULTS_FILE } from './benchPaths';
 import { startContenders, stopContenders } from './contenders';
 import { JupyterClientWorker } from './jupyterClientWorker';
-import { liveKernelPids, removeConnectionDirsSync, trackedKernelPids } from './kernelPids';
+import { removeConnectionDirsSync, trackedKernelPids, waitForKernelsToExit } from './kernelPids';
 import { BenchResults, describeMachine, writeResults } from './report/benchResults';
 import { renderReport } from './report/renderReport';
 import { evaluateTargets } from './report/targets';
@@ -22,7 +21,6 @@ import { measureThroughput } from './sections/throughput';
 // @jupyterlab/services logs every socket and status change with console.debug.
 console.debug = () => undefined;
 
-const LEFTOVER_WAIT_MS = 5000;
 
 function progress(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
@@ -87,16 +85,6 @@ async function main(args: string[]): Promise<number> {
   return results.failures.length || results.kernelsLeftRunning.length ? 1 : 0;
 }
 
-/** Kernels shut down by Python workers may take a moment to be reaped; wait a little before calling one leaked. */
-async function waitForKernelsToExit(): Promise<number[]> {
-  const deadline = Date.now() + LEFTOVER_WAIT_MS;
-  let live = liveKernelPids();
-  while (live.length && Date.now() < deadline) {
-    await sleep(100);
-    live = liveKernelPids();
-  }
-  return live;
-}
 
 // Ctrl-C: exit through process.exit so that the kernel process groups' exit hook kills them, and take
 // their connection files along (the Python workers get the same SIGINT and shut their kernels down).

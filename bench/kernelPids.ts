@@ -45,3 +45,14 @@ function isRunning(pid: number): boolean {
     return true;
   }
 }
+
+/** Kernels shut down by Python workers may take a moment to be reaped; waits up to `graceMs` before calling any leaked. */
+export async function waitForKernelsToExit(graceMs = 5000): Promise<number[]> {
+  const deadline = Date.now() + graceMs;
+  let live = liveKernelPids();
+  while (live.length && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    live = liveKernelPids();
+  }
+  return live;
+}

@@ -9,10 +9,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { benchEnv } from './benchConfig';
 import { REPO_ROOT } from './benchPaths';
-import { liveKernelPids } from './kernelPids';
+import { waitForKernelsToExit } from './kernelPids';
 import { describeMachine } from './report/benchResults';
 import { FreshKernelWorker } from './service/freshKernelWorker';
 import { HttpJsonClient } from './service/httpJsonClient';
@@ -28,7 +27,6 @@ import { measureThroughput } from './service/throughputSection';
 
 const RESULTS_FILE = path.join(REPO_ROOT, 'bench', 'results', 'service-latest.json');
 const FIRST_FILL_TIMEOUT_MS = 90_000;
-const LEFTOVER_WAIT_MS = 5000;
 
 function progress(message: string): void {
   process.stderr.write(`[bench:service] ${message}\n`);
@@ -79,7 +77,7 @@ async function main(args: string[]): Promise<number> {
       client.close();
       const stop = await service.stop();
       results.serviceLog = service.log;
-      results.shutdown = { stop, leftRunning: await waitForProcessesToExit(), leftTempEntries: leftovers(serviceTmp) };
+      results.shutdown = { stop, leftRunning: await waitForKernelsToExit(), leftTempEntries: leftovers(serviceTmp) };
       rmSync(serviceTmp, { recursive: true, force: true });
     };
     onInterrupt = () => (stopped ??= stopAll());
@@ -116,16 +114,6 @@ async function main(args: string[]): Promise<number> {
   return results.failures.length || wrongAnswers || leftBehind || results.shutdown?.stop.killed ? 1 : 0;
 }
 
-/** Processes of the run still alive, after giving kernels shut down a moment to be reaped. */
-async function waitForProcessesToExit(): Promise<number[]> {
-  const deadline = Date.now() + LEFTOVER_WAIT_MS;
-  let live = liveKernelPids();
-  while (live.length && Date.now() < deadline) {
-    await sleep(100);
-    live = liveKernelPids();
-  }
-  return live;
-}
 
 function leftovers(dir: string): string[] {
   try {

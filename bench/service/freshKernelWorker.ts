@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { withTimeout } from '../../src/core/common/async';
+import { closeWorker } from '../workerProcess';
 import { JUPYTER_PYTHON } from '../benchConfig';
 import { PYTHON_DIR } from '../benchPaths';
 import { trackKernelPid } from '../kernelPids';
@@ -54,12 +54,7 @@ export class FreshKernelWorker {
 
   /** Closes stdin: the worker exits after its current request; killed if it does not within the grace period. */
   async close(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.stdin!.end();
-    await withTimeout(this.exited, EXIT_GRACE_MS, () => undefined);
-    if (this.child.exitCode === null && this.child.signalCode === null) {
-      this.child.kill('SIGKILL');
-      await this.exited;
-    }
+    await closeWorker(this.child, this.exited, EXIT_GRACE_MS);
   }
+
 }
