@@ -42,15 +42,9 @@ export class KernelPool implements Disposable {
   private readonly ready = new Map<string, FreshKernel[]>();
   private readonly refilling = new Map<string, Promise<void>>();
   private readonly discarding = new Set<Promise<void>>();
-  private startedCount = 0;
   private disposed = false;
 
   constructor(private readonly options: KernelPoolOptions) {}
-
-  /** Kernels started so far, pooled or not. */
-  get kernelsStarted(): number {
-    return this.startedCount;
-  }
 
   readyCount(kernelName?: string): number {
     if (kernelName !== undefined) return this.ready.get(kernelName)?.length ?? 0;
@@ -82,7 +76,6 @@ export class KernelPool implements Disposable {
     const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-run-'));
     try {
       const kernel = await this.options.launcher({ ...this.options.target, kernelName, cwd: workDir });
-      this.startedCount++;
       return { kernel, workDir };
     } catch (error) {
       await fs.rm(workDir, { recursive: true, force: true });
