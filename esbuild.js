@@ -3,6 +3,8 @@
 const esbuild = require('esbuild');
 
 const nodeTargets = [
+  // The extension: `vscode` is provided by the extension host at run time.
+  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { entryPoints: ['src/runner/cli.ts'], outfile: 'dist/cli.js' },
   { entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' },
   { entryPoints: ['bench/serviceBench.ts'], outfile: 'dist/serviceBench.js' },
@@ -20,7 +22,9 @@ async function main() {
     logLevel: 'warning',
   };
   const fs = require('node:fs');
-  const builds = nodeTargets.filter((t) => t.entryPoints.every((e) => fs.existsSync(e)));
+  const builds = nodeTargets
+    .filter((t) => t.entryPoints.every((e) => fs.existsSync(e)))
+    .map((t) => ({ ...t, external: [...common.external, ...(t.external ?? [])] }));
   if (watch) {
     for (const target of builds) await (await esbuild.context({ ...common, ...target })).watch();
   } else {

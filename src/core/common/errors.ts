@@ -74,6 +74,14 @@ export class StdinUnavailableError extends CellBridgeError {
   }
 }
 
+/** The person asked for input dismissed the prompt: the cell is stopped rather than left waiting. */
+export class InputCancelledError extends CellBridgeError {
+  readonly code = 'input_cancelled';
+  constructor(readonly prompt: string) {
+    super(`The input prompt (${JSON.stringify(prompt)}) was dismissed, so the cell was stopped. Run it again to answer.`);
+  }
+}
+
 /** A request, notebook or option that cannot be run as given. `field` names the part at fault. */
 export class InvalidInputError extends CellBridgeError {
   readonly code = 'invalid_input';

@@ -20,8 +20,11 @@ export class CellRun {
   private stateValue: CellRunState = 'queued';
   private readonly stateEmitter = new Emitter<CellRunState>();
   private readonly finishedDeferred = new Deferred<CellRun>();
+  private readonly executionCountEmitter = new Emitter<number>();
+  private executionCountValue: number | null = null;
   readonly onDidChangeState = this.stateEmitter.event;
-  executionCount: number | null = null;
+  /** Fires when the kernel numbers this execution (its `execute_input`, or the reply), so `[N]` shows while it runs. */
+  readonly onDidChangeExecutionCount = this.executionCountEmitter.event;
   startedAt: number | undefined;
   endedAt: number | undefined;
   failureReason: FailureReason | undefined;
@@ -29,6 +32,16 @@ export class CellRun {
   cause: Error | undefined;
 
   constructor(readonly index: number, readonly request: CellRequest, readonly outputs: CellOutputs) {}
+
+  get executionCount(): number | null {
+    return this.executionCountValue;
+  }
+
+  set executionCount(count: number | null) {
+    if (count === this.executionCountValue) return;
+    this.executionCountValue = count;
+    if (count !== null) this.executionCountEmitter.fire(count);
+  }
 
   get state(): CellRunState {
     return this.stateValue;
@@ -53,8 +66,9 @@ export class CellRun {
   }
 
   markRunning(): void {
-    this.transition('running');
+    // Set first, so that listeners of `running` can read when it started.
     this.startedAt = Date.now();
+    this.transition('running');
   }
 
   finish(state: FinalCellRunState, details: { reason?: FailureReason; cause?: Error } = {}): void {
@@ -65,6 +79,7 @@ export class CellRun {
     this.transition(state);
     this.finishedDeferred.resolve(this);
     this.stateEmitter.dispose();
+    this.executionCountEmitter.dispose();
   }
 
   private transition(next: CellRunState): void {

@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import { errorMessage } from '../core/common/errors';
+import type { Logger } from '../core/common/logger';
+import type { NotebookKernels } from './notebookKernels';
+
+export type InterruptHandler = (notebook: vscode.NotebookDocument) => Promise<void>;
+
+const RESTART = 'Restart Kernel';
+
+/**
+ * The notebook's stop button: interrupt the kernel, and if the cell is still running after a few seconds
+ * (a kernel busy in native code, or one that ignores SIGINT), offer a restart instead of leaving it stuck.
+ */
+export function interruptHandler(kernels: NotebookKernels, waitMs: () => number, logger: Logger): InterruptHandler {
+  return async (notebook) => {
+    const kernel = kernels.get(notebook);
+    if (!kernel) return;
+    try {
+      const seconds = Math.round(waitMs() / 1000);
+      if ((await kernel.interrupt(waitMs())) !== 'ignored') return;
+      logger.warn(`The kernel of ${notebook.uri.toString()} did not stop the cell within ${seconds} s of an interrupt.`);
+      const answer = await vscode.window.showWarningMessage(
+        `The kernel did not stop the running cell within ${seconds} s of the interrupt. Restart it? Its variables will be lost.`,
+        RESTART,
+      );
+      if (answer === RESTART && kernels.get(notebook) === kernel) await kernel.restart();
+    } catch (error) {
+      logger.error(`Interrupt failed: ${errorMessage(error)}`);
+      void vscode.window.showErrorMessage(`Could not interrupt the kernel: ${errorMessage(error)}`);
+    }
+  };
+}

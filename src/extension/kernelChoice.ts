@@ -1,0 +1,39 @@
+import type { JupyterServerAddress } from '../core/kernel/jupyterServer';
+import { displayUrl } from './serverUrl';
+
+/** A kernel a notebook can be run on: a local kernelspec, or a kernelspec of a connected Jupyter Server. */
+export interface KernelChoice {
+  /** Controller id for notebooks; the interactive window's controller adds INTERACTIVE_SUFFIX. */
+  readonly id: string;
+  readonly kernelName: string;
+  readonly label: string;
+  readonly description: string;
+  readonly language: string;
+  readonly server?: { readonly id: string; readonly address: JupyterServerAddress };
+}
+
+export const INTERACTIVE_SUFFIX = '.interactive';
+
+export function localKernelChoice(spec: { name: string; displayName: string; language: string; resourceDir: string }): KernelChoice {
+  return { id: `cellbridge.kernelspec.${spec.name}`, kernelName: spec.name, label: spec.displayName, description: spec.resourceDir, language: spec.language };
+}
+
+export function serverKernelChoice(
+  server: { id: string; address: JupyterServerAddress },
+  spec: { name: string; displayName: string; language: string },
+): KernelChoice {
+  return {
+    id: `cellbridge.server.${server.id}.kernelspec.${spec.name}`,
+    kernelName: spec.name,
+    label: spec.displayName,
+    description: `on ${displayUrl(server.address.url)}`,
+    language: spec.language,
+    server,
+  };
+}
+
+/** VS Code language ids for the languages kernelspecs name. */
+export function vscodeLanguageIdOf(kernelLanguage: string): string {
+  const language = kernelLanguage.toLowerCase();
+  return language === 'c++' ? 'cpp' : language;
+}

@@ -1,0 +1,134 @@
+import * as vscode from 'vscode';
+import type { Disposable } from '../core/common/disposable';
+import { DisposableStore } from '../core/common/disposable';
+import { Emitter } from '../core/common/emitter';
+import { errorMessage } from '../core/common/errors';
+import type { Logger } from '../core/common/logger';
+import type { SessionStatus } from '../core/execution/kernelSession';
+import type { InputProvider } from '../core/execution/stdin';
+import type { KernelHandle } from '../core/kernel/kernelHandle';
+import type { KernelLauncher } from '../core/kernel/kernelLauncher';
+import type { KernelChoice } from './kernelChoice';
+import { NotebookKernel } from './notebookKernel';
+
+export interface NotebookKernelsOptions {
+  launcher: KernelLauncher;
+  stdin: InputProvider;
+  logger: Logger;
+  maxStreamCharsPerCell: () => number | undefined;
+}
+
+export interface KernelStatusChange {
+  readonly kernel: NotebookKernel;
+  readonly status: SessionStatus;
+}
+
+/**
+ * The kernel of each open notebook. A notebook gets one when it first runs a cell on a controller; picking
+ * another controller, closing the notebook, or removing the controller's server shuts it down.
+ */
+export class NotebookKernels implements Disposable {
+  private readonly kernels = new Map<vscode.NotebookDocument, { kernel: NotebookKernel; subscriptions: DisposableStore }>();
+  private readonly statusEmitter = new Emitter<KernelStatusChange>();
+  private readonly diedEmitter = new Emitter<NotebookKernel>();
+  /** Any notebook's kernel changed state (starting, idle, busy, dead, notStarted). */
+  readonly onDidChangeStatus = this.statusEmitter.event;
+  /** A notebook's kernel died on its own (not shut down by us). */
+  readonly onDidDie = this.diedEmitter.event;
+  private readonly subscriptions = new DisposableStore();
+
+  constructor(private readonly options: NotebookKernelsOptions) {
+    this.subscriptions.add(vscode.workspace.onDidCloseNotebookDocument((notebook) => void this.shutdown(notebook)));
+  }
+
+  get(notebook: vscode.NotebookDocument): NotebookKernel | undefined {
+    return this.kernels.get(notebook)?.kernel;
+  }
+
+  all(): NotebookKernel[] {
+    return [...this.kernels.values()].map((entry) => entry.kernel);
+  }
+
+  /** The notebook's kernel on `choice`, created (not started: that waits for the first cell) if needed. */
+  async getOrCreate(notebook: vscode.NotebookDocument, controller: vscode.NotebookController, choice: KernelChoice): Promise<NotebookKernel> {
+    const existing = this.kernels.get(notebook)?.kernel;
+    if (existing?.choice.id === choice.id) return existing;
+    if (existing) await this.shutdown(notebook);
+    const kernel = new NotebookKernel({
+      notebook,
+      choice,
+      controller,
+      launch: () => this.launchWithProgress(notebook, choice),
+      stdin: this.options.stdin,
+      logger: this.options.logger,
+      maxStreamCharsPerCell: this.options.maxStreamCharsPerCell(),
+    });
+    const subscriptions = new DisposableStore();
+    subscriptions.add(
+      kernel.session.onDidChangeStatus((status) => {
+        this.statusEmitter.fire({ kernel, status });
+        // The session says `dead` only for a kernel that died by itself: our shutdowns release it first.
+        if (status === 'dead') this.diedEmitter.fire(kernel);
+      }),
+    );
+    this.kernels.set(notebook, { kernel, subscriptions });
+    this.statusEmitter.fire({ kernel, status: kernel.session.status });
+    return kernel;
+  }
+
+  /** Shuts down the notebook's kernel, if it has one. */
+  async shutdown(notebook: vscode.NotebookDocument): Promise<void> {
+    const entry = this.kernels.get(notebook);
+    if (!entry) return;
+    this.kernels.delete(notebook);
+    entry.subscriptions.dispose();
+    this.statusEmitter.fire({ kernel: entry.kernel, status: 'notStarted' });
+    await entry.kernel.shutdown().catch((error: unknown) => this.options.logger.warn(`Kernel shutdown failed: ${errorMessage(error)}`));
+  }
+
+  /** Shuts down every kernel whose choice matches (a controller went away). */
+  async shutdownWhere(matches: (choice: KernelChoice) => boolean): Promise<void> {
+    await Promise.all([...this.kernels.values()].filter((entry) => matches(entry.kernel.choice)).map((entry) => this.shutdown(entry.kernel.notebook)));
+  }
+
+  async shutdownAll(): Promise<void> {
+    await Promise.all([...this.kernels.keys()].map((notebook) => this.shutdown(notebook)));
+  }
+
+  private launchWithProgress(notebook: vscode.NotebookDocument, choice: KernelChoice): Promise<KernelHandle> {
+    const cwd = workingDirectoryOf(notebook);
+    const where = choice.server ? { server: choice.server.address } : cwd ? { cwd } : {};
+    const title = `Starting kernel ${choice.label}${choice.server ? ` ${choice.description}` : ''}…`;
+    return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, async () => {
+      this.options.logger.info(`Starting kernel '${choice.kernelName}' for ${notebook.uri.toString()}`);
+      const kernel = await this.options.launcher({ kernelName: choice.kernelName, ...where });
+      subscribeToExit(kernel, choice, this.options.logger);
+      return kernel;
+    }));
+  }
+
+  dispose(): void {
+    this.subscriptions.dispose();
+    for (const entry of this.kernels.values()) {
+      entry.subscriptions.dispose();
+      entry.kernel.dispose();
+    }
+    this.kernels.clear();
+    this.statusEmitter.dispose();
+    this.diedEmitter.dispose();
+  }
+}
+
+/** A local kernel runs beside its notebook, as Jupyter does; an untitled notebook in the first workspace folder. */
+function workingDirectoryOf(notebook: vscode.NotebookDocument): string | undefined {
+  if (notebook.uri.scheme === 'file') return vscode.Uri.joinPath(notebook.uri, '..').fsPath;
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  return folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
+}
+
+function subscribeToExit(kernel: KernelHandle, choice: KernelChoice, logger: Logger): void {
+  const subscription = kernel.onDidDie((error) => {
+    logger.error(`Kernel '${choice.kernelName}' died: ${error.message}`);
+    subscription.dispose();
+  });
+}

@@ -1,0 +1,36 @@
+import type * as vscode from 'vscode';
+
+/**
+ * What the ipynb metadata says, read the ways VS Code's ipynb support has stored it: nbformat's notebook
+ * metadata sits under `metadata` (or `custom.metadata` in older versions), a cell's under `metadata`.
+ */
+type Json = Record<string, unknown>;
+
+function objectAt(value: unknown, key: string): Json | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const inner = (value as Json)[key];
+  return typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? (inner as Json) : undefined;
+}
+
+function nbformatMetadataOf(notebook: vscode.NotebookDocument): Json {
+  return objectAt(notebook.metadata, 'metadata') ?? objectAt(objectAt(notebook.metadata, 'custom'), 'metadata') ?? {};
+}
+
+/** The kernelspec name the notebook was saved with, if any. */
+export function kernelspecNameOf(notebook: vscode.NotebookDocument): string | undefined {
+  const name = objectAt(nbformatMetadataOf(notebook), 'kernelspec')?.name;
+  return typeof name === 'string' && name !== '' ? name.toLowerCase() : undefined;
+}
+
+/** The kernel language the notebook was saved with (language_info, else the kernelspec's). */
+export function notebookLanguageOf(notebook: vscode.NotebookDocument): string | undefined {
+  const metadata = nbformatMetadataOf(notebook);
+  const language = objectAt(metadata, 'language_info')?.name ?? objectAt(metadata, 'kernelspec')?.language;
+  return typeof language === 'string' ? language.toLowerCase() : undefined;
+}
+
+/** The cell's nbformat tags (`raises-exception` lets the queue go on past an expected error). */
+export function tagsOf(cell: vscode.NotebookCell): string[] {
+  const tags = objectAt(cell.metadata, 'metadata')?.tags ?? (cell.metadata as Json).tags;
+  return Array.isArray(tags) ? tags.filter((tag): tag is string => typeof tag === 'string') : [];
+}

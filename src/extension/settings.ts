@@ -1,0 +1,14 @@
+import * as vscode from 'vscode';
+
+/** The extension's settings (contributed in package.json), read when needed so changes apply without a reload. */
+export const settings = {
+  /** How long an interrupted cell may keep running before a restart is offered. */
+  interruptWaitMs(): number {
+    return 1000 * vscode.workspace.getConfiguration('cellbridge').get<number>('interruptTimeoutSeconds', 5);
+  },
+  /** 0 means no cap. */
+  maxStreamCharsPerCell(): number | undefined {
+    const chars = vscode.workspace.getConfiguration('cellbridge').get<number>('output.maxStreamCharsPerCell', 10_000_000);
+    return chars > 0 ? chars : undefined;
+  },
+};

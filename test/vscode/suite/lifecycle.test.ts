@@ -1,0 +1,72 @@
+import * as assert from 'node:assert/strict';
+import { after, describe, it } from 'mocha';
+import * as vscode from 'vscode';
+import { answerInputBox, closeAllEditors, endedSince, errorOf, errorsOf, openNotebook, runCells, selectController, STDOUT_MIME, textOf, waitFor } from './notebooks';
+
+describe('kernel life cycle', () => {
+  after(closeAllEditors);
+
+  it('input() asks through an input box and the cell goes on with the answer; dismissing it ends the cell clearly', async () => {
+    const notebook = await openNotebook('stdin.ipynb');
+    await selectController();
+    const cell = notebook.cellAt(0);
+    let since = Date.now();
+    await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: notebook.uri });
+    await answerInputBox('accept', () => endedSince(cell, since));
+    assert.equal(cell.executionSummary?.success, true);
+    assert.equal(textOf(cell, STDOUT_MIME), "got ''\n");
+
+    since = Date.now();
+    await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: notebook.uri });
+    await answerInputBox('dismiss', () => endedSince(cell, since));
+    assert.equal(cell.executionSummary?.success, false);
+    // The kernel's own KeyboardInterrupt (input() was interrupted) comes first, then why it was.
+    assert.deepEqual(
+      errorsOf(cell).map((error) => error.name),
+      ['KeyboardInterrupt', 'InputCancelledError'],
+    );
+    assert.match(errorsOf(cell)[1]!.message, /input prompt \("Your name: "\) was dismissed/);
+  });
+
+  it('interrupt stops a sleeping cell with KeyboardInterrupt; the kernel keeps its state', async () => {
+    const notebook = await openNotebook('lifecycle.ipynb');
+    await selectController();
+    await runCells(notebook, [1]);
+    const sleeper = notebook.cellAt(0);
+    const since = Date.now();
+    await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 0, end: 1 }], document: notebook.uri });
+    await waitFor(() => textOf(sleeper, STDOUT_MIME).includes('sleeping'), 'the cell to start sleeping');
+    await vscode.commands.executeCommand('notebook.cancelExecution', notebook.uri);
+    await waitFor(() => endedSince(sleeper, since), 'the interrupted cell to end', 15_000);
+    assert.equal(sleeper.executionSummary?.success, false);
+    assert.equal(errorOf(sleeper)?.name, 'KeyboardInterrupt');
+    await runCells(notebook, [2]);
+    assert.equal(textOf(notebook.cellAt(2), STDOUT_MIME), '42\n', 'x survived the interrupt');
+  });
+
+  it('restart starts a fresh kernel: variables are gone and counting starts again', async () => {
+    const notebook = await openNotebook('lifecycle.ipynb');
+    await selectController();
+    await runCells(notebook, [1, 2]);
+    assert.equal(textOf(notebook.cellAt(2), STDOUT_MIME), '42\n');
+    await vscode.commands.executeCommand('cellbridge.restartKernel');
+    await runCells(notebook, [2]);
+    const cell = notebook.cellAt(2);
+    assert.equal(errorOf(cell)?.name, 'NameError');
+    assert.equal(cell.executionSummary?.executionOrder, 1);
+  });
+
+  it('a kernel that dies fails its cell with a clear error, and the next run gets a new kernel', async () => {
+    const notebook = await openNotebook('lifecycle.ipynb');
+    await selectController();
+    await runCells(notebook, [3]);
+    const died = notebook.cellAt(3);
+    assert.equal(died.executionSummary?.success, false);
+    const error = errorOf(died);
+    assert.equal(error?.name, 'KernelDiedError');
+    assert.match(error?.message ?? '', /The kernel died \(exit code 3\)/);
+    await runCells(notebook, [1, 2]);
+    assert.equal(textOf(notebook.cellAt(2), STDOUT_MIME), '42\n');
+    assert.equal(notebook.cellAt(1).executionSummary?.executionOrder, 1, 'a new kernel counts from 1');
+  });
+});
