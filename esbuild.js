@@ -8,6 +8,8 @@ const nodeTargets = [
   { entryPoints: ['src/runner/cli.ts'], outfile: 'dist/cli.js' },
   { entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js' },
   { entryPoints: ['bench/serviceBench.ts'], outfile: 'dist/serviceBench.js' },
+  // Drives code-server through Chromium; playwright-core stays a plain require.
+  { entryPoints: ['bench/vscodeBench.ts'], outfile: 'dist/vscodeBench.js', external: ['playwright-core'] },
 ];
 
 async function main() {

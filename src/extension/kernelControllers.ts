@@ -68,7 +68,7 @@ export class KernelControllers implements Disposable {
       subscriptions.add(
         controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
           // Another controller was picked: this one's kernel for the notebook is of no more use.
-          if (!selected && this.kernels.get(notebook)?.choice.id === choice.id) void this.kernels.shutdown(notebook);
+          if (!selected && this.kernels.get(notebook)?.choice.id === choice.id) void this.kernels.shutdown(notebook, 'another kernel was selected');
         }),
       );
       return controller;

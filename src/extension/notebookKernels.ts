@@ -38,7 +38,7 @@ export class NotebookKernels implements Disposable {
   private readonly subscriptions = new DisposableStore();
 
   constructor(private readonly options: NotebookKernelsOptions) {
-    this.subscriptions.add(vscode.workspace.onDidCloseNotebookDocument((notebook) => void this.shutdown(notebook)));
+    this.subscriptions.add(vscode.workspace.onDidCloseNotebookDocument((notebook) => void this.shutdown(notebook, 'the notebook was closed')));
   }
 
   get(notebook: vscode.NotebookDocument): NotebookKernel | undefined {
@@ -53,7 +53,7 @@ export class NotebookKernels implements Disposable {
   async getOrCreate(notebook: vscode.NotebookDocument, controller: vscode.NotebookController, choice: KernelChoice): Promise<NotebookKernel> {
     const existing = this.kernels.get(notebook)?.kernel;
     if (existing?.choice.id === choice.id) return existing;
-    if (existing) await this.shutdown(notebook);
+    if (existing) await this.shutdown(notebook, `switched to ${choice.label}`);
     const kernel = new NotebookKernel({
       notebook,
       choice,
@@ -77,9 +77,10 @@ export class NotebookKernels implements Disposable {
   }
 
   /** Shuts down the notebook's kernel, if it has one. */
-  async shutdown(notebook: vscode.NotebookDocument): Promise<void> {
+  async shutdown(notebook: vscode.NotebookDocument, why: string): Promise<void> {
     const entry = this.kernels.get(notebook);
     if (!entry) return;
+    this.options.logger.info(`Shutting down kernel '${entry.kernel.choice.kernelName}' of ${notebook.uri.toString()}: ${why}`);
     this.kernels.delete(notebook);
     entry.subscriptions.dispose();
     this.statusEmitter.fire({ kernel: entry.kernel, status: 'notStarted' });
@@ -88,11 +89,11 @@ export class NotebookKernels implements Disposable {
 
   /** Shuts down every kernel whose choice matches (a controller went away). */
   async shutdownWhere(matches: (choice: KernelChoice) => boolean): Promise<void> {
-    await Promise.all([...this.kernels.values()].filter((entry) => matches(entry.kernel.choice)).map((entry) => this.shutdown(entry.kernel.notebook)));
+    await Promise.all([...this.kernels.values()].filter((entry) => matches(entry.kernel.choice)).map((entry) => this.shutdown(entry.kernel.notebook, 'its kernel source went away')));
   }
 
   async shutdownAll(): Promise<void> {
-    await Promise.all([...this.kernels.keys()].map((notebook) => this.shutdown(notebook)));
+    await Promise.all([...this.kernels.keys()].map((notebook) => this.shutdown(notebook, 'VS Code is closing the extension')));
   }
 
   private launchWithProgress(notebook: vscode.NotebookDocument, choice: KernelChoice): Promise<KernelHandle> {

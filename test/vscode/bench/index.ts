@@ -15,8 +15,8 @@ import { createKernelLauncher } from '../../../src/core/kernel/kernelLauncher';
 import { DocumentOutputs } from '../../../src/core/outputs/documentOutputs';
 import { endedSince, openNotebook, selectController, text, workspaceUri } from '../suite/notebooks';
 import { BENCH_CASES, BenchCase } from './benchCases';
+import { BENCH_PREFIX } from './benchLine';
 
-export const BENCH_PREFIX = 'CELLBRIDGE-BENCH ';
 
 const emit = (record: Record<string, unknown>): void => console.log(BENCH_PREFIX + JSON.stringify(record));
 

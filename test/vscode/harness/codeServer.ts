@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -8,6 +8,7 @@ import { descendants, killMentioning, onExitCleanup, pgrep, removeDirSync, signa
 /** Where scripts/setup-vscode.sh installs code-server (4.100.3, VS Code 1.100.3, the last on Node 20). */
 export const CODE_SERVER_BIN = path.join(repoRoot(), '.code-server', 'node_modules', '.bin', 'code-server');
 const READY_TIMEOUT_MS = 30_000;
+const INSTALL_TIMEOUT_MS = 120_000;
 const TERM_GRACE_MS = 5_000;
 const STDERR_TAIL_CHARS = 8192;
 
@@ -44,6 +45,11 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** Extra environment for code-server and so for the extension host it forks. */
   env?: Record<string, string>;
+  /**
+   * .vsix files installed into this server's own extensions dir before it starts, with code-server's
+   * `--install-extension`, as a user would: the workbench then finds them as ordinary installed extensions.
+   */
+  extensionsToInstall?: string[];
 }
 
 /**
@@ -91,6 +97,11 @@ export class CodeServer {
     return this.exitedFlag;
   }
 
+  /** This server's --extensions-dir (in its temp dir, removed by stop()). */
+  get extensionsDir(): string {
+    return path.join(this.tempDir, 'extensions');
+  }
+
   /** The server side's log files (remote agent, remote extension host), for copying out before stop(). */
   get logsDir(): string {
     return path.join(this.tempDir, 'user-data', 'logs');
@@ -113,18 +124,7 @@ export class CodeServer {
     const settings = { ...DEFAULT_SETTINGS, ...options.settings };
     await fs.writeFile(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
 
-    const port = await freeLoopbackPort();
-    const args = [
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--user-data-dir', userDataDir,
-      '--extensions-dir', extensionsDir,
-      '--disable-telemetry',
-      '--disable-update-check',
-      '--disable-workspace-trust',
-      '--disable-getting-started-override',
-      '--ignore-last-opened',
-    ];
+    const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir];
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       // No extension gallery: there is no network here, and the workbench's open-vsx.org queries would only
@@ -138,6 +138,31 @@ export class CodeServer {
       PYDEVD_DISABLE_FILE_VALIDATION: '1',
     };
     delete env.VSCODE_IPC_HOOK_CLI; // Set when run from a VS Code terminal; would make code-server talk to that one.
+    if (options.extensionsToInstall?.length) {
+      // Until the server exists (its constructor registers the same cleanup), a dying test still removes tempDir.
+      const forgetInstallCleanup = onExitCleanup(() => removeDirSync(tempDir));
+      try {
+        for (const vsix of options.extensionsToInstall) await installExtension(vsix, common, env, options.workspaceDir);
+      } catch (error) {
+        await killMentioning(tempDir, TERM_GRACE_MS);
+        await fs.rm(tempDir, { recursive: true, force: true });
+        throw error;
+      } finally {
+        forgetInstallCleanup();
+      }
+    }
+
+    const port = await freeLoopbackPort();
+    const args = [
+      '--auth', 'none',
+      '--bind-addr', `127.0.0.1:${port}`,
+      ...common,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--ignore-last-opened',
+    ];
     const child = spawn(CODE_SERVER_BIN, args, { cwd: options.workspaceDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const server = new CodeServer(child, port, tempDir);
     try {
@@ -192,6 +217,28 @@ export class CodeServer {
     await fs.rm(this.tempDir, { recursive: true, force: true });
     this.forgetExitCleanup();
   }
+}
+
+/**
+ * `code-server --install-extension VSIX` into the given user-data and extensions dirs: the same code path as a
+ * user's install from a .vsix, and it exits 1 (after printing why) when the file is missing or not a valid
+ * extension. It runs before the server starts, so nothing else writes the extensions dir meanwhile.
+ */
+function installExtension(vsix: string, dirArgs: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<void> {
+  const absolute = path.resolve(vsix);
+  return new Promise((resolve, reject) => {
+    execFile(
+      CODE_SERVER_BIN,
+      ['--install-extension', absolute, ...dirArgs],
+      { cwd, env, timeout: INSTALL_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 4 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (!error) return resolve();
+        const output = `${stdout}${stderr}`.trim().slice(-STDERR_TAIL_CHARS);
+        const why = error.killed ? `did not finish within ${INSTALL_TIMEOUT_MS / 1000} s` : `failed (exit ${String(error.code)})`;
+        reject(new Error(`code-server --install-extension ${absolute} ${why}:\n${output}`));
+      },
+    );
+  });
 }
 
 /** The dir holding package.json, found upwards from this file (works from test/ and from out/test/). */

@@ -1,5 +1,6 @@
 /** What the in-host tests do to notebooks, the way a person's clicks would: through VS Code's commands. */
 import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 
 export const EXTENSION_ID = 'cellbridge.cellbridge';
@@ -14,9 +15,14 @@ export function workspaceUri(name: string): vscode.Uri {
   return vscode.Uri.joinPath(folder.uri, name);
 }
 
+/**
+ * Opens the notebook in an editor as the Explorer does. (workspace.openNotebookDocument would also hold the
+ * document open for the extension host for minutes after its editor closes, hiding when it really closes.)
+ */
 export async function openNotebook(name: string): Promise<vscode.NotebookDocument> {
-  const notebook = await vscode.workspace.openNotebookDocument(workspaceUri(name));
-  await vscode.window.showNotebookDocument(notebook);
+  const uri = workspaceUri(name);
+  await vscode.commands.executeCommand('vscode.openWith', uri, 'jupyter-notebook');
+  const notebook = await waitFor(() => vscode.window.activeNotebookEditor?.notebook.uri.toString() === uri.toString() && vscode.window.activeNotebookEditor.notebook, `${name} to open`, 20_000);
   // Opening the notebook activates CellBridge; its controllers exist once activate() has returned.
   const extension = vscode.extensions.getExtension(EXTENSION_ID);
   assert.ok(extension, 'CellBridge is loaded in this VS Code');
@@ -103,11 +109,12 @@ export function errorOf(cell: vscode.NotebookCell): ShownError | undefined {
   return errorsOf(cell)[0];
 }
 
-/** Closes every editor without saving: tests never write their outputs back into the fixtures. */
+/**
+ * Closes every editor, saving first: a dirty editor would stop the close with a "save changes?" dialog.
+ * What is saved is the run's own copy of the workspace, never the fixtures.
+ */
 export async function closeAllEditors(): Promise<void> {
-  for (let i = 0; i < 20 && vscode.window.visibleNotebookEditors.length + vscode.window.visibleTextEditors.length > 0; i++) {
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-  }
+  await vscode.commands.executeCommand('workbench.action.files.saveAll');
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
@@ -120,4 +127,20 @@ export async function answerInputBox(how: 'accept' | 'dismiss', until: () => boo
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   assert.ok(until(), `the cell got past input() (${how})`);
+}
+
+/** Kernel processes this extension host started (its children running ipykernel). */
+export function childKernelPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === process.pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('ipykernel_launcher')) pids.push(Number(entry));
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return pids;
 }

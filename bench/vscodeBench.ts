@@ -1,0 +1,94 @@
+/**
+ * `npm run bench:vscode`: CellBridge inside a real VS Code (code-server in Chromium) against the engine alone,
+ * on the same cells in the same run: an empty cell, a 200,000-line print, 1,000 display updates. The timing
+ * itself happens in the extension host (test/vscode/bench/index.ts); this script starts it, collects its
+ * lines and prints the table. `--quick` for fewer repeats. Writes bench/results/vscode-latest.json.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runInHostSuite } from '../test/vscode/harness/inHostRun';
+import { BENCH_PREFIX } from '../test/vscode/bench/benchLine';
+import { benchEnv } from './benchConfig';
+import { REPO_ROOT } from './benchPaths';
+import { describeMachine } from './report/benchResults';
+import { median, summarize } from './stats';
+
+interface CaseResult {
+  case: string;
+  vscodeMs: number[];
+  engineMs: number[];
+  maxLoopLagMs: number[];
+}
+
+const RESULTS_FILE = path.join(REPO_ROOT, 'bench', 'results', 'vscode-latest.json');
+
+async function main(args: string[]): Promise<number> {
+  const quick = args.includes('--quick');
+  const machine = describeMachine();
+  const cases: CaseResult[] = [];
+  const started = Date.now();
+  const run = await runInHostSuite({
+    extensionDevelopmentPath: REPO_ROOT,
+    extensionTestsPath: path.join(REPO_ROOT, 'out', 'test', 'vscode', 'bench', 'index.js'),
+    workspaceFixture: path.join(REPO_ROOT, 'test', 'fixtures', 'vscode-workspace'),
+    outputDir: path.join(REPO_ROOT, '.test-output', 'bench-vscode'),
+    timeoutMs: 20 * 60_000,
+    env: { ...stringEnv(benchEnv()), ...(quick ? { CELLBRIDGE_BENCH_QUICK: '1' } : {}) },
+    onLog: (line) => {
+      if (!line.startsWith(BENCH_PREFIX)) return;
+      const result = JSON.parse(line.slice(BENCH_PREFIX.length)) as CaseResult;
+      cases.push(result);
+      process.stderr.write(`[bench:vscode] ${result.case}: done\n`);
+    },
+  });
+  machine.loadAverageAtEnd = os.loadavg();
+  if (run.exitCode !== 0) {
+    process.stderr.write(run.log.slice(-40).join('\n') + '\n');
+    return 1;
+  }
+  printTable(cases, machine.loadAverageAtStart, machine.loadAverageAtEnd);
+  await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
+  await writeFile(RESULTS_FILE, JSON.stringify({ startedAt: new Date(started).toISOString(), quick, machine, cases }, null, 2) + '\n');
+  process.stderr.write(`[bench:vscode] results in ${path.relative(REPO_ROOT, RESULTS_FILE)}\n`);
+  return 0;
+}
+
+function printTable(cases: readonly CaseResult[], loadAtStart: number[], loadAtEnd: number[]): void {
+  const lines = [
+    `CellBridge in VS Code (code-server 4.100.3) against the engine alone, same cells, same run.`,
+    `Time from the run command until the extension host sees the cell ended with its last output (ms).`,
+    `Load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}, at end ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')}.`,
+    '',
+    ['case', 'n', 'VS Code p50', 'p90', 'engine p50', 'p90', 'ratio p50', 'ext-host max loop lag'].join(' | '),
+  ];
+  for (const result of cases) {
+    const inVsCode = summarize(result.vscodeMs);
+    const alone = summarize(result.engineMs);
+    lines.push(
+      [
+        result.case,
+        String(inVsCode.count),
+        inVsCode.median.toFixed(1),
+        inVsCode.p90.toFixed(1),
+        alone.median.toFixed(1),
+        alone.p90.toFixed(1),
+        `${(median(result.vscodeMs) / median(result.engineMs)).toFixed(2)}×`,
+        `${Math.max(...result.maxLoopLagMs)} ms`,
+      ].join(' | '),
+    );
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`[bench:vscode] ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  },
+);
