@@ -58,11 +58,16 @@ function printTable(cases: readonly CaseResult[], loadAtStart: number[], loadAtE
   const lines = [
     `CellBridge in VS Code (code-server 4.100.3) against the engine alone, same cells, same run.`,
     `Time from the run command until the extension host sees the cell ended with its last output (ms).`,
+    `The floor is VS Code's own cost for a cell (a controller that does nothing); "above the floor" is the rest.`,
     `Load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}, at end ${loadAtEnd.map((l) => l.toFixed(2)).join(' ')}.`,
     '',
-    ['case', 'n', 'VS Code p50', 'p90', 'engine p50', 'p90', 'ratio p50', 'ext-host max loop lag'].join(' | '),
+    ['case', 'n', 'VS Code p50', 'p90', 'engine p50', 'p90', 'ratio p50', 'p50 above the floor', 'ext-host max loop lag'].join(' | '),
   ];
+  const floor = cases.find((result) => result.engineMs.length === 0);
+  const floorMs = floor ? median(floor.vscodeMs) : 0;
+  if (floor) lines.push([floor.case, String(floor.vscodeMs.length), floorMs.toFixed(1), summarize(floor.vscodeMs).p90.toFixed(1), '', '', '', '', ''].join(' | '));
   for (const result of cases) {
+    if (result === floor) continue;
     const inVsCode = summarize(result.vscodeMs);
     const alone = summarize(result.engineMs);
     lines.push(
@@ -74,6 +79,7 @@ function printTable(cases: readonly CaseResult[], loadAtStart: number[], loadAtE
         alone.median.toFixed(1),
         alone.p90.toFixed(1),
         `${(median(result.vscodeMs) / median(result.engineMs)).toFixed(2)}×`,
+        `${(median(result.vscodeMs) - floorMs).toFixed(1)} ms (${((median(result.vscodeMs) - floorMs) / median(result.engineMs)).toFixed(2)}× engine)`,
         `${Math.max(...result.maxLoopLagMs)} ms`,
       ].join(' | '),
     );

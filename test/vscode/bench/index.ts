@@ -22,7 +22,8 @@ const emit = (record: Record<string, unknown>): void => console.log(BENCH_PREFIX
 
 export async function run(): Promise<void> {
   const quick = process.env.CELLBRIDGE_BENCH_QUICK === '1';
-  await writeBenchNotebook();
+  emit({ case: FLOOR_CASE, vscodeMs: await measureFloor(quick ? 10 : 30), engineMs: [], maxLoopLagMs: [] });
+  await writeBenchNotebook(BENCH_NOTEBOOK, BENCH_CASES.map((benchCase) => benchCase.code));
   const notebook = await openNotebook(BENCH_NOTEBOOK);
   await selectController();
   const engine = await EngineAlone.start();
@@ -50,15 +51,46 @@ export async function run(): Promise<void> {
 
 const BENCH_NOTEBOOK = 'bench.ipynb';
 
-/** The cases as an .ipynb in the (throw-away) test workspace, one cell each, in BENCH_CASES order. */
-async function writeBenchNotebook(): Promise<void> {
+const FLOOR_NOTEBOOK = 'floor.ipynb';
+const FLOOR_CASE = 'VS Code floor: a no-op controller';
+
+/** Cells as an .ipynb in the (throw-away) test workspace, one cell per source. */
+async function writeBenchNotebook(name: string, sources: readonly string[]): Promise<void> {
   const notebook = {
     nbformat: 4,
     nbformat_minor: 4,
     metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
-    cells: BENCH_CASES.map((benchCase) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: benchCase.code })),
+    cells: sources.map((source) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source })),
   };
-  await vscode.workspace.fs.writeFile(workspaceUri(BENCH_NOTEBOOK), new TextEncoder().encode(JSON.stringify(notebook)));
+  await vscode.workspace.fs.writeFile(workspaceUri(name), new TextEncoder().encode(JSON.stringify(notebook)));
+}
+
+/**
+ * What VS Code itself costs to run a cell: a controller whose handler starts and ends each cell at once, timed
+ * the same way as CellBridge. Everything above it is the extension, the engine and the kernel.
+ */
+async function measureFloor(repeats: number): Promise<number[]> {
+  const controller = vscode.notebooks.createNotebookController('cellbridge.bench.noop', 'jupyter-notebook', 'No-op (benchmark floor)', (cells) => {
+    for (const cell of cells) {
+      const execution = controller.createNotebookCellExecution(cell);
+      execution.start(Date.now());
+      execution.end(true, Date.now());
+    }
+  });
+  try {
+    await writeBenchNotebook(FLOOR_NOTEBOOK, ['pass']);
+    const notebook = await openNotebook(FLOOR_NOTEBOOK);
+    await selectController(controller.id);
+    const samples: number[] = [];
+    for (let i = 0; i <= repeats; i++) {
+      const timed = await timeInVsCode(notebook, { ...BENCH_CASES[0]!, cellIndex: 0 });
+      if (i > 0) samples.push(timed.ms);
+    }
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    return samples;
+  } finally {
+    controller.dispose();
+  }
 }
 
 async function timeInVsCode(notebook: vscode.NotebookDocument, benchCase: BenchCase): Promise<{ ms: number; maxLoopLagMs: number }> {
