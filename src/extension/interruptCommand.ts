@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/common/errors';
 import type { Logger } from '../core/common/logger';
+import type { InterruptOutcome, NotebookKernel } from './notebookKernel';
 import type { NotebookKernels } from './notebookKernels';
 
 export type InterruptHandler = (notebook: vscode.NotebookDocument) => Promise<void>;
@@ -10,23 +11,42 @@ const RESTART = 'Restart Kernel';
 /**
  * The notebook's stop button: interrupt the kernel, and if the cell is still running after a few seconds
  * (a kernel busy in native code, or one that ignores SIGINT), offer a restart instead of leaving it stuck.
+ * The handler returns once the interrupt is sent; the wait and the offer go on in the background, so the
+ * stop button (and a command awaiting it) is never held by a notification nobody answers.
  */
 export function interruptHandler(kernels: NotebookKernels, waitMs: () => number, logger: Logger): InterruptHandler {
   return async (notebook) => {
     const kernel = kernels.get(notebook);
     if (!kernel) return;
     try {
-      const seconds = Math.round(waitMs() / 1000);
-      if ((await kernel.interrupt(waitMs())) !== 'ignored') return;
-      logger.warn(`The kernel of ${notebook.uri.toString()} did not stop the cell within ${seconds} s of an interrupt.`);
-      const answer = await vscode.window.showWarningMessage(
-        `The kernel did not stop the running cell within ${seconds} s of the interrupt. Restart it? Its variables will be lost.`,
-        RESTART,
-      );
-      if (answer === RESTART && kernels.get(notebook) === kernel) await kernel.restart();
+      const { sent, outcome } = kernel.interrupt(waitMs());
+      void offerRestartIfIgnored(kernels, kernel, outcome, waitMs(), logger);
+      await sent;
     } catch (error) {
       logger.error(`Interrupt failed: ${errorMessage(error)}`);
       void vscode.window.showErrorMessage(`Could not interrupt the kernel: ${errorMessage(error)}`);
     }
   };
+}
+
+async function offerRestartIfIgnored(
+  kernels: NotebookKernels,
+  kernel: NotebookKernel,
+  outcome: Promise<InterruptOutcome>,
+  waitMs: number,
+  logger: Logger,
+): Promise<void> {
+  try {
+    if ((await outcome) !== 'ignored') return;
+    const seconds = Math.round(waitMs / 1000);
+    logger.warn(`The kernel of ${kernel.notebook.uri.toString()} did not stop the cell within ${seconds} s of an interrupt.`);
+    const answer = await vscode.window.showWarningMessage(
+      `The kernel did not stop the running cell within ${seconds} s of the interrupt. Restart it? Its variables will be lost.`,
+      RESTART,
+    );
+    if (answer === RESTART && kernels.get(kernel.notebook) === kernel) await kernel.restart();
+  } catch (error) {
+    logger.error(`Interrupt failed: ${errorMessage(error)}`);
+    void vscode.window.showErrorMessage(`Could not interrupt the kernel: ${errorMessage(error)}`);
+  }
 }

@@ -70,12 +70,16 @@ export class NotebookKernel implements Disposable {
     return next;
   }
 
-  /** Interrupts the running cell and waits up to `waitMs` for it to stop. */
-  async interrupt(waitMs: number): Promise<InterruptOutcome> {
+  /**
+   * Interrupts the running cell. `sent`: the kernel has been asked; `outcome`: whether the cell stopped
+   * within `waitMs` after that.
+   */
+  interrupt(waitMs: number): { sent: Promise<void>; outcome: Promise<InterruptOutcome> } {
     const running = this.queue.runningCell;
-    if (!running) return 'nothingRunning';
-    await this.queue.interrupt();
-    return withTimeout(running.finished.then(() => 'stopped' as const), waitMs, () => 'ignored' as const);
+    if (!running) return { sent: Promise.resolve(), outcome: Promise.resolve('nothingRunning') };
+    const sent = this.queue.interrupt();
+    const outcome = sent.then(() => withTimeout(running.finished.then(() => 'stopped' as const), waitMs, () => 'ignored' as const));
+    return { sent, outcome };
   }
 
   /** Cancels what is queued, stops what runs, and starts a fresh kernel. */

@@ -69,4 +69,22 @@ describe('kernel life cycle', () => {
     assert.equal(textOf(notebook.cellAt(2), STDOUT_MIME), '42\n');
     assert.equal(notebook.cellAt(1).executionSummary?.executionOrder, 1, 'a new kernel counts from 1');
   });
+
+  it('a cell that ignores the interrupt keeps running (a restart is offered), and a restart stops it', async () => {
+    const notebook = await openNotebook('lifecycle.ipynb');
+    await selectController();
+    const stubborn = notebook.cellAt(4);
+    const since = Date.now();
+    await vscode.commands.executeCommand('notebook.cell.execute', { ranges: [{ start: 4, end: 5 }], document: notebook.uri });
+    await waitFor(() => textOf(stubborn, STDOUT_MIME).includes('stubborn'), 'the cell to start');
+    await vscode.commands.executeCommand('notebook.cancelExecution', notebook.uri);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    assert.ok(!endedSince(stubborn, since), 'SIGINT is ignored: the cell still runs');
+    await vscode.commands.executeCommand('cellbridge.restartKernel');
+    await waitFor(() => endedSince(stubborn, since), 'the cell to end with the restart', 15_000);
+    assert.equal(stubborn.executionSummary?.success, false);
+    assert.match(errorOf(stubborn)?.message ?? '', /shut down while the cell ran/);
+    await runCells(notebook, [1, 2]);
+    assert.equal(textOf(notebook.cellAt(2), STDOUT_MIME), '42\n', 'the new kernel runs cells');
+  });
 });
