@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { connectionDirPrefix, removeStaleConnectionDirs } from './staleConnectionDirs';
 
 /** The contents of a kernel connection file (https://jupyter-client.readthedocs.io/en/stable/kernels.html#connection-files). */
 export interface ConnectionInfo {
@@ -86,10 +87,15 @@ function listenOnFreePort(server: net.Server): Promise<number> {
 
 /** A connection file in a private temp directory, removed with the directory. */
 export class ConnectionFile {
+  /** Once per process: the first kernel start clears what killed processes left (see staleConnectionDirs). */
+  private static staleDirsRemoved: Promise<unknown> | undefined;
+
   private constructor(readonly dir: string, readonly path: string) {}
 
   static async write(info: ConnectionInfo): Promise<ConnectionFile> {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-kernel-'));
+    ConnectionFile.staleDirsRemoved ??= removeStaleConnectionDirs().catch(() => undefined);
+    await ConnectionFile.staleDirsRemoved;
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), connectionDirPrefix()));
     const file = path.join(dir, `kernel-${randomBytes(6).toString('hex')}.json`);
     // The key signs every message; only this user may read it.
     await fs.writeFile(file, JSON.stringify(info, null, 1), { mode: 0o600 });
