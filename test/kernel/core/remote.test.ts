@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { KernelDiedError, KernelNotFoundError, ServerConnectionError } from '../../../src/core/common/errors';
 import { RemoteKernel } from '../../../src/core/kernel/remoteKernel';
 import { errorNames, until, untilInsideCell, valueOf } from '../helpers/cellWaits';
-import { freeLoopbackPort, TestJupyterServer } from '../helpers/jupyterServer';
+import { freeLoopbackPort } from '../../shared/freeLoopbackPort';
+import { TestJupyterServer } from '../helpers/jupyterServer';
 import { KernelTracker, shownStream, TestDocument } from '../helpers/kernels';
 
 /** The same engine through a real jupyter-server: one server and, where state allows, one kernel for the suite. */

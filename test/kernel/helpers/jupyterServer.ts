@@ -1,11 +1,11 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { withTimeout } from '../../../src/core/common/async';
 import type { JupyterServerAddress } from '../../../src/core/kernel/jupyterServer';
+import { freeLoopbackPort } from '../../shared/freeLoopbackPort';
 
 const JUPYTER_SERVER = '/usr/bin/jupyter-server';
 const NODELAY_CONFIG = path.join('test', 'fixtures', 'jupyter_server_nodelay.py');
@@ -130,16 +130,6 @@ function repoRoot(): string {
   throw new Error(`${NODELAY_CONFIG} not found above ${__dirname}`);
 }
 
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** Live (non-zombie) pids matching a pgrep selection. */
 function pgrep(args: string[]): string[] {

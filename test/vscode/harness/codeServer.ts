@@ -1,9 +1,9 @@
 import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { descendants, killMentioning, onExitCleanup, pgrep, removeDirSync, signal, waitGone } from './processes';
+import { freeLoopbackPort } from '../../shared/freeLoopbackPort';
 
 /** Where scripts/setup-vscode.sh installs code-server (4.100.3, VS Code 1.100.3, the last on Node 20). */
 export const CODE_SERVER_BIN = path.join(repoRoot(), '.code-server', 'node_modules', '.bin', 'code-server');
@@ -249,13 +249,3 @@ function repoRoot(): string {
   throw new Error(`repository root not found above ${__dirname}`);
 }
 
-export function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
