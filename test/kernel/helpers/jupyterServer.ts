@@ -130,7 +130,6 @@ function repoRoot(): string {
   throw new Error(`${NODELAY_CONFIG} not found above ${__dirname}`);
 }
 
-
 /** Live (non-zombie) pids matching a pgrep selection. */
 function pgrep(args: string[]): string[] {
   try {
