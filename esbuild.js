@@ -1,5 +1,5 @@
-// Bundles the CLI and the benchmarks for Node. zeromq is a native addon and stays external;
-// ws's optional native helpers are absent on purpose (ws falls back to JavaScript).
+// Bundles the extension, the CLI and the benchmarks for Node, and the error renderer for the browser.
+// zeromq is a native addon and stays external; ws's optional native helpers are absent on purpose (ws falls back to JavaScript).
 const esbuild = require('esbuild');
 
 const nodeTargets = [
@@ -11,6 +11,10 @@ const nodeTargets = [
   // Drives code-server through Chromium; playwright-core stays a plain require.
   { entryPoints: ['bench/vscodeBench.ts'], outfile: 'dist/vscodeBench.js', external: ['playwright-core'] },
 ];
+
+// The error renderer runs in the notebook webview: a browser ES module exporting `activate`.
+const browserTargets = [{ entryPoints: ['renderers/error/index.ts'], outfile: 'dist/renderers/error.js' }];
+const browserCommon = { bundle: true, platform: 'browser', format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning' };
 
 async function main() {
   const watch = process.argv.includes('--watch');
@@ -26,11 +30,13 @@ async function main() {
   const fs = require('node:fs');
   const builds = nodeTargets
     .filter((t) => t.entryPoints.every((e) => fs.existsSync(e)))
-    .map((t) => ({ ...t, external: [...common.external, ...(t.external ?? [])] }));
+    .map((t) => ({ ...common, ...t, external: [...common.external, ...(t.external ?? [])] }));
+  const rendererBuilds = browserTargets.map((t) => ({ ...browserCommon, ...t }));
+  const all = [...builds, ...rendererBuilds];
   if (watch) {
-    for (const target of builds) await (await esbuild.context({ ...common, ...target })).watch();
+    for (const options of all) await (await esbuild.context(options)).watch();
   } else {
-    await Promise.all(builds.map((target) => esbuild.build({ ...common, ...target })));
+    await Promise.all(all.map((options) => esbuild.build(options)));
   }
 }
 

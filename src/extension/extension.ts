@@ -12,6 +12,7 @@ import { NotebookKernels } from './notebookKernels';
 import { outputChannelLogger } from './outputChannelLogger';
 import { settings } from './settings';
 import { inputBoxProvider } from './stdinPrompt';
+import { handleTracebackLinks } from './tracebackLinks';
 
 let kernels: NotebookKernels | undefined;
 
@@ -29,6 +30,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     servers,
     new KernelStatusBar(kernels),
     reportDeadKernels(kernels, logger),
+    handleTracebackLinks(logger),
     registerKernelCommands(kernels, interrupt, channel, logger),
     vscode.commands.registerCommand('cellbridge.refreshKernels', () => refreshLocalKernels(controllers, logger)),
   );
