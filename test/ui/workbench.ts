@@ -1,0 +1,90 @@
+/**
+ * The workbench as a person sees it, for the Playwright UI tests: code-server on a fresh workspace holding the
+ * given files, with CellBridge loaded as F5 "Run Extension" loads it (extensionDevelopmentPath, this
+ * checkout's dist/), opened in Chromium.
+ */
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { openBrowser } from '../vscode/harness/chromium';
+import { CodeServer } from '../vscode/harness/codeServer';
+
+export const REPO = path.resolve(__dirname, '..', '..', '..');
+export const UI_OUTPUT = path.join(REPO, '.test-output', 'ui');
+
+export interface Workbench {
+  readonly page: Page;
+  close(): Promise<void>;
+}
+
+/** `files`: paths to copy into the workspace. `height`: tall enough for the cells to check (the notebook renders only those in view). */
+export async function openWorkbench(files: readonly string[], height = 1400): Promise<Workbench> {
+  await fs.mkdir(UI_OUTPUT, { recursive: true });
+  const workspace = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-ui-'));
+  for (const file of files) await fs.copyFile(file, path.join(workspace, path.basename(file)));
+  const server = await CodeServer.start({ workspaceDir: workspace, env: { PYDEVD_DISABLE_FILE_VALIDATION: '1' } });
+  const browser = await openBrowser().catch(async (error: unknown) => {
+    await server.stop();
+    throw error;
+  });
+  await browser.page.setViewportSize({ width: 1400, height });
+  const payload = [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${REPO}`]];
+  await browser.page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  return {
+    page: browser.page,
+    close: async () => {
+      await browser.close();
+      await server.stop();
+      await fs.rm(workspace, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Opens the file from the Explorer until it shows in the notebook editor (a click before the workbench has
+ * read the built-in extensions opens an .ipynb as JSON text), then waits for the toolbar to name the kernel
+ * CellBridge picked for it, as a person would before pressing Run.
+ */
+export async function openNotebookFromExplorer(page: Page, name: string, kernelLabel = 'Python 3 (ipykernel)'): Promise<void> {
+  const item = page.getByRole('treeitem', { name });
+  await item.waitFor({ timeout: 60_000 });
+  let opened = false;
+  for (let attempt = 1; attempt <= 5 && !opened; attempt++) {
+    await item.dblclick();
+    opened = await page
+      .locator('.notebookOverlay')
+      .first()
+      .waitFor({ timeout: 5_000 })
+      .then(() => true)
+      .catch(() => false);
+    if (!opened) {
+      await page.keyboard.press('Control+KeyW');
+      await page.waitForTimeout(1_000);
+    }
+  }
+  if (!opened) throw new Error(`${name} never opened in the notebook editor`);
+  await page.locator('.notebook-toolbar-container').getByText(kernelLabel).waitFor({ timeout: 60_000 });
+}
+
+export async function clickRunAll(page: Page): Promise<void> {
+  await page.locator('.notebook-toolbar-container').getByRole('button', { name: /Run All/ }).click({ timeout: 30_000 });
+}
+
+/** The frame the notebook renders its outputs in. */
+export function outputFrame(page: Page): FrameLocator {
+  return page.frameLocator('.notebookOverlay iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/** Waits until the cells' `[N]` labels read [1]..[count]. */
+export async function waitForExecutionCounts(page: Page, count: number): Promise<void> {
+  const expected = Array.from({ length: count }, (_, i) => `[${i + 1}]`);
+  const deadline = Date.now() + 90_000;
+  let labels: string[] = [];
+  while (Date.now() < deadline) {
+    labels = (await page.locator('.execution-count-label').allInnerTexts()).map((label) => label.trim()).filter(Boolean);
+    if (expected.every((label) => labels.includes(label))) return;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`execution counts ${expected.join(' ')} expected, the notebook shows ${labels.join(' ') || 'none'}`);
+}
