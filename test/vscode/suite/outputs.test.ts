@@ -108,5 +108,13 @@ describe('notebook outputs', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.ok(!((after!.executionSummary?.timing?.endTime ?? 0) >= since), 'the cell after the error did not run');
     assert.equal(after!.outputs.length, 0);
+    // Saved, the error is standard nbformat again, so Jupyter and other tools read it.
+    await notebook.save();
+    const saved = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(notebook.uri))) as { cells: { outputs: Record<string, unknown>[] }[] };
+    const [savedError] = saved.cells[1]!.outputs;
+    assert.equal(savedError?.output_type, 'error');
+    assert.equal(savedError?.ename, 'ZeroDivisionError');
+    assert.equal(savedError?.evalue, 'division by zero');
+    assert.ok(Array.isArray(savedError?.traceback) && (savedError.traceback as string[]).some((line) => line.includes('\u001b[')), 'the traceback keeps its lines and colours');
   });
 });
