@@ -11,8 +11,5 @@ npm run --silent compile-tests
 # Unit tests are pure and run in parallel; kernel tests one file at a time (2 cores, real processes).
 node --test --test-reporter=spec out/test/unit/
 node --test --test-concurrency=1 --test-reporter=spec out/test/kernel/
-# The .vsix builds (vsce checks the manifest and what .vscodeignore lets in).
-mkdir -p .test-output
-npx --no-install vsce package --allow-missing-repository --skip-license --out .test-output/cellbridge.vsix >/dev/null
-# One code-server at a time: each takes ~1.7 GiB and most of both cores while the workbench loads.
+# One code-server at a time (the UI test of Run All installs the .vsix that vsce packages): each takes ~1.7 GiB and most of both cores while the workbench loads.
 node --test --test-concurrency=1 --test-reporter=spec out/test/vscode/*.test.js out/test/ui/*.test.js

@@ -2,14 +2,15 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
-import { clickRunAll, openNotebookFromExplorer, openWorkbench, outputFrame, REPO, UI_OUTPUT, waitForExecutionCounts } from './workbench';
+import { clickRunAll, openNotebookFromExplorer, openWorkbench, outputFrame, packageExtension, REPO, UI_OUTPUT, waitForExecutionCounts } from './workbench';
 
-// A person's view: open examples/demo.ipynb in the workbench, press Run All, and read what the notebook
-// renders. The screenshot goes to .test-output/ui/notebook-run-all.png.
+// A person's view: install the packaged .vsix, open examples/demo.ipynb in the workbench, press Run All, and
+// read what the notebook renders. The screenshot goes to .test-output/ui/notebook-run-all.png.
 
 test('Run All in the workbench shows every output of the demo notebook, with [1]..[6]', { timeout: 5 * 60_000 }, async () => {
+  const vsix = await packageExtension();
   // Tall enough for all seven cells and their outputs.
-  const workbench = await openWorkbench([path.join(REPO, 'examples', 'demo.ipynb')], 2800);
+  const workbench = await openWorkbench([path.join(REPO, 'examples', 'demo.ipynb')], { height: 2800, vsix });
   const { page } = workbench;
   try {
     await openNotebookFromExplorer(page, 'demo.ipynb');

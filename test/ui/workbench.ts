@@ -1,11 +1,13 @@
 /**
  * The workbench as a person sees it, for the Playwright UI tests: code-server on a fresh workspace holding the
- * given files, with CellBridge loaded as F5 "Run Extension" loads it (extensionDevelopmentPath, this
- * checkout's dist/), opened in Chromium.
+ * given files, with CellBridge installed from its .vsix or loaded as F5 "Run Extension" loads it
+ * (extensionDevelopmentPath, this checkout's dist/), opened in Chromium.
  */
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { promisify } from 'node:util';
 import type { FrameLocator, Page } from 'playwright-core';
 import { openBrowser } from '../vscode/harness/chromium';
 import { CodeServer } from '../vscode/harness/codeServer';
@@ -18,18 +20,29 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-/** `files`: paths to copy into the workspace. `height`: tall enough for the cells to check (the notebook renders only those in view). */
-export async function openWorkbench(files: readonly string[], height = 1400): Promise<Workbench> {
+export interface WorkbenchOptions {
+  /** Tall enough for the cells to check: the notebook renders only those in view. */
+  height?: number;
+  /** Install this .vsix as a user would, instead of loading the checkout as F5 does. */
+  vsix?: string;
+}
+
+/** `files`: paths to copy into the workspace. */
+export async function openWorkbench(files: readonly string[], options: WorkbenchOptions = {}): Promise<Workbench> {
   await fs.mkdir(UI_OUTPUT, { recursive: true });
   const workspace = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-ui-'));
   for (const file of files) await fs.copyFile(file, path.join(workspace, path.basename(file)));
-  const server = await CodeServer.start({ workspaceDir: workspace, env: { PYDEVD_DISABLE_FILE_VALIDATION: '1' } });
+  const server = await CodeServer.start({
+    workspaceDir: workspace,
+    env: { PYDEVD_DISABLE_FILE_VALIDATION: '1' },
+    ...(options.vsix ? { extensionsToInstall: [options.vsix] } : {}),
+  });
   const browser = await openBrowser().catch(async (error: unknown) => {
     await server.stop();
     throw error;
   });
-  await browser.page.setViewportSize({ width: 1400, height });
-  const payload = [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${REPO}`]];
+  await browser.page.setViewportSize({ width: 1400, height: options.height ?? 1400 });
+  const payload = options.vsix ? [] : [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${REPO}`]];
   await browser.page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
   return {
     page: browser.page,
@@ -39,6 +52,14 @@ export async function openWorkbench(files: readonly string[], height = 1400): Pr
       await fs.rm(workspace, { recursive: true, force: true });
     },
   };
+}
+
+/** Packages the checkout (after `npm run build`) into a .vsix with vsce, as `npm run package` does. */
+export async function packageExtension(): Promise<string> {
+  const vsix = path.join(UI_OUTPUT, 'cellbridge.vsix');
+  await fs.mkdir(UI_OUTPUT, { recursive: true });
+  await promisify(execFile)('npx', ['--no-install', 'vsce', 'package', '--allow-missing-repository', '--skip-license', '--out', vsix], { cwd: REPO });
+  return vsix;
 }
 
 /**
