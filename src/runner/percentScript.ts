@@ -8,6 +8,9 @@ export interface ScriptCell {
   source: string;
   /** 1-based line in the file of the cell's first source line, to map kernel line numbers back to the file. */
   firstLine: number;
+  /** 1-based lines the cell spans in the file: from its marker (or line 1) to the line before the next marker. */
+  startLine: number;
+  endLine: number;
 }
 
 type CellKind = ScriptCell['kind'];
@@ -16,6 +19,8 @@ interface PendingCell {
   kind: CellKind;
   /** 1-based line of `lines[0]`. */
   startLine: number;
+  /** 1-based line of the marker that opened the cell (or 1 for text before any marker). */
+  markerLine: number;
   lines: string[];
 }
 
@@ -28,7 +33,7 @@ export function splitPercentScript(text: string): ScriptCell[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
   const cells: ScriptCell[] = [];
   // Whatever precedes the first marker (or the whole file, if there is none) is a code cell.
-  let pending: PendingCell = { kind: 'code', startLine: 1, lines: [] };
+  let pending: PendingCell = { kind: 'code', startLine: 1, markerLine: 1, lines: [] };
   lines.forEach((line, index) => {
     const markerKind = cellKindOfMarker(line);
     if (markerKind === undefined) {
@@ -36,7 +41,7 @@ export function splitPercentScript(text: string): ScriptCell[] {
       return;
     }
     pushFinished(cells, pending);
-    pending = { kind: markerKind, startLine: index + 2, lines: [] };
+    pending = { kind: markerKind, startLine: index + 2, markerLine: index + 1, lines: [] };
   });
   pushFinished(cells, pending);
   return cells;
@@ -57,7 +62,13 @@ function pushFinished(cells: ScriptCell[], pending: PendingCell): void {
   while (start < end && isBlank(lines[start])) start++;
   while (end > start && isBlank(lines[end - 1])) end--;
   if (start === end) return;
-  cells.push({ kind: pending.kind, source: lines.slice(start, end).join('\n'), firstLine: pending.startLine + start });
+  cells.push({
+    kind: pending.kind,
+    source: lines.slice(start, end).join('\n'),
+    firstLine: pending.startLine + start,
+    startLine: pending.markerLine,
+    endLine: pending.startLine + lines.length - 1,
+  });
 }
 
 /** Markdown is stored as comments (`# text`, or a bare `#` for an empty line); other lines are kept as they are. */
