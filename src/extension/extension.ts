@@ -13,6 +13,9 @@ import { outputChannelLogger } from './outputChannelLogger';
 import { settings } from './settings';
 import { inputBoxProvider } from './stdinPrompt';
 import { handleTracebackLinks } from './tracebackLinks';
+import { InteractiveWindows } from './interactive/interactiveWindows';
+import { PythonCellCodeLens } from './interactive/pythonCellCodeLens';
+import { registerPythonCellCommands } from './interactive/pythonCellCommands';
 
 let kernels: NotebookKernels | undefined;
 
@@ -23,6 +26,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const interrupt = interruptHandler(kernels, settings.interruptWaitMs, logger);
   const controllers = new KernelControllers(kernels, interrupt, logger);
   const servers = new JupyterServers(context, controllers, logger);
+  const interactiveWindows = new InteractiveWindows(controllers, kernels);
   context.subscriptions.push(
     channel,
     kernels,
@@ -31,6 +35,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     new KernelStatusBar(kernels),
     reportDeadKernels(kernels, logger),
     handleTracebackLinks(logger),
+    interactiveWindows,
+    registerPythonCellCommands(interactiveWindows, kernels, logger),
+    vscode.languages.registerCodeLensProvider({ language: 'python' }, new PythonCellCodeLens()),
     registerKernelCommands(kernels, interrupt, channel, logger),
     vscode.commands.registerCommand('cellbridge.refreshKernels', () => refreshLocalKernels(controllers, logger)),
   );

@@ -39,6 +39,11 @@ export class KernelControllers implements Disposable {
     return this.pairs.get(controllerId.endsWith(INTERACTIVE_SUFFIX) ? controllerId.slice(0, -INTERACTIVE_SUFFIX.length) : controllerId)?.choice;
   }
 
+  /** The local kernelspec choice of that name, if it was found. */
+  localChoice(kernelName: string): KernelChoice | undefined {
+    return [...this.pairs.values()].find((pair) => !pair.choice.server && pair.choice.kernelName === kernelName)?.choice;
+  }
+
   controllerFor(choice: KernelChoice, notebookType: string): vscode.NotebookController | undefined {
     return this.pairs.get(choice.id)?.controllers.find((controller) => controller.notebookType === notebookType);
   }
@@ -113,7 +118,7 @@ export class KernelControllers implements Disposable {
    */
   private async selectPreferred(notebook: vscode.NotebookDocument): Promise<void> {
     const name = preferredKernelName(notebook);
-    const choice = [...this.pairs.values()].find((pair) => !pair.choice.server && pair.choice.kernelName === name)?.choice;
+    const choice = name === undefined ? undefined : this.localChoice(name);
     const controller = choice && this.controllerFor(choice, notebook.notebookType);
     if (!controller || vscode.window.activeNotebookEditor?.notebook !== notebook) return;
     try {

@@ -9,6 +9,7 @@ import { KernelSession } from '../core/execution/kernelSession';
 import type { InputProvider } from '../core/execution/stdin';
 import type { KernelHandle } from '../core/kernel/kernelHandle';
 import { DocumentOutputs } from '../core/outputs/documentOutputs';
+import type { Output } from '../core/outputs/nbformat';
 import { CellExecutions } from './cellExecutions';
 import { CellOutputWriter } from './cellOutputWriter';
 import type { KernelChoice } from './kernelChoice';
@@ -61,6 +62,11 @@ export class NotebookKernel implements Disposable {
 
   get isRunning(): boolean {
     return this.queue.runningCell !== undefined;
+  }
+
+  /** The cell's outputs as nbformat, as the engine reduced them (for export). */
+  nbformatOutputsOf(cell: vscode.NotebookCell): readonly Output[] {
+    return this.writers.get(cell)?.outputs.outputs ?? [];
   }
 
   /** Queues the code cells in order, behind any already queued; a cell already queued or running is skipped. */

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import type { Disposable } from '../core/common/disposable';
+import { DisposableStore } from '../core/common/disposable';
 import { errorMessage } from '../core/common/errors';
 import type { Logger } from '../core/common/logger';
+import { originOf } from './interactive/cellOrigin';
 import { parseRevealFrame, RevealFrameRequest } from './revealFrameRequest';
 
 /** The error renderer's id in package.json (contributes.notebookRenderer). */
@@ -14,11 +16,19 @@ export const ERROR_RENDERER_ID = 'cellbridge.error-renderer';
  */
 export function handleTracebackLinks(logger: Logger): Disposable {
   const messaging = vscode.notebooks.createRendererMessaging(ERROR_RENDERER_ID);
-  return messaging.onDidReceiveMessage(({ editor, message }) => {
+  const follow = (editor: vscode.NotebookEditor | undefined, message: unknown): Promise<void> => {
     const request = parseRevealFrame(message);
-    if (!request) return void logger.warn(`Ignored a malformed message from the error renderer: ${JSON.stringify(message).slice(0, 200)}`);
-    reveal(editor, request).catch((error: unknown) => logger.warn(`Could not follow a traceback link: ${errorMessage(error)}`));
-  });
+    if (!editor || !request) {
+      logger.warn(`Ignored a malformed traceback link: ${JSON.stringify(message)?.slice(0, 200)}`);
+      return Promise.resolve();
+    }
+    return reveal(editor, request).catch((error: unknown) => logger.warn(`Could not follow a traceback link: ${errorMessage(error)}`));
+  };
+  const subscriptions = new DisposableStore();
+  subscriptions.add(messaging.onDidReceiveMessage(({ editor, message }) => void follow(editor, message)));
+  // The same, as a command: for keyboard users' tooling and for tests, which cannot click inside the webview.
+  subscriptions.add(vscode.commands.registerCommand('cellbridge.revealTracebackFrame', (message: unknown) => follow(vscode.window.activeNotebookEditor, message)));
+  return subscriptions;
 }
 
 async function reveal(editor: vscode.NotebookEditor, request: RevealFrameRequest): Promise<void> {
@@ -31,6 +41,14 @@ async function reveal(editor: vscode.NotebookEditor, request: RevealFrameRequest
   const cell = cellWithExecutionCount(editor.notebook, request.executionCount);
   if (!cell) {
     void vscode.window.showInformationMessage(`No cell of this notebook has execution count [${request.executionCount}] any more.`);
+    return;
+  }
+  // Code sent from a .py file to the interactive window: the frame's line is a line of that file.
+  const origin = originOf(cell);
+  if (origin) {
+    const fileLine = origin.line + (request.line ?? 1) - 1;
+    const position = new vscode.Position(fileLine - 1, 0);
+    await vscode.window.showTextDocument(vscode.Uri.file(origin.file), { selection: new vscode.Range(position, position) });
     return;
   }
   const range = new vscode.NotebookRange(cell.index, cell.index + 1);
