@@ -33,7 +33,15 @@ export async function runCli(args: string[], options: { stdin?: string; cwd?: st
     child.stdin.end(options.stdin ?? '');
     // SIGINT once the run has reached the point the test wants (a cell writes the file), not after a guess.
     const marker = options.signalWhenExists;
-    const poll = marker ? setInterval(() => existsSync(marker) && child.kill('SIGINT'), 50) : undefined;
+    // Once only, as a person presses Ctrl-C once: a SIGINT repeated while the CLI shuts down after its handler
+    // is gone would kill it with the signal, and made this flaky under load.
+    const poll = marker
+      ? setInterval(() => {
+          if (!existsSync(marker)) return;
+          clearInterval(poll);
+          child.kill('SIGINT');
+        }, 50)
+      : undefined;
     child.on('close', () => clearInterval(poll));
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     return { code, stdout, stderr, leftovers: [...readdirSync(tmp), ...processesMentioning(tmp)] };

@@ -62,4 +62,26 @@ describe('the interactive window', () => {
     assert.equal(exported.cells[1]!.outputs[0]!.text, '42\n');
     assert.equal(exported.cells[2]!.outputs[0]!.output_type, 'error');
   });
+
+  it('Run Above, Clear and Restart work in the interactive window', async () => {
+    const file = workspaceUri('cells.py');
+    await vscode.window.showTextDocument(file);
+    let since = Date.now();
+    const windowUri = await vscode.commands.executeCommand<vscode.Uri>('cellbridge.runAbove', file, 2);
+    const window = vscode.workspace.notebookDocuments.find((doc) => doc.uri.toString() === windowUri.toString())!;
+    const last = window.cellAt(window.cellCount - 1);
+    assert.equal(last.document.getText(), 'print(x + 2)', 'the cells above the third, in order');
+    await waitFor(() => endedSince(last, since), 'the cells above to run');
+    assert.equal(textOf(last, STDOUT_MIME), '42\n');
+
+    await vscode.window.showNotebookDocument(window);
+    await vscode.commands.executeCommand('cellbridge.clearInteractive');
+    await waitFor(() => window.cellCount === 0, 'the window to be cleared');
+    await vscode.commands.executeCommand('cellbridge.restartKernel');
+    since = Date.now();
+    await vscode.commands.executeCommand('cellbridge.runCurrentCell', file, 1);
+    const after = window.cellAt(window.cellCount - 1);
+    await waitFor(() => endedSince(after, since), 'the cell to run on the restarted kernel');
+    assert.equal(errorOf(after)?.name, 'NameError', 'the restart dropped x');
+  });
 });
