@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { KernelTracker, shownStream, TestDocument } from '../helpers/kernels';
+import { describe, test } from 'node:test';
+import { shownStream, useTestDocument } from '../helpers/kernels';
 
 /**
  * ipykernel batches stdout into few large stream messages, so 2,000,000 lines are cheap to carry.
@@ -29,18 +29,10 @@ function countLines(text: string): number {
 
 for (const { kernelName, lines } of CASES) {
   describe(`large output (${kernelName})`, () => {
-    const tracker = new KernelTracker();
-    let doc: TestDocument;
-    before(() => {
-      doc = new TestDocument(tracker, kernelName);
-    });
-    after(async () => {
-      await doc.close();
-      tracker.assertNothingLeft();
-    });
+    const doc = useTestDocument(kernelName);
 
     test(`${lines.toLocaleString('en')} printed lines arrive whole, shown and raw`, { timeout: 120_000 }, async () => {
-      const [run] = await doc.run(`for i in range(${lines}):\n    print(i)`);
+      const [run] = await doc().run(`for i in range(${lines}):\n    print(i)`);
       assert.equal(run?.state, 'done');
       const expected = expectedLines(lines);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { KernelTracker, shownStream, TestDocument } from '../helpers/kernels';
+import { describe, test } from 'node:test';
+import { shownStream, useTestDocument } from '../helpers/kernels';
 
 /**
  * A kernel starved of CPU may drop iopub messages at its high-water mark (xeus-python does, and Python's
@@ -18,18 +18,10 @@ print("idle suppressed")
 `;
 
 describe('a lost idle status does not hang the cell', () => {
-  const tracker = new KernelTracker();
-  let doc: TestDocument;
-  before(() => {
-    doc = new TestDocument(tracker, 'python3');
-  });
-  after(async () => {
-    await doc.close();
-    tracker.assertNothingLeft();
-  });
+  const doc = useTestDocument('python3');
 
   test('the cell ends after the reply and a silent grace, with its output; the next cell runs normally', { timeout: 30_000 }, async () => {
-    const [lost, next] = await doc.run(SUPPRESS_OWN_IDLE, 'k._publish_status = _original_publish_status\nprint("restored")');
+    const [lost, next] = await doc().run(SUPPRESS_OWN_IDLE, 'k._publish_status = _original_publish_status\nprint("restored")');
     assert.equal(lost?.state, 'done');
     assert.equal(shownStream(lost!, 'stdout'), 'idle suppressed\n');
     assert.ok(lost!.durationSeconds >= 2, `ended after the grace, not before the reply (${lost!.durationSeconds} s)`);

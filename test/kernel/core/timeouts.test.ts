@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { CellCancelledError, CellTimeoutError } from '../../../src/core/common/errors';
 import { ExecutionQueue } from '../../../src/core/execution/executionQueue';
 import { errorNames, untilInsideCell, valueOf } from '../helpers/cellWaits';
-import { KERNELS, KernelTracker, logger, TestDocument } from '../helpers/kernels';
+import { KERNELS, logger, useTestDocument } from '../helpers/kernels';
 
 const CELL_TIMEOUT_MS = 1000;
 const INTERRUPT_GRACE_MS = 2000;
@@ -15,24 +15,16 @@ const IGNORES_SIGINT = 'import signal\nsignal.signal(signal.SIGINT, signal.SIG_I
 
 for (const kernelName of KERNELS) {
   describe(`cell timeouts and run-wide stops (${kernelName})`, () => {
-    const tracker = new KernelTracker();
-    let doc: TestDocument;
-    before(() => {
-      doc = new TestDocument(tracker, kernelName, { cellTimeoutMs: CELL_TIMEOUT_MS, interruptGraceMs: INTERRUPT_GRACE_MS, stopOnError: false });
-    });
-    after(async () => {
-      await doc.close();
-      tracker.assertNothingLeft();
-    });
+    const doc = useTestDocument(kernelName, { cellTimeoutMs: CELL_TIMEOUT_MS, interruptGraceMs: INTERRUPT_GRACE_MS, stopOnError: false });
 
     const survives = SURVIVES_INTERRUPT[kernelName];
     const afterTimeout = survives ? 'the kernel keeps its state' : 'the kernel (killed by the interrupt) is replaced';
     test(`a sleeping cell times out, says so, and ${afterTimeout}`, { timeout: 30_000 }, async () => {
-      const [setup] = await doc.run('kept = "before the timeout"');
+      const [setup] = await doc().run('kept = "before the timeout"');
       assert.equal(setup?.state, 'done');
-      const kernelBefore = doc.session.kernelIfStarted;
+      const kernelBefore = doc().session.kernelIfStarted;
 
-      const [run, next] = await doc.run('import time\ntime.sleep(60)', 'print("next ran")');
+      const [run, next] = await doc().run('import time\ntime.sleep(60)', 'print("next ran")');
       assert.equal(run?.state, 'timedOut');
       assert.ok(run?.cause instanceof CellTimeoutError);
       assert.equal(run.failureReason, undefined);
@@ -43,37 +35,37 @@ for (const kernelName of KERNELS) {
       assert.equal(next?.state, 'done', 'stopOnError: false, so the next cell runs');
       assert.equal(next.outputs.transcript().stdout, 'next ran\n');
 
-      assert.equal(await valueOf(doc, 'kept'), survives ? `'before the timeout'` : `'<gone>'`);
-      assert.equal(doc.session.kernelIfStarted === kernelBefore, survives);
+      assert.equal(await valueOf(doc(), 'kept'), survives ? `'before the timeout'` : `'<gone>'`);
+      assert.equal(doc().session.kernelIfStarted === kernelBefore, survives);
     });
 
     test('a cell that ignores SIGINT times out and its kernel is replaced: later cells run on a fresh kernel', { timeout: 30_000 }, async () => {
-      await doc.run('kept = "before the deaf cell"');
-      const kernelBefore = doc.session.kernelIfStarted;
+      await doc().run('kept = "before the deaf cell"');
+      const kernelBefore = doc().session.kernelIfStarted;
 
-      const [run, next] = await doc.run(IGNORES_SIGINT, 'print("next ran")');
+      const [run, next] = await doc().run(IGNORES_SIGINT, 'print("next ran")');
       assert.equal(run?.state, 'timedOut');
       assert.ok(run.cause instanceof CellTimeoutError);
       assert.deepEqual(errorNames(run), ['CellTimeoutError']);
       assert.equal(next?.state, 'done');
       assert.equal(next.outputs.transcript().stdout, 'next ran\n');
 
-      assert.notEqual(doc.session.kernelIfStarted, kernelBefore, 'a new kernel');
+      assert.notEqual(doc().session.kernelIfStarted, kernelBefore, 'a new kernel');
       assert.equal(kernelBefore?.status, 'dead');
-      assert.equal(await valueOf(doc, 'kept'), `'<gone>'`, 'the fresh kernel has none of the old state');
+      assert.equal(await valueOf(doc(), 'kept'), `'<gone>'`, 'the fresh kernel has none of the old state');
     });
 
     const afterStop = survives ? 'the kernel goes on' : 'the kernel is replaced';
     test(`stopAll (a run-wide limit) ends the running cell as timedOut, cancels the queued ones; ${afterStop}`, { timeout: 30_000 }, async () => {
       // Its own queue on the same kernel, without the per-cell timeout: only the run-wide stop may end the cell.
-      const queue = new ExecutionQueue({ session: doc.session, outputs: doc.outputs, stopOnError: true, logger });
+      const queue = new ExecutionQueue({ session: doc().session, outputs: doc().outputs, stopOnError: true, logger });
       try {
         const [setup] = queue.enqueue([{ code: 'kept = "before stopAll"' }]);
         await setup!.finished;
         const sleeping = { code: 'import time\nprint("sleeping", flush=True)\ntime.sleep(60)' };
         const runs = queue.enqueue([sleeping, { code: 'ran_1 = True' }, { code: 'ran_2 = True' }]);
         const [running, queued1, queued2] = runs;
-        await untilInsideCell(doc, running!, 'sleeping');
+        await untilInsideCell(doc(), running!, 'sleeping');
         const reason = 'Cancelled because the run exceeded its total timeout of 1 s.';
         queue.stopAll(reason);
         await Promise.all(runs.map((r) => r.finished));
@@ -100,12 +92,12 @@ for (const kernelName of KERNELS) {
     // On xpython any interrupt already ends the kernel; the deaf cell matters for kernels that survive one.
     const deafStop = 'stopAll on a cell that ignores SIGINT: the next run does not queue behind it, it gets a fresh kernel';
     test(deafStop, { skip: !survives, timeout: 30_000 }, async () => {
-      const queue = new ExecutionQueue({ session: doc.session, outputs: doc.outputs, stopOnError: true, interruptGraceMs: INTERRUPT_GRACE_MS, logger });
+      const queue = new ExecutionQueue({ session: doc().session, outputs: doc().outputs, stopOnError: true, interruptGraceMs: INTERRUPT_GRACE_MS, logger });
       try {
         const [setup, deaf] = queue.enqueue([{ code: 'kept = "before the deaf cell"' }, { code: IGNORES_SIGINT }]);
         await setup!.finished;
-        const kernelBefore = doc.session.kernelIfStarted;
-        await untilInsideCell(doc, deaf!, 'deaf');
+        const kernelBefore = doc().session.kernelIfStarted;
+        await untilInsideCell(doc(), deaf!, 'deaf');
         queue.stopAll('Stopped.');
         await deaf!.finished;
         assert.equal(deaf!.state, 'timedOut');
@@ -114,7 +106,7 @@ for (const kernelName of KERNELS) {
         await after!.finished;
         assert.equal(after!.state, 'done');
         assert.equal(after!.outputs.transcript().stdout, `'<gone>'\n`);
-        assert.notEqual(doc.session.kernelIfStarted, kernelBefore);
+        assert.notEqual(doc().session.kernelIfStarted, kernelBefore);
         assert.equal(kernelBefore?.status, 'dead');
       } finally {
         queue.dispose();

@@ -1,3 +1,4 @@
+import { after, before } from 'node:test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { silentLogger, stderrLogger } from '../../../src/core/common/logger';
@@ -117,4 +118,24 @@ export function shownStream(run: CellRun, name: 'stdout' | 'stderr'): string {
 export function plain(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/\x1b\[[0-9;]*m/g, '');
+}
+
+/**
+ * One TestDocument on `kernelName` for a `describe` block: made before its tests, closed after them, and
+ * checked to have left no kernel process behind. Call inside the describe; the getter gives the document.
+ */
+export function useTestDocument(kernelName: string, options: Partial<ExecutionQueueOptions> = {}, target: Partial<KernelTarget> = {}): () => TestDocument {
+  const tracker = new KernelTracker();
+  let doc: TestDocument | undefined;
+  before(() => {
+    doc = new TestDocument(tracker, kernelName, options, target);
+  });
+  after(async () => {
+    await doc?.close();
+    tracker.assertNothingLeft();
+  });
+  return () => {
+    if (!doc) throw new Error('useTestDocument: the document exists only while the describe block runs');
+    return doc;
+  };
 }
