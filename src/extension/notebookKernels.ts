@@ -102,9 +102,7 @@ export class NotebookKernels implements Disposable {
     const title = `Starting kernel ${choice.label}${choice.server ? ` ${choice.description}` : ''}…`;
     return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, async () => {
       this.options.logger.info(`Starting kernel '${choice.kernelName}' for ${notebook.uri.toString()}`);
-      const kernel = await this.options.launcher({ kernelName: choice.kernelName, ...where });
-      subscribeToExit(kernel, choice, this.options.logger);
-      return kernel;
+      return this.options.launcher({ kernelName: choice.kernelName, ...where });
     }));
   }
 
@@ -125,11 +123,4 @@ function workingDirectoryOf(notebook: vscode.NotebookDocument): string | undefin
   if (notebook.uri.scheme === 'file') return vscode.Uri.joinPath(notebook.uri, '..').fsPath;
   const folder = vscode.workspace.workspaceFolders?.[0];
   return folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
-}
-
-function subscribeToExit(kernel: KernelHandle, choice: KernelChoice, logger: Logger): void {
-  const subscription = kernel.onDidDie((error) => {
-    logger.error(`Kernel '${choice.kernelName}' died: ${error.message}`);
-    subscription.dispose();
-  });
 }
