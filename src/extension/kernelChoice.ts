@@ -12,6 +12,9 @@ export interface KernelChoice {
   readonly server?: { readonly id: string; readonly address: JupyterServerAddress };
 }
 
+/** This extension's id (publisher.name in package.json): VS Code's commands name controllers with it. */
+export const EXTENSION_ID = 'cellbridge.cellbridge';
+
 export const INTERACTIVE_SUFFIX = '.interactive';
 
 export function localKernelChoice(spec: { name: string; displayName: string; language: string; resourceDir: string }): KernelChoice {

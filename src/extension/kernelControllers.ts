@@ -3,12 +3,10 @@ import type { Disposable } from '../core/common/disposable';
 import { DisposableStore } from '../core/common/disposable';
 import { errorMessage } from '../core/common/errors';
 import type { Logger } from '../core/common/logger';
-import { INTERACTIVE_SUFFIX, KernelChoice, vscodeLanguageIdOf } from './kernelChoice';
+import { EXTENSION_ID, INTERACTIVE_SUFFIX, KernelChoice, vscodeLanguageIdOf } from './kernelChoice';
 import { kernelspecNameOf, notebookLanguageOf } from './notebookMetadata';
 import type { NotebookKernels } from './notebookKernels';
 import type { InterruptHandler } from './interruptCommand';
-
-const EXTENSION_ID = 'cellbridge.cellbridge';
 
 const NOTEBOOK_TYPES = [
   { type: 'jupyter-notebook', suffix: '' },

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import type { Disposable } from '../../core/common/disposable';
 import { DisposableStore } from '../../core/common/disposable';
+import { EXTENSION_ID } from '../kernelChoice';
 import type { KernelControllers } from '../kernelControllers';
 import type { NotebookKernels } from '../notebookKernels';
 import { CellOrigin, originMetadata } from './cellOrigin';
 
-const EXTENSION_ID = 'cellbridge.cellbridge';
 const SHARED_KEY = '*';
 
 /** Code to run in the interactive window, and where it came from. */
