@@ -47,6 +47,11 @@ export function splitPercentScript(text: string): ScriptCell[] {
   return cells;
 }
 
+/** Whether the text has any cell marker (a file without one is a single cell). */
+export function hasCellMarker(text: string): boolean {
+  return text.split(/\r\n|\r|\n/).some((line) => cellKindOfMarker(line) !== undefined);
+}
+
 /** The kind of cell a marker line starts, or undefined when the line is not a marker. */
 function cellKindOfMarker(line: string): CellKind | undefined {
   const percent = PERCENT_MARKER.exec(line);

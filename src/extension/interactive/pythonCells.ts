@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { ScriptCell, splitPercentScript } from '../../runner/percentScript';
+import { hasCellMarker, ScriptCell, splitPercentScript } from '../../runner/percentScript';
 import type { CodeToRun } from './interactiveWindows';
 
 /** The code cells of a Python file (`# %%`, `#%%`, `# In[ ]:` markers; the whole file when it has none). */
@@ -9,7 +9,7 @@ export function codeCellsOf(document: vscode.TextDocument): ScriptCell[] {
 
 /** Whether the file has cell markers (then Shift+Enter runs the current cell). */
 export function hasCellMarkers(document: vscode.TextDocument): boolean {
-  return /^#\s*(%%(\s|$)|In\[\s*\d*\s*\]:?\s*$)/m.test(document.getText());
+  return hasCellMarker(document.getText());
 }
 
 /** The index among `cells` of the cell holding 0-based `line`, or of the nearest cell above it. */

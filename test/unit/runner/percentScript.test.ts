@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { splitPercentScript } from '../../../src/runner/percentScript';
+import { hasCellMarker, splitPercentScript } from '../../../src/runner/percentScript';
 
 /** The cells without the line ranges they span (tested on their own below). */
 function cellsOf(text: string): Array<{ kind: string; source: string; firstLine: number }> {
@@ -107,4 +107,12 @@ test('each cell spans from its marker to the line before the next marker, for Co
       { startLine: 6, endLine: 9, firstLine: 8 },
     ],
   );
+});
+
+test('hasCellMarker: a percent or nbconvert marker line, not a commented-out cell magic', () => {
+  assert.equal(hasCellMarker('x = 1\n# %%\ny = 2'), true);
+  assert.equal(hasCellMarker('#%%\n'), true);
+  assert.equal(hasCellMarker('# In[3]:\nx'), true);
+  assert.equal(hasCellMarker('# %%capture\nx = 1'), false);
+  assert.equal(hasCellMarker('print("# %%")'), false);
 });
