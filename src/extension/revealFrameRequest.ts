@@ -5,10 +5,9 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { REVEAL_FRAME } from '../../renderers/error/revealFrame';
 
 export type RevealFrameRequest = { kind: 'cell'; executionCount: number; line?: number } | { kind: 'file'; path: string; line?: number };
-
-const REVEAL_FRAME = 'cellbridge.revealFrame';
 
 function positiveInteger(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
