@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
-import { clickRunAll, openNotebookFromExplorer, openWorkbench, outputFrame, packageExtension, REPO, UI_OUTPUT, waitForExecutionCounts } from './workbench';
+import { clickRunAll, openNotebookFromExplorer, withWorkbench, outputFrame, packageExtension, REPO, UI_OUTPUT, waitForExecutionCounts } from './workbench';
 
 // A person's view: install the packaged .vsix, open examples/demo.ipynb in the workbench, press Run All, and
 // read what the notebook renders. The screenshot goes to .test-output/ui/notebook-run-all.png.
@@ -10,9 +10,7 @@ import { clickRunAll, openNotebookFromExplorer, openWorkbench, outputFrame, pack
 test('Run All in the workbench shows every output of the demo notebook, with [1]..[6]', { timeout: 5 * 60_000 }, async () => {
   const vsix = await packageExtension();
   // Tall enough for all seven cells and their outputs.
-  const workbench = await openWorkbench([path.join(REPO, 'examples', 'demo.ipynb')], { height: 2800, vsix });
-  const { page } = workbench;
-  try {
+  await withWorkbench('notebook-run-all', [path.join(REPO, 'examples', 'demo.ipynb')], { height: 2800, vsix }, async (page) => {
     await openNotebookFromExplorer(page, 'demo.ipynb');
     await clickRunAll(page);
     await waitForExecutionCounts(page, 6);
@@ -24,12 +22,7 @@ test('Run All in the workbench shows every output of the demo notebook, with [1]
     assert.equal(await outputs.getByText('step 1/5').count(), 0, 'the \\r progress line shows only its last state');
     await assertPlotShown(outputs);
     await page.screenshot({ path: path.join(UI_OUTPUT, 'notebook-run-all.png') });
-  } catch (error) {
-    await page.screenshot({ path: path.join(UI_OUTPUT, 'notebook-run-all-failure.png') }).catch(() => undefined);
-    throw error;
-  } finally {
-    await workbench.close();
-  }
+  });
 });
 
 async function assertPlotShown(outputs: FrameLocator): Promise<void> {

@@ -1,15 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { clickRunAll, openNotebookFromExplorer, openWorkbench, outputFrame, REPO, UI_OUTPUT, waitForExecutionCounts } from './workbench';
+import { clickRunAll, openNotebookFromExplorer, withWorkbench, outputFrame, REPO, UI_OUTPUT, waitForExecutionCounts } from './workbench';
 
 // A failing cell's traceback in the workbench is drawn by CellBridge's error renderer, and its `Cell In[N]`
 // links move the selection to cell N (test/fixtures/ui/traceback.ipynb: cell 3 calls a function of cell 1).
 
 test('a traceback is rendered by CellBridge and its Cell In[N] links select cell N', { timeout: 5 * 60_000 }, async () => {
-  const workbench = await openWorkbench([path.join(REPO, 'test', 'fixtures', 'ui', 'traceback.ipynb')]);
-  const { page } = workbench;
-  try {
+  await withWorkbench('traceback-link', [path.join(REPO, 'test', 'fixtures', 'ui', 'traceback.ipynb')], {}, async (page) => {
     await openNotebookFromExplorer(page, 'traceback.ipynb');
     await clickRunAll(page);
     await waitForExecutionCounts(page, 3);
@@ -25,10 +23,5 @@ test('a traceback is rendered by CellBridge and its Cell In[N] links select cell
     await outputs.locator('a', { hasText: /Cell In ?\[1\], line 2/ }).click();
     await status.getByText('Cell 1 of 3').waitFor({ timeout: 10_000 });
     await page.screenshot({ path: path.join(UI_OUTPUT, 'traceback-link.png') });
-  } catch (error) {
-    await page.screenshot({ path: path.join(UI_OUTPUT, 'traceback-link-failure.png') }).catch(() => undefined);
-    throw error;
-  } finally {
-    await workbench.close();
-  }
+  });
 });

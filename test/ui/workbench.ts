@@ -54,6 +54,22 @@ export async function openWorkbench(files: readonly string[], options: Workbench
   };
 }
 
+/**
+ * Opens a workbench, runs `body` on its page, and closes everything whatever happens; on a failure the page is
+ * saved as `.test-output/ui/<name>-failure.png` first, so the reason can be seen.
+ */
+export async function withWorkbench(name: string, files: readonly string[], options: WorkbenchOptions, body: (page: Page) => Promise<void>): Promise<void> {
+  const workbench = await openWorkbench(files, options);
+  try {
+    await body(workbench.page);
+  } catch (error) {
+    await workbench.page.screenshot({ path: path.join(UI_OUTPUT, `${name}-failure.png`) }).catch(() => undefined);
+    throw error;
+  } finally {
+    await workbench.close();
+  }
+}
+
 /** Packages the checkout (after `npm run build`) into a .vsix with vsce, as `npm run package` does. */
 export async function packageExtension(): Promise<string> {
   const vsix = path.join(UI_OUTPUT, 'cellbridge.vsix');
