@@ -12,11 +12,13 @@ DEBIAN_PACKAGES=(chromium ripgrep libkrb5-dev fonts-dejavu-core)
 source scripts/debianPackages.sh
 install_debian_packages "${DEBIAN_PACKAGES[@]}"
 
+# The version is the first word of the line that starts with one: on its first start code-server prints
+# "info Wrote default config file to ~/.config/code-server/config.yaml" before it.
 installed_version() {
-  "$CODE_SERVER_DIR/node_modules/.bin/code-server" --version 2>/dev/null | head -1 | cut -d' ' -f1
+  "$CODE_SERVER_DIR/node_modules/.bin/code-server" --version 2>/dev/null | grep -Eom1 '^[0-9]+\.[0-9]+\.[0-9]+' || true
 }
 
-if [ "$(installed_version || true)" != "$CODE_SERVER_VERSION" ]; then
+if [ "$(installed_version)" != "$CODE_SERVER_VERSION" ]; then
   echo "cellbridge setup: installing code-server $CODE_SERVER_VERSION into .code-server/ (about 2 minutes)" >&2
   scratch=$(mktemp -d)
   trap 'rm -rf "$scratch"' EXIT
