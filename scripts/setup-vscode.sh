@@ -29,6 +29,13 @@ if [ "$(installed_version)" != "$CODE_SERVER_VERSION" ]; then
   cp "$(command -v rg)" "$scratch/rg/rg"
   tar -C "$scratch/rg" -czf "$cache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz" rg
   mkdir -p "$CODE_SERVER_DIR"
+  # argon2 (a code-server dependency) is built from source when its prebuilt binary cannot be downloaded, and
+  # node-gyp then downloads Node's headers too, unless npm is told where they are. A Node installed from a
+  # distribution package has them under its own prefix; use those when npm has no nodedir of its own.
+  node_prefix=$(dirname "$(dirname "$(command -v node)")")
+  if [ -z "$(npm config get nodedir 2>/dev/null | grep -v '^undefined$' || true)" ] && [ -f "$node_prefix/include/node/node_api.h" ]; then
+    export npm_config_nodedir="$node_prefix"
+  fi
   TMPDIR="$scratch" npm_config_unsafe_perm=true npm_config_yes=true \
     npm install --prefix "$CODE_SERVER_DIR" --no-audit --no-fund --loglevel=error "code-server@$CODE_SERVER_VERSION" >&2
   [ "$(installed_version)" = "$CODE_SERVER_VERSION" ] || { echo "cellbridge setup: code-server did not install" >&2; exit 1; }
