@@ -124,6 +124,7 @@ export class NotebookKernel implements Disposable {
 
   private async finished(cell: vscode.NotebookCell, run: CellRun, execution: vscode.NotebookCellExecution, subscriptions: DisposableStore): Promise<void> {
     subscriptions.dispose();
+    if (run.state === 'skipped') return this.clearBlank(cell, run, execution);
     if (run.startedAt === undefined) {
       // Cancelled while queued: its previous outputs stay, and a display update held meanwhile can now be shown.
       this.end(execution, undefined, undefined);
@@ -141,6 +142,22 @@ export class NotebookKernel implements Disposable {
     const endTime = run.endedAt ?? Date.now();
     this.end(execution, success, endTime);
     this.executions.release(cell, execution, { executionOrder, success, timing: { startTime: run.startedAt, endTime } });
+  }
+
+  /** A blank cell is not sent to the kernel; as in JupyterLab, running it clears its outputs and its `[N]`. */
+  private async clearBlank(cell: vscode.NotebookCell, run: CellRun, execution: vscode.NotebookCellExecution): Promise<void> {
+    this.retireWriter(cell);
+    run.outputs.dispose();
+    const now = Date.now();
+    try {
+      execution.start(now);
+      await execution.clearOutput();
+    } catch (error) {
+      this.writeFailed(error);
+    }
+    // Neither ✓ nor ✗ nor [N]: nothing ran.
+    this.end(execution, undefined, now);
+    this.executions.release(cell, execution);
   }
 
   private end(execution: vscode.NotebookCellExecution, success: boolean | undefined, endTime: number | undefined): void {

@@ -5,8 +5,17 @@ const STATUS_WORDS: Record<CellResponse['status'], string> = {
   ok: 'ok',
   error: 'error',
   timeout: 'timed out',
+  memory_limit: 'over the memory limit',
+  stopped: 'stopped',
   cancelled: 'cancelled',
   kernel_died: 'kernel died',
+};
+
+/** Why the engine ended a cell, for a person: the outputs hold only what the kernel said (a KeyboardInterrupt, say). */
+const STATUS_NOTES: Partial<Record<CellResponse['status'], string>> = {
+  timeout: 'interrupted: it ran past its time limit',
+  memory_limit: 'its kernel was stopped for using more memory than allowed',
+  stopped: 'interrupted: the run was stopped',
 };
 
 /** The run for a person: each cell's outcome, its streams, what it displayed and its error. */
@@ -16,6 +25,8 @@ export function formatPretty(response: RunResponse, options: { color: boolean })
   response.cells.forEach((cell, i) => {
     const count = cell.execution_count === null ? '[ ]' : `[${cell.execution_count}]`;
     lines.push(`── cell ${i + 1} ${count} ${STATUS_WORDS[cell.status]} (${cell.execution_time.toFixed(3)} s)`);
+    const note = STATUS_NOTES[cell.status];
+    if (note) lines.push(indent('note', note));
     if (cell.stdout) lines.push(indent('stdout', visibleText(cell.stdout)));
     if (cell.stderr) lines.push(indent('stderr', visibleText(cell.stderr)));
     for (const bundle of cell.display) lines.push(indent('display', describeBundle(bundle)));

@@ -61,7 +61,7 @@ export async function runCells(request: RunRequest, options: RunCellsOptions): P
   let handedOver: KernelHandle | undefined = first.kernel;
   const session = new KernelSession(async () => {
     // The first kernel is the fresh one; replacements (after a timeout) start in the same directory.
-    const kernel = handedOver ?? (await options.launcher({ kernelName: request.kernel, cwd: workDir, ...serverOf(options) }));
+    const kernel = handedOver ?? (await options.launcher({ kernelName: request.kernel, cwd: workDir, ...kernelTargetOf(options) }));
     handedOver = undefined;
     if (request.memoryLimitMB > 0 && !kernel.limitMemory(request.memoryLimitMB * 1024 * 1024)) {
       options.logger.warn('memory_limit_MB cannot be enforced on a kernel of a Jupyter Server; it is ignored.');
@@ -93,15 +93,16 @@ export async function runCells(request: RunRequest, options: RunCellsOptions): P
 
 async function firstKernel(request: RunRequest, options: RunCellsOptions): Promise<FreshKernel> {
   if (options.workDir !== undefined) {
-    return { kernel: await options.launcher({ kernelName: request.kernel, cwd: options.workDir, ...serverOf(options) }), workDir: options.workDir };
+    return { kernel: await options.launcher({ kernelName: request.kernel, cwd: options.workDir, ...kernelTargetOf(options) }), workDir: options.workDir };
   }
   if (options.takeFreshKernel) return options.takeFreshKernel(request.kernel);
-  const direct = new KernelPool({ launcher: options.launcher, logger: options.logger, size: 0, target: serverOf(options) });
+  const direct = new KernelPool({ launcher: options.launcher, logger: options.logger, size: 0, target: kernelTargetOf(options) });
   return direct.start(request.kernel);
 }
 
-function serverOf(options: RunCellsOptions): { server?: JupyterServerAddress } {
-  return options.server ? { server: options.server } : {};
+/** Where the run's kernels start, and how: a batch run's IPython history stays in its kernel's memory. */
+function kernelTargetOf(options: RunCellsOptions): { server?: JupyterServerAddress; historyInMemory: true } {
+  return { historyInMemory: true, ...(options.server ? { server: options.server } : {}) };
 }
 
 function responseOf(request: RunRequest, runs: CellRun[], limit: Limit | undefined, elapsedSeconds: number): RunResponse {
@@ -113,7 +114,7 @@ function responseOf(request: RunRequest, runs: CellRun[], limit: Limit | undefin
       : limit === 'stopped'
         ? ['Failed', 'Error', 'The run was stopped before it finished.']
         : memoryExceeded
-          ? ['Failed', 'MemoryLimitExceeded', `The kernel exceeded its memory limit of ${request.memoryLimitMB} MB.`]
+          ? ['Failed', 'Error', `The kernel exceeded its memory limit of ${request.memoryLimitMB} MB (memory_limit_MB) and was stopped.`]
           : kernelDied
             ? ['Failed', 'Error', 'The kernel died during the run.']
             : ['Success', 'Finished', ''];
@@ -141,12 +142,18 @@ async function runAll(
     ...(options.stdin ? { stdin: options.stdin } : {}),
     logger: options.logger,
   });
-  const runs = queue.enqueue(request.cells.map((code, i) => ({ code, tags: request.cellTags?.[i] ?? [] })));
+  const runs = queue.enqueue(
+    request.cells.map((code, i) => {
+      const tags = request.cellTags?.[i] ?? [];
+      // nbclient's convention for a cell kept in the notebook but never run in batch.
+      return { code, tags, skip: tags.includes('skip-execution') };
+    }),
+  );
   for (const run of runs) run.onDidChangeState(() => options.onCellStateChange?.(run, runs.length));
   let limit: Limit | undefined;
   const stopWith = (reason: Limit, message: string): void => {
     limit ??= reason;
-    queue.stopAll(message);
+    queue.stopAll(message, reason === 'total' ? 'timedOut' : 'stopped');
   };
   const totalMs = request.totalTimeoutSeconds * 1000;
   const timer = totalMs > 0 ? setTimeout(() => stopWith('total', `Cancelled because the run exceeded its total timeout of ${request.totalTimeoutSeconds} s.`), totalMs) : undefined;

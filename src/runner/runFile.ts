@@ -40,7 +40,12 @@ async function readInputFile(file: string): Promise<string> {
   }
 }
 
+/**
+ * The input with each cell's outputs and count from its run. A skipped cell (blank, or tagged
+ * `skip-execution`) is left exactly as it was, outputs included, as nbclient leaves it.
+ */
 function executedNotebook(input: RunInput, runs: readonly CellRun[]): NotebookDocument {
+  const ran = <T>(_: T, i: number): boolean => runs[i]?.state !== 'skipped';
   const resultOf = (run: CellRun | undefined) => ({
     outputs: run ? run.outputs.outputs.map(storedOutput) : [],
     executionCount: run?.state === 'cancelled' ? null : run?.executionCount ?? null,
@@ -49,7 +54,9 @@ function executedNotebook(input: RunInput, runs: readonly CellRun[]): NotebookDo
     case 'notebook':
       return withOutputs(
         input.notebook,
-        codeCellsOf(input.notebook).map((cell, i) => ({ index: cell.index, ...resultOf(runs[i]) })),
+        codeCellsOf(input.notebook)
+          .map((cell, i) => ({ index: cell.index, ...resultOf(runs[i]) }))
+          .filter(ran),
       );
     case 'script':
     case 'request': {
@@ -57,7 +64,10 @@ function executedNotebook(input: RunInput, runs: readonly CellRun[]): NotebookDo
       const notebook = newNotebook(cells, input.request.kernel);
       return withOutputs(
         notebook,
-        notebook.cells.flatMap((cell, index) => (cell.cell_type === 'code' ? [index] : [])).map((index, i) => ({ index, ...resultOf(runs[i]) })),
+        notebook.cells
+          .flatMap((cell, index) => (cell.cell_type === 'code' ? [index] : []))
+          .map((index, i) => ({ index, ...resultOf(runs[i]) }))
+          .filter(ran),
       );
     }
   }

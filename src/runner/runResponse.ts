@@ -1,10 +1,15 @@
 import type { CellRun } from '../core/execution/cellRun';
+import { MemoryLimitExceededError } from '../core/common/errors';
 import type { ErrorEntry, MimeBundle, Output } from '../core/outputs/nbformat';
 
-/** The run-cells contract's response (../shared/reference/run-jupyter.md); fields marked ours are additions. */
+/**
+ * The run-cells contract's response (../shared/reference/run-jupyter.md); fields marked ours are additions.
+ * Every status string is one SandboxFusion's own response models accept (RunStatus, CommandRunStatus), or
+ * its client raises instead of returning the answer.
+ */
 export type RunStatus = 'Success' | 'Failed' | 'SandboxError';
-export type DriverStatus = 'Finished' | 'Error' | 'TimeLimitExceeded' | 'MemoryLimitExceeded';
-export type CellStatus = 'ok' | 'error' | 'timeout' | 'cancelled' | 'kernel_died';
+export type DriverStatus = 'Finished' | 'Error' | 'TimeLimitExceeded';
+export type CellStatus = 'ok' | 'error' | 'timeout' | 'memory_limit' | 'stopped' | 'cancelled' | 'kernel_died';
 
 export interface CellResponse {
   stdout: string;
@@ -29,11 +34,15 @@ export interface RunResponse {
 export function cellStatusOf(run: CellRun): CellStatus {
   switch (run.state) {
     case 'done':
+    case 'skipped':
       return 'ok';
     case 'failed':
+      if (run.cause instanceof MemoryLimitExceededError) return 'memory_limit';
       return run.failureReason === 'kernelDied' ? 'kernel_died' : 'error';
     case 'timedOut':
       return 'timeout';
+    case 'stopped':
+      return 'stopped';
     case 'queued':
     case 'running':
     case 'cancelled':

@@ -3,10 +3,12 @@ import { Emitter } from '../common/emitter';
 import type { CellOutputs } from '../outputs/cellOutputs';
 
 /**
- * A cell run's life: queued → running → done | failed | cancelled | timedOut.
+ * A cell run's life: queued → running → done | failed | cancelled | timedOut | stopped, or queued → skipped.
  * `failed` covers an error raised by the code, a dead kernel, and unanswerable input; `reason` says which.
+ * `timedOut`: a limit ended it (its own timeout, or the run's). `stopped`: whoever ran it stopped it (Ctrl-C, a
+ * client that hung up). `skipped`: never sent, as Jupyter skips a blank cell and nbclient a `skip-execution` one.
  */
-export type CellRunState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'timedOut';
+export type CellRunState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'timedOut' | 'stopped' | 'skipped';
 export type FinalCellRunState = Exclude<CellRunState, 'queued' | 'running'>;
 export type FailureReason = 'error' | 'kernelDied' | 'stdinUnavailable';
 
@@ -14,6 +16,13 @@ export interface CellRequest {
   code: string;
   /** Cell metadata tags; `raises-exception` marks a cell whose error is expected. */
   tags?: readonly string[];
+  /** Not to be sent at all (nbclient's `skip-execution` tag, which only batch runs honour). */
+  skip?: boolean;
+}
+
+/** Jupyter frontends and nbclient send no request for a cell of nothing but whitespace: no count, no outputs. */
+export function isBlankCode(code: string): boolean {
+  return code.trim() === '';
 }
 
 export class CellRun {

@@ -5,7 +5,7 @@ import type { Logger } from '../common/logger';
 import type { KernelHandle } from '../kernel/kernelHandle';
 import type { DocumentOutputs } from '../outputs/documentOutputs';
 import { CellOutcome, executeCell } from './cellExecutor';
-import { CellRequest, CellRun } from './cellRun';
+import { CellRequest, CellRun, isBlankCode } from './cellRun';
 import type { KernelSession } from './kernelSession';
 import type { InputProvider } from './stdin';
 
@@ -22,8 +22,8 @@ export interface ExecutionQueueOptions {
 
 const DEFAULT_INTERRUPT_GRACE_MS = 3000;
 
-/** How a running cell ends when the queue stops it: a run-wide limit, or the document closing. */
-type StopState = 'timedOut' | 'cancelled';
+/** How a running cell ends when the queue stops it: a run-wide limit, its runner stopping it, or the document closing. */
+export type StopState = 'timedOut' | 'stopped' | 'cancelled';
 
 /** The cells of one document, run strictly in order, one `execute_request` at a time. */
 export class ExecutionQueue implements Disposable {
@@ -74,10 +74,13 @@ export class ExecutionQueue implements Disposable {
     if (this.active) await this.options.session.interrupt();
   }
 
-  /** Stops everything at once: queued runs are cancelled and the running one ends as `timedOut` (a run-wide limit). */
-  stopAll(reason: string): void {
+  /**
+   * Stops everything at once: queued runs are cancelled and the running one ends as `state`: `timedOut` for a
+   * run-wide limit, `stopped` when whoever runs the cells stops them (Ctrl-C, a client that hung up).
+   */
+  stopAll(reason: string, state: 'timedOut' | 'stopped'): void {
     this.cancelQueued(reason);
-    this.stopActive('timedOut', reason);
+    this.stopActive(state, reason);
   }
 
   /** Ends the running cell at once as `state`; the kernel is asked to interrupt it, but nobody waits for that. */
@@ -107,6 +110,7 @@ export class ExecutionQueue implements Disposable {
   }
 
   private async runOne(run: CellRun): Promise<void> {
+    if (run.request.skip || isBlankCode(run.request.code)) return run.finish('skipped');
     const { session, logger } = this.options;
     const stop = new CancellationTokenSource();
     this.active = { run, stop };
@@ -165,7 +169,7 @@ export class ExecutionQueue implements Disposable {
       case 'timedOut':
         // A kernel that ignored the interrupt is replaced so that later cells can run (on a fresh state).
         if (outcome.kernelUnusable) await this.dropKernel();
-        run.outputs.apply(engineErrorEvent(outcome.error));
+        this.explainUnlessKernelDid(run, outcome.error);
         run.finish('timedOut', { cause: outcome.error });
         if (stopOnError) this.cancelQueued(`Cancelled because cell ${run.index + 1} timed out.`);
         return;
@@ -173,7 +177,7 @@ export class ExecutionQueue implements Disposable {
         // Without a stop of ours, the kernel's connection was closed under the running cell (a shutdown).
         const stopped = this.active?.stopped ?? { state: 'cancelled', reason: 'The kernel was shut down while the cell ran.' };
         const cause = new CellCancelledError(stopped.reason);
-        run.outputs.apply(engineErrorEvent(cause));
+        this.explainUnlessKernelDid(run, cause);
         run.finish(stopped.state, { cause });
         return;
       }
@@ -195,6 +199,15 @@ export class ExecutionQueue implements Disposable {
   private async dropKernel(): Promise<void> {
     const { session, logger } = this.options;
     await session.shutdownCurrent({ now: true }).catch((error: unknown) => logger.warn(`Kernel shutdown failed: ${errorMessage(error)}`));
+  }
+
+  /**
+   * The outputs are what the kernel produced: an interrupted cell already shows the kernel's own
+   * KeyboardInterrupt, and the run's state says why it was interrupted. Only a cell that the kernel left
+   * without an error (it was killed, or nobody waited for it) gets one that says what ended it.
+   */
+  private explainUnlessKernelDid(run: CellRun, error: Error): void {
+    if (!run.outputs.hasError) run.outputs.apply(engineErrorEvent(error));
   }
 
   private fail(run: CellRun, error: Error, reason: 'kernelDied' | 'stdinUnavailable', note?: string): void {

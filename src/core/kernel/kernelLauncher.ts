@@ -13,6 +13,8 @@ export interface KernelTarget {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   startTimeoutMs?: number;
+  /** A local IPython kernel keeps its history in memory, not in the user's profile (see KernelProcessOptions). */
+  historyInMemory?: boolean;
 }
 
 export type KernelLauncher = (target: KernelTarget) => Promise<KernelHandle>;
@@ -22,6 +24,12 @@ export function createKernelLauncher(logger: Logger): KernelLauncher {
     const timeouts = target.startTimeoutMs === undefined ? {} : { startTimeoutMs: target.startTimeoutMs };
     if (target.server) return RemoteKernel.start(target.server, target.kernelName, { logger, ...timeouts });
     const spec = await findKernelspec(target.kernelName, target.env ? { env: target.env } : {});
-    return LocalKernel.start(spec, { logger, ...timeouts, ...(target.cwd ? { cwd: target.cwd } : {}), ...(target.env ? { env: target.env } : {}) });
+    return LocalKernel.start(spec, {
+      logger,
+      ...timeouts,
+      ...(target.cwd ? { cwd: target.cwd } : {}),
+      ...(target.env ? { env: target.env } : {}),
+      ...(target.historyInMemory ? { historyInMemory: true } : {}),
+    });
   };
 }

@@ -13,6 +13,19 @@ export interface ProcessExit {
 export interface KernelProcessOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
+  /**
+   * IPython kernels keep their input history in memory instead of `~/.ipython/.../history.sqlite`, as nbclient
+   * runs them: one run's code cannot be read back by a later run, and many kernels do not contend for one
+   * SQLite file. Kernels that are not IPython's are started as they are.
+   */
+  historyInMemory?: boolean;
+}
+
+const IN_MEMORY_HISTORY = '--HistoryManager.hist_file=:memory:';
+
+/** ipykernel's launchers take IPython's configuration flags; other kernels (xeus-python…) would refuse them. */
+function isIPythonKernel(argv: readonly string[]): boolean {
+  return argv.some((arg) => /(^|[/\\])ipykernel(_launcher)?(\.py)?$/.test(arg));
 }
 
 const STDERR_TAIL_BYTES = 8192;
@@ -70,6 +83,7 @@ export class KernelProcess implements Disposable {
     const argv = spec.argv.map((arg) => arg.replaceAll('{connection_file}', connectionFile).replaceAll('{resource_dir}', spec.resourceDir));
     // As jupyter_client does: a bare `python` in a kernelspec means the Python we were told to use.
     if (argv[0] === 'python' || argv[0] === 'python3') argv[0] = pythonExecutable(baseEnv);
+    if (options.historyInMemory && isIPythonKernel(argv)) argv.push(IN_MEMORY_HISTORY);
     const env: NodeJS.ProcessEnv = {
       // ipykernel warns on stderr about frozen modules and the debugger unless told not to validate.
       PYDEVD_DISABLE_FILE_VALIDATION: '1',

@@ -4,7 +4,7 @@ import { TranscriptRecorder, type CellTranscript } from './cellTranscript';
 import type { DisplayRegistry, DisplayTarget } from './displayRegistry';
 import type { ErrorOutput, MimeBundle, Output, OutputMetadata, RichOutput } from './nbformat';
 import type { OutputEvent } from './outputEvent';
-import type { StreamBudget } from './streamBudget';
+import { DroppedText, StreamBudget, type StreamName } from './streamBudget';
 import { StreamText } from './streamText';
 
 export type { CellTranscript } from './cellTranscript';
@@ -51,29 +51,36 @@ export class CellOutputs implements Disposable {
   private readonly recorder = new TranscriptRecorder();
   private outputsSnapshot: readonly Output[] | undefined;
   private disposed = false;
+  private errorSeen = false;
+  /** Characters of stream text shown now, in all stream outputs; a clear gives the room back. */
+  private shownStreamChars = 0;
+  /** What the limit kept from being shown, since the last clear. */
+  private readonly shownDropped: DroppedText | undefined;
+  /** The transcript keeps raw text, before `\r` rewrites it, so it has a cap of its own. */
+  private readonly transcriptBudget: StreamBudget | undefined;
 
   constructor(
     private readonly displays: DisplayRegistry,
     private readonly onDispose: () => void = () => undefined,
-    /** Caps the stream text this cell keeps; unlimited when undefined. */
-    private readonly budget?: StreamBudget,
-  ) {}
+    /** Caps the stream text this cell keeps (shown, and in the transcript); unlimited when undefined. */
+    streamLimitChars?: number,
+  ) {
+    if (streamLimitChars !== undefined) {
+      this.shownDropped = new DroppedText(streamLimitChars);
+      this.transcriptBudget = new StreamBudget(streamLimitChars);
+    }
+  }
 
   apply(event: OutputEvent): void {
     // Late iopub messages can still arrive for a cell whose view is gone; they have nowhere to go.
     if (this.disposed) return;
     switch (event.type) {
       case 'stream': {
-        const text = this.budget ? this.budget.admit(event.name, event.text) : event.text;
         // An empty chunk shows nothing; it neither makes an empty output nor fires a deferred clear.
-        if (text === '') {
-          // Dropped text still changes the truncation marker's count.
-          if (event.text !== '' && this.entries.length > 0) this.changed({ kind: 'updated', index: this.entries.length - 1 });
-          return;
-        }
-        this.recorder.recordStream(event.name, text);
+        if (event.text === '') return;
+        this.recorder.recordStream(event.name, this.transcriptBudget ? this.transcriptBudget.admit(event.name, event.text) : event.text);
         this.clearIfDeferred();
-        this.writeStream(event.name, text);
+        this.writeStream(event.name, event.text);
         return;
       }
       case 'display_data':
@@ -107,6 +114,7 @@ export class CellOutputs implements Disposable {
       case 'error': {
         const error = { ename: event.ename, evalue: event.evalue, traceback: event.traceback };
         this.recorder.recordError(error);
+        this.errorSeen = true;
         this.clearIfDeferred();
         this.append({ kind: 'error', output: { output_type: 'error', ...error, traceback: [...error.traceback] } });
         return;
@@ -122,11 +130,16 @@ export class CellOutputs implements Disposable {
     return this.outputsSnapshot;
   }
 
+  /** Whether the kernel reported an error for this run (even one a clear_output has since removed from view). */
+  get hasError(): boolean {
+    return this.errorSeen;
+  }
+
   /** The marker goes at the end of the last output of the stream that lost text. */
   private withTruncationMarkers(outputs: Output[]): Output[] {
-    if (!this.budget) return outputs;
+    if (!this.shownDropped) return outputs;
     for (const name of ['stdout', 'stderr'] as const) {
-      const marker = this.budget.marker(name);
+      const marker = this.shownDropped.marker(name);
       if (!marker) continue;
       const at = outputs.map((o) => o.output_type === 'stream' && o.name === name).lastIndexOf(true);
       const last = outputs[at];
@@ -140,15 +153,17 @@ export class CellOutputs implements Disposable {
     const shown: MimeBundle[] = [];
     for (const entry of this.entries) if (entry.kind === 'rich') shown.push(entry.output.data);
     const transcript = this.recorder.snapshot(shown);
-    if (!this.budget) return transcript;
-    return { ...transcript, stdout: transcript.stdout + this.budget.marker('stdout'), stderr: transcript.stderr + this.budget.marker('stderr') };
+    const dropped = this.transcriptBudget?.dropped;
+    if (!dropped) return transcript;
+    return { ...transcript, stdout: transcript.stdout + dropped.marker('stdout'), stderr: transcript.stderr + dropped.marker('stderr') };
   }
 
   /** Starts the cell over for a re-run: outputs, pending clear and transcript all go. */
   clear(): void {
     if (this.disposed) return;
     this.recorder.reset();
-    this.budget?.reset();
+    this.transcriptBudget?.reset();
+    this.errorSeen = false;
     this.clearOutputs();
   }
 
@@ -167,23 +182,45 @@ export class CellOutputs implements Disposable {
 
   private clearOutputs(): void {
     this.clearBeforeNextOutput = false;
+    // What is no longer shown no longer counts against the limit, and what it dropped is gone with it.
+    this.shownStreamChars = 0;
+    this.shownDropped?.reset();
     if (this.entries.length === 0) return;
     this.unregisterDisplays();
     this.entries = [];
     this.changed({ kind: 'cleared' });
   }
 
-  private writeStream(name: 'stdout' | 'stderr', text: string): void {
+  private writeStream(name: StreamName, text: string): void {
     const lastIndex = this.entries.length - 1;
     const last = this.entries[lastIndex];
     if (last?.kind === 'stream' && last.name === name) {
+      const lengthBefore = last.text.length;
       last.text.write(text);
+      this.keepWithinLimit(name, last.text, lengthBefore);
       this.changed({ kind: 'updated', index: lastIndex });
       return;
     }
     const streamText = new StreamText();
     streamText.write(text);
+    // Appended even when the limit kept none of it: the output then carries the marker that says so.
+    this.keepWithinLimit(name, streamText, 0);
     this.append({ kind: 'stream', name, text: streamText });
+  }
+
+  /**
+   * The limit counts text as shown, after `\r` and `\b`: a progress bar that rewrites one line a million
+   * times takes the room of that one line. What a write adds beyond the limit is cut and counted.
+   */
+  private keepWithinLimit(name: StreamName, text: StreamText, lengthBefore: number): void {
+    this.shownStreamChars += text.length - lengthBefore;
+    if (!this.shownDropped) return;
+    const excess = this.shownStreamChars - this.shownDropped.limitChars;
+    if (excess <= 0) return;
+    // The text was within the limit before this write, so only what the write added is cut.
+    text.truncate(text.length - excess);
+    this.shownStreamChars -= excess;
+    this.shownDropped.add(name, excess);
   }
 
   private appendRich(output: RichOutput, displayId: string | undefined): void {

@@ -1,7 +1,6 @@
 import type { Disposable } from '../common/disposable';
 import { CellOutputs } from './cellOutputs';
 import { DisplayRegistry } from './displayRegistry';
-import { StreamBudget } from './streamBudget';
 
 /**
  * The outputs of one notebook (or one run of cells). Its cells share one display-id index,
@@ -22,7 +21,7 @@ export class DocumentOutputs implements Disposable {
   createCell(): CellOutputs {
     if (this.disposed) throw new Error('DocumentOutputs.createCell was called after the document was disposed.');
     const limit = this.options.maxStreamCharsPerCell;
-    const cell = new CellOutputs(this.displays, () => this.cells.delete(cell), limit === undefined ? undefined : new StreamBudget(limit));
+    const cell = new CellOutputs(this.displays, () => this.cells.delete(cell), limit);
     this.cells.add(cell);
     return cell;
   }

@@ -55,6 +55,27 @@ export class StreamText {
     return this.finishedLength + this.line.length;
   }
 
+  /**
+   * Keeps only the first `length` characters of the text as shown (a cap on what a cell keeps). What is left
+   * after the last kept newline becomes the current line, which a later `\r` may rewrite as usual.
+   */
+  truncate(length: number): void {
+    if (length >= this.length) return;
+    this.cachedText = undefined;
+    this.returnPending = false;
+    if (length >= this.finishedLength) {
+      this.line = this.line.slice(0, length - this.finishedLength);
+      return;
+    }
+    const kept = this.finished.join('').slice(0, length);
+    const lastNewline = kept.lastIndexOf('\n');
+    const done = kept.slice(0, lastNewline + 1);
+    this.finished.length = 0;
+    if (done !== '') this.finished.push(done);
+    this.finishedLength = done.length;
+    this.line = kept.slice(lastNewline + 1);
+  }
+
   /** Splits on `\r` and `\b` only; the text between them may hold newlines and goes through the plain path. */
   private writeWithControls(text: string): void {
     // Jump between control characters with indexOf (native scanning) rather than visiting every character.

@@ -1,10 +1,12 @@
 import * as vscode from 'vscode';
 import { newNotebook } from '../../runner/newNotebook';
+import { serializeNotebook, withOutputs } from '../../runner/notebookFile';
 import type { NotebookKernels } from '../notebookKernels';
 
 /**
- * Writes the active interactive window as an .ipynb: its code and the outputs as the engine reduced them
- * (standard nbformat, the same as a notebook's). Asks where unless given a target.
+ * Writes the active interactive window as an .ipynb: its code and the outputs as the engine reduced them,
+ * through the same writer as `cellbridge run --output` (standard nbformat 4, as Jupyter itself saves it).
+ * Asks where unless given a target.
  */
 export async function exportInteractiveWindow(kernels: NotebookKernels, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
   const notebook = vscode.window.activeNotebookEditor?.notebook ?? vscode.workspace.notebookDocuments.find((doc) => doc.notebookType === 'interactive');
@@ -17,12 +19,14 @@ export async function exportInteractiveWindow(kernels: NotebookKernels, target?:
   const kernel = kernels.get(notebook);
   const cells = notebook.getCells().filter((cell) => cell.kind === vscode.NotebookCellKind.Code);
   const document = newNotebook(cells.map((cell) => ({ kind: 'code' as const, source: cell.document.getText() })), kernel?.choice.kernelName ?? 'python3');
-  document.cells.forEach((saved, index) => {
-    const cell = cells[index]!;
-    if (saved.cell_type !== 'code') return;
-    saved.execution_count = cell.executionSummary?.executionOrder ?? null;
-    saved.outputs = [...(kernel?.nbformatOutputsOf(cell) ?? [])];
-  });
-  await vscode.workspace.fs.writeFile(destination, new TextEncoder().encode(JSON.stringify(document, null, 1) + '\n'));
+  const executed = withOutputs(
+    document,
+    cells.map((cell, index) => ({
+      index,
+      outputs: [...(kernel?.nbformatOutputsOf(cell) ?? [])],
+      executionCount: cell.executionSummary?.executionOrder ?? null,
+    })),
+  );
+  await vscode.workspace.fs.writeFile(destination, new TextEncoder().encode(serializeNotebook(executed)));
   return destination;
 }

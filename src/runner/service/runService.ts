@@ -59,7 +59,8 @@ export class RunService {
       launcher: this.launcher,
       logger: options.logger,
       size: options.poolSize,
-      ...(options.server ? { target: { server: options.server } } : {}),
+      // One request's code must not be readable by the next (IPython writes history to the user's profile).
+      target: { historyInMemory: true, ...(options.server ? { server: options.server } : {}) },
       ...(options.warmUpSteps.length ? { warmUp: silentWarmUp('python', options.warmUpSteps) } : {}),
     });
     this.metrics.poolReady.track(() => this.pool.readyCount());

@@ -41,11 +41,13 @@ export class ServiceMetrics {
     this.runs.inc({ status: answer.status });
     this.latency.observe(seconds);
     for (const cell of answer.cells) this.cells.inc({ status: cell.status });
-    // A cell cut off by the total timeout (or a client that left) is reported as `timeout` too; only the
-    // cells stopped by their own cell_timeout carry the engine's CellTimeoutError.
-    const cellTimeouts = answer.cells.filter((cell) => cell.status === 'timeout' && cell.error.some((e) => e.ename === 'CellTimeoutError')).length;
-    if (cellTimeouts > 0) this.timeouts.inc({ kind: 'cell' }, cellTimeouts);
+    // The cell cut off by the total timeout is reported as `timeout` too: it is the last cell that started
+    // (those after it are cancelled). Every other `timeout` cell hit its own cell_timeout.
+    const timedOut = answer.cells.filter((cell) => cell.status === 'timeout').length;
+    const lastStarted = answer.cells.filter((cell) => cell.status !== 'cancelled').at(-1);
+    const cutByTotal = answer.driver.status === 'TimeLimitExceeded' && lastStarted?.status === 'timeout' ? 1 : 0;
+    if (timedOut - cutByTotal > 0) this.timeouts.inc({ kind: 'cell' }, timedOut - cutByTotal);
     if (answer.driver.status === 'TimeLimitExceeded') this.timeouts.inc({ kind: 'total' });
-    if (answer.driver.status === 'MemoryLimitExceeded') this.timeouts.inc({ kind: 'memory' });
+    if (answer.cells.some((cell) => cell.status === 'memory_limit')) this.timeouts.inc({ kind: 'memory' });
   }
 }

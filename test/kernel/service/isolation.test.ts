@@ -131,3 +131,19 @@ describe('the pool', () => {
     assert.notEqual(response.cells[0]?.stdout, `${pooled.pid}\n`);
   });
 });
+
+describe('IPython history', () => {
+  test("one request's code cannot be read back from the history by the next; kernels keep history in memory", async () => {
+    const first = await service.runOk({ cells: ['API_KEY = "sk-cellbridge-history-probe"'] });
+    assert.equal(first.status, 'Success');
+    // The pattern is assembled at run time, so the probing cell's own source does not match it.
+    const second = await service.runOk({
+      cells: [
+        'hm = get_ipython().history_manager\n' +
+          'pattern = "*" + "sk-cellbridge" + "-history-probe*"\n' +
+          'print(str(hm.hist_file), [source for session, _, source in hm.search(pattern) if session != hm.session_number])',
+      ],
+    });
+    assert.equal(second.cells[0]?.stdout, ':memory: []\n', JSON.stringify(second.cells[0]));
+  });
+});

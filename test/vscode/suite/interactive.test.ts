@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { after, describe, it } from 'mocha';
 import * as vscode from 'vscode';
+import { assertValidNbformat } from '../../shared/nbformatValidation';
 import { closeAllEditors, EXTENSION_ID, endedSince, errorOf, STDOUT_MIME, textOf, waitFor, workspaceUri } from './notebooks';
 
 // cells.py: three `# %%` cells; the third defines broken() on file lines 8-9 and calls it on line 11.
@@ -54,13 +55,15 @@ describe('the interactive window', () => {
     await vscode.window.showNotebookDocument(window);
     const target = workspaceUri('exported.ipynb');
     await vscode.commands.executeCommand('cellbridge.exportInteractive', target);
-    const exported = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(target))) as { cells: { source: string; outputs: { output_type: string; text?: string }[] }[] };
+    const exported = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(target))) as { cells: { source: string[]; outputs: { output_type: string; text?: string[] }[] }[] };
+    // Saved as Jupyter saves: multi-line text as lists of lines.
     assert.deepEqual(
-      exported.cells.map((cell) => cell.source),
+      exported.cells.map((cell) => cell.source.join('')),
       ['x = 40', 'print(x + 2)', 'def broken():\n    return 1 / 0\n\nbroken()', 'print(x + 2)'],
     );
-    assert.equal(exported.cells[1]!.outputs[0]!.text, '42\n');
+    assert.deepEqual(exported.cells[1]!.outputs[0]!.text, ['42\n']);
     assert.equal(exported.cells[2]!.outputs[0]!.output_type, 'error');
+    assertValidNbformat(target.fsPath);
   });
 
   it('Run Above, Clear and Restart work in the interactive window', async () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { after, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import { answerInputBox, closeAllEditors, endedSince, errorOf, errorsOf, openNotebook, runCells, selectController, STDOUT_MIME, textOf, waitFor } from './notebooks';
+import { answerInputBox, closeAllEditors, endedSince, errorOf, errorsOf, openNotebook, runAll, runCells, selectController, STDOUT_MIME, textOf, waitFor, workspaceUri } from './notebooks';
 
 describe('kernel life cycle', () => {
   after(closeAllEditors);
@@ -26,6 +26,20 @@ describe('kernel life cycle', () => {
       ['KeyboardInterrupt', 'InputCancelledError'],
     );
     assert.match(errorsOf(cell)[1]!.message, /input prompt \("Your name: "\) was dismissed/);
+  });
+
+  it('a blank cell is not sent to the kernel: no [N], its old outputs cleared, and the count goes on after it', async () => {
+    const cell = (source: string, outputs: object[] = []): object => ({ cell_type: 'code', source, metadata: {}, outputs, execution_count: null });
+    const old = { output_type: 'stream', name: 'stdout', text: 'from an earlier run\n' };
+    const file = workspaceUri('blank-cells.ipynb');
+    const content = { nbformat: 4, nbformat_minor: 4, metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, cells: [cell('1'), cell('   \n', [old]), cell('2')] };
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify(content)));
+    const notebook = await openNotebook('blank-cells.ipynb');
+    await selectController();
+    await runAll(notebook, [0, 1, 2]);
+    assert.deepEqual(notebook.getCells().map((c) => c.executionSummary?.executionOrder), [1, undefined, 2]);
+    assert.equal(notebook.cellAt(1).outputs.length, 0);
+    assert.equal(notebook.cellAt(1).executionSummary?.success, undefined, 'neither passed nor failed: nothing ran');
   });
 
   it('interrupt stops a sleeping cell with KeyboardInterrupt; the kernel keeps its state', async () => {

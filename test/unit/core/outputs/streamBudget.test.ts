@@ -8,11 +8,11 @@ test('a budget keeps text up to its limit across streams and counts the rest per
   assert.equal(budget.admit('stdout', '123456'), '123456');
   assert.equal(budget.admit('stderr', 'abcdef'), 'abcd');
   assert.equal(budget.admit('stdout', 'xyz'), '');
-  assert.equal(budget.dropped('stdout'), 3);
-  assert.equal(budget.dropped('stderr'), 2);
-  assert.match(budget.marker('stdout'), /3 more characters of stdout were dropped \(limit 10 characters per cell\)/);
+  assert.equal(budget.dropped.count('stdout'), 3);
+  assert.equal(budget.dropped.count('stderr'), 2);
+  assert.match(budget.dropped.marker('stdout'), /3 more characters of stdout were dropped \(limit 10 characters per cell\)/);
   budget.reset();
-  assert.equal(budget.marker('stdout'), '');
+  assert.equal(budget.dropped.marker('stdout'), '');
 });
 
 test('a capped cell shows the kept text with a marker naming how much was dropped, shown and raw', () => {
@@ -35,5 +35,41 @@ test('without a limit nothing is dropped and no marker appears', () => {
   const cell = document.createCell();
   cell.apply({ type: 'stream', name: 'stderr', text: 'x'.repeat(100_000) });
   assert.equal(cell.transcript().stderr.length, 100_000);
+  document.dispose();
+});
+
+test('the cap counts text as shown: a \\r progress bar that rewrites one line never fills it', () => {
+  const document = new DocumentOutputs({ maxStreamCharsPerCell: 100 });
+  const cell = document.createCell();
+  for (let step = 1; step <= 1000; step++) cell.apply({ type: 'stream', name: 'stdout', text: `\rprogress ${String(step).padStart(4)}/1000` });
+  cell.apply({ type: 'stream', name: 'stdout', text: '\ndone\n' });
+  const [shown] = cell.outputs;
+  assert.equal(shown?.output_type === 'stream' && shown.text, 'progress 1000/1000\ndone\n', 'the last state, and no marker');
+  // The transcript keeps the raw text as sent, so it fills its own cap of the same size and says so.
+  assert.ok(cell.transcript().stdout.startsWith('\rprogress    1/1000\rprogress    2/1000'));
+  assert.match(cell.transcript().stdout, /output truncated: [\d,]+ more characters of stdout were dropped/);
+  document.dispose();
+});
+
+test('a capped stream that a clear_output empties has its room back, and its marker goes with it', () => {
+  const document = new DocumentOutputs({ maxStreamCharsPerCell: 10 });
+  const cell = document.createCell();
+  cell.apply({ type: 'stream', name: 'stdout', text: '0123456789abc' });
+  assert.deepEqual(cell.outputs.map((o) => o.output_type === 'stream' && o.text), ['0123456789\n[CellBridge: output truncated: 3 more characters of stdout were dropped (limit 10 characters per cell)]\n']);
+  cell.apply({ type: 'clear_output', wait: false });
+  cell.apply({ type: 'stream', name: 'stdout', text: 'fresh text' });
+  assert.deepEqual(cell.outputs.map((o) => o.output_type === 'stream' && o.text), ['fresh text']);
+  document.dispose();
+});
+
+test('a stream the cap keeps entirely out still shows its marker, under its own name', () => {
+  const document = new DocumentOutputs({ maxStreamCharsPerCell: 4 });
+  const cell = document.createCell();
+  cell.apply({ type: 'stream', name: 'stdout', text: 'abcd' });
+  cell.apply({ type: 'stream', name: 'stderr', text: 'oops\n' });
+  assert.deepEqual(
+    cell.outputs.map((o) => o.output_type === 'stream' && [o.name, o.text]),
+    [['stdout', 'abcd'], ['stderr', '\n[CellBridge: output truncated: 5 more characters of stderr were dropped (limit 4 characters per cell)]\n']],
+  );
   document.dispose();
 });

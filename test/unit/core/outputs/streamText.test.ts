@@ -168,3 +168,18 @@ test('2,000,000 lines in 2,000 chunks give the exact text and length', () => {
   assert.equal(plain.length, want.length);
   assert.ok(plain.text === want, 'plain text differs');
 });
+
+test('truncate keeps the first characters as shown; what follows the last kept newline is the line a \\r rewrites', () => {
+  const text = new StreamText();
+  text.write('one\ntwo\nthree');
+  text.truncate(6);
+  assert.equal(text.text, 'one\ntw');
+  assert.equal(text.length, 6);
+  text.write('\rTWO\n');
+  assert.equal(text.text, 'one\nTWO\n');
+  text.truncate(100);
+  assert.equal(text.text, 'one\nTWO\n', 'a length beyond the text changes nothing');
+  text.write('partial');
+  text.truncate(10);
+  assert.equal(text.text, 'one\nTWO\npa');
+});

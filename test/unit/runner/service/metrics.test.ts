@@ -81,16 +81,17 @@ describe('ServiceMetrics', () => {
 
   test('limits are counted by kind: a cell stopped by the total timeout is not a cell timeout', () => {
     const metrics = new ServiceMetrics();
-    metrics.run(answer('Success', 'Finished', [cell('ok'), cell('timeout', ['KeyboardInterrupt', 'CellTimeoutError']), cell('ok')]), 1);
+    metrics.run(answer('Success', 'Finished', [cell('ok'), cell('timeout', ['KeyboardInterrupt']), cell('ok')]), 1);
     metrics.run(answer('Failed', 'TimeLimitExceeded', [cell('timeout', ['CellTimeoutError']), cell('timeout', ['CellCancelledError']), cell('cancelled')]), 2);
-    metrics.run(answer('Failed', 'Error', [cell('timeout', ['CellCancelledError'])]), 0.5);
-    metrics.run(answer('Failed', 'MemoryLimitExceeded', [cell('kernel_died', ['MemoryLimitExceededError'])]), 0.5);
+    metrics.run(answer('Failed', 'Error', [cell('stopped', ['CellCancelledError'])]), 0.5);
+    metrics.run(answer('Failed', 'Error', [cell('memory_limit', ['MemoryLimitExceededError'])]), 0.5);
     const text = metrics.registry.render();
     assert.match(text, /cellbridge_timeouts_total\{kind="cell"\} 2\n/);
     assert.match(text, /cellbridge_timeouts_total\{kind="total"\} 1\n/);
     assert.match(text, /cellbridge_timeouts_total\{kind="memory"\} 1\n/);
     assert.match(text, /cellbridge_runs_total\{status="Failed"\} 3\n/);
     assert.match(text, /cellbridge_run_duration_seconds_count 4\n/);
-    assert.match(text, /cellbridge_cells_total\{status="timeout"\} 4\n/);
+    assert.match(text, /cellbridge_cells_total\{status="timeout"\} 3\n/);
+    assert.match(text, /cellbridge_cells_total\{status="stopped"\} 1\n/);
   });
 });
