@@ -8,6 +8,7 @@ import { linesInputProvider } from '../core/execution/stdin';
 import { describeServerFailure, serverSettingsFor } from '../core/kernel/jupyterServer';
 import { createKernelLauncher } from '../core/kernel/kernelLauncher';
 import { findKernelspecs } from '../core/kernel/kernelspec';
+import { WidgetStateRecorder } from '../core/outputs/widgetState';
 import { CliCommand, parseCliArgs, RunOptions, ServeOptions, ServerOption, USAGE } from './cliArgs';
 import { serializeNotebook } from './notebookFile';
 import { formatPretty } from './prettyPrint';
@@ -56,6 +57,8 @@ async function runFile(file: string, options: RunOptions, logger: Logger): Promi
   const stdinLines = options.stdin === undefined ? undefined : await readStdinLines(options.stdin);
   const progress = new ProgressLine(process.stderr);
   const stop = new CancellationTokenSource();
+  // Widget state is saved only in a written notebook, so it is recorded only for one (its buffers can be large).
+  const widgets = options.output ? new WidgetStateRecorder() : undefined;
   let interrupted = false;
   const onSignal = (): void => {
     interrupted = true;
@@ -72,11 +75,12 @@ async function runFile(file: string, options: RunOptions, logger: Logger): Promi
       ...(prepared.workDir ? { workDir: prepared.workDir } : {}),
       ...(stdinLines ? { stdin: linesInputProvider(stdinLines, (request) => new StdinUnavailableError(request.prompt)) } : {}),
       onCellStateChange: (run, total) => progress.update(run, total),
+      ...(widgets ? { onKernel: (kernel) => widgets.observe(kernel.connection) } : {}),
     });
     await cleanup;
     progress.clear();
     if (options.output && response.status !== 'SandboxError') {
-      await fs.writeFile(options.output, serializeNotebook(prepared.executedNotebook(runs)));
+      await fs.writeFile(options.output, serializeNotebook(prepared.executedNotebook(runs, widgets?.toMetadata())));
     }
     process.stdout.write(options.pretty ? formatPretty(response, { color: process.stdout.isTTY === true }) : `${JSON.stringify(response)}\n`);
     if (interrupted) return EXIT.interrupted;
@@ -86,6 +90,7 @@ async function runFile(file: string, options: RunOptions, logger: Logger): Promi
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     stop.dispose();
+    widgets?.dispose();
   }
 }
 

@@ -29,6 +29,8 @@ export interface RunCellsOptions {
   maxStreamCharsPerCell?: number;
   /** Told when each cell starts and ends, for progress displays. */
   onCellStateChange?: (run: CellRun, total: number) => void;
+  /** Told of every kernel the run uses, the first and each replacement, before any cell runs on it (e.g. to record widget state). */
+  onKernel?: (kernel: KernelHandle) => void;
   /** Cancelled to stop the run early (Ctrl-C): it ends as a limit would, with what finished so far. */
   stop?: CancellationToken;
 }
@@ -66,6 +68,7 @@ export async function runCells(request: RunRequest, options: RunCellsOptions): P
     if (request.memoryLimitMB > 0 && !kernel.limitMemory(request.memoryLimitMB * 1024 * 1024)) {
       options.logger.warn('memory_limit_MB cannot be enforced on a kernel of a Jupyter Server; it is ignored.');
     }
+    options.onKernel?.(kernel);
     return kernel;
   }, options.logger);
   const outputs = new DocumentOutputs(options.maxStreamCharsPerCell === undefined ? {} : { maxStreamCharsPerCell: options.maxStreamCharsPerCell });

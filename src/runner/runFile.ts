@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { InvalidInputError } from '../core/common/errors';
 import type { CellRun } from '../core/execution/cellRun';
+import { WidgetStateMetadata, withWidgetState } from '../core/outputs/widgetState';
 import { loadRunInput, RunInput } from './cellSource';
 import type { RunOptions } from './cliArgs';
 import { newNotebook } from './newNotebook';
@@ -14,7 +15,8 @@ export interface PreparedRun {
   request: RunRequest;
   /** Undefined: a fresh temporary directory (run requests are self-contained). */
   workDir?: string;
-  executedNotebook(runs: readonly CellRun[]): NotebookDocument;
+  /** `widgetState`: the run's widget models (WidgetStateRecorder), saved in the notebook's metadata when given. */
+  executedNotebook(runs: readonly CellRun[], widgetState?: WidgetStateMetadata): NotebookDocument;
 }
 
 export async function prepareRun(file: string, options: RunOptions): Promise<PreparedRun> {
@@ -27,7 +29,7 @@ export async function prepareRun(file: string, options: RunOptions): Promise<Pre
   // The contract's 45 s default suits service requests; a notebook or script run from the shell has no limit unless asked.
   else if (input.kind !== 'request') request.totalTimeoutSeconds = 0;
   const workDir = input.kind === 'request' ? undefined : path.dirname(path.resolve(file));
-  return { request, ...(workDir ? { workDir } : {}), executedNotebook: (runs) => executedNotebook(input, runs) };
+  return { request, ...(workDir ? { workDir } : {}), executedNotebook: (runs, widgetState) => withWidgetState(executedNotebook(input, runs), widgetState) };
 }
 
 async function readInputFile(file: string): Promise<string> {

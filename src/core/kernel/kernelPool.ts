@@ -2,10 +2,13 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Disposable } from '../common/disposable';
-import { errorMessage } from '../common/errors';
+import { errorMessage, InvalidInputError, KernelNotFoundError } from '../common/errors';
 import type { Logger } from '../common/logger';
 import type { KernelHandle } from './kernelHandle';
 import type { KernelLauncher, KernelTarget } from './kernelLauncher';
+
+const RETRY_FIRST_MS = 1000;
+const RETRY_MAX_MS = 30_000;
 
 /** A started kernel that nobody has used, running in a fresh working directory of its own. */
 export interface FreshKernel {
@@ -42,6 +45,8 @@ export class KernelPool implements Disposable {
   private readonly ready = new Map<string, FreshKernel[]>();
   private readonly refilling = new Map<string, Promise<void>>();
   private readonly discarding = new Set<Promise<void>>();
+  /** Refills that failed, waiting to try again: a start can fail for a moment (a port taken, a machine swamped). */
+  private readonly retries = new Map<string, { timer: NodeJS.Timeout; delayMs: number }>();
   private disposed = false;
 
   constructor(private readonly options: KernelPoolOptions) {}
@@ -84,6 +89,8 @@ export class KernelPool implements Disposable {
   }
 
   private refill(kernelName: string): void {
+    const retry = this.retries.get(kernelName);
+    if (retry) clearTimeout(retry.timer);
     if (this.disposed || this.options.size <= 0 || this.refilling.has(kernelName)) return;
     const refill = this.fill(kernelName).finally(() => this.refilling.delete(kernelName));
     this.refilling.set(kernelName, refill);
@@ -98,12 +105,24 @@ export class KernelPool implements Disposable {
         await this.warmUp(fresh.kernel);
         if (this.disposed) await discardFreshKernel(fresh, this.options.logger);
         else list.push(fresh);
+        this.retries.delete(kernelName);
       } catch (error) {
-        // A name that cannot start (unknown kernel, broken spec) is reported to the request that asks for it.
+        // A name that cannot start (unknown kernel, broken spec) is reported to the request that asks for it;
+        // any other failure may pass, so the pool tries again later rather than staying short until a request comes.
         this.options.logger.warn(`Could not pre-start a '${kernelName}' kernel: ${errorMessage(error)}`);
+        if (!(error instanceof KernelNotFoundError || error instanceof InvalidInputError)) this.retryLater(kernelName);
         return;
       }
     }
+  }
+
+  private retryLater(kernelName: string): void {
+    if (this.disposed) return;
+    const delayMs = Math.min((this.retries.get(kernelName)?.delayMs ?? RETRY_FIRST_MS / 2) * 2, RETRY_MAX_MS);
+    const timer = setTimeout(() => this.refill(kernelName), delayMs);
+    // A pending retry alone must not keep a process alive that has nothing else to do.
+    timer.unref();
+    this.retries.set(kernelName, { timer, delayMs });
   }
 
   /** Removes a kernel of the pool's in the background; shutdown() waits for it. */
@@ -127,14 +146,21 @@ export class KernelPool implements Disposable {
   /** Shuts every ready kernel down and waits for refills under way, so nothing is left afterwards. */
   async shutdown(): Promise<void> {
     this.disposed = true;
+    this.cancelRetries();
     await Promise.all([...this.refilling.values()]);
     const all = [...this.ready.values()].flat();
     this.ready.clear();
     await Promise.all([...all.map((fresh) => discardFreshKernel(fresh, this.options.logger)), ...this.discarding]);
   }
 
+  private cancelRetries(): void {
+    for (const { timer } of this.retries.values()) clearTimeout(timer);
+    this.retries.clear();
+  }
+
   dispose(): void {
     this.disposed = true;
+    this.cancelRetries();
     for (const fresh of [...this.ready.values()].flat()) {
       fresh.kernel.dispose();
       void fs.rm(fresh.workDir, { recursive: true, force: true }).catch(() => undefined);

@@ -12,7 +12,7 @@ export class ServiceMetrics {
   private readonly latency = this.registry.add(
     new Histogram('cellbridge_run_duration_seconds', 'Time from request to answer for POST /run_jupyter.', [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]),
   );
-  private readonly cells = this.registry.add(new Counter('cellbridge_cells_total', 'Cells run, by cell status (ok, error, timeout, cancelled, kernel_died).'));
+  private readonly cells = this.registry.add(new Counter('cellbridge_cells_total', 'Cells run, by cell status (ok, error, timeout, memory_limit, stopped, cancelled, kernel_died).'));
   private readonly timeouts = this.registry.add(new Counter('cellbridge_timeouts_total', 'Limits hit, by kind (cell, total, memory).'));
   private readonly rejected = this.registry.add(new Counter('cellbridge_rejected_total', 'Requests refused before running, by reason.'));
   private readonly errors = this.registry.add(new Counter('cellbridge_errors_total', 'Internal failures while serving a request.'));

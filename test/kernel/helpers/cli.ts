@@ -2,6 +2,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { RunResponse } from '../../../src/runner/runResponse';
+import { assertRunAnswer } from '../../shared/sandboxFusionSchema';
 
 export const REPO = path.resolve(__dirname, '..', '..', '..', '..');
 const BIN = path.join(REPO, 'bin', 'cellbridge.js');
@@ -12,6 +14,11 @@ export interface CliResult {
   stderr: string;
   /** Kernel processes or temp files this invocation left behind (should be none). */
   leftovers: string[];
+  /**
+   * What `cellbridge run` printed as JSON (not with --pretty), already checked to be an answer SandboxFusion's
+   * client accepts, with our contract's fields; undefined when it printed nothing (it refused to start).
+   */
+  response?: RunResponse;
 }
 
 /**
@@ -44,10 +51,23 @@ export async function runCli(args: string[], options: { stdin?: string; cwd?: st
       : undefined;
     child.on('close', () => clearInterval(poll));
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-    return { code, stdout, stderr, leftovers: [...readdirSync(tmp), ...processesMentioning(tmp)] };
+    const result: CliResult = { code, stdout, stderr, leftovers: [...readdirSync(tmp), ...processesMentioning(tmp)] };
+    if (args[0] === 'run' && !args.includes('--pretty') && stdout !== '') result.response = runAnswerOf(stdout, stderr);
+    return result;
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** The JSON that `cellbridge run` printed: one run-cells answer, checked against the contract. */
+function runAnswerOf(stdout: string, stderr: string): RunResponse {
+  let body: unknown;
+  try {
+    body = JSON.parse(stdout);
+  } catch (error) {
+    throw new Error(`cellbridge run printed something else than JSON (${String(error)}):\n${stdout.slice(0, 500)}\nstderr:\n${stderr}`);
+  }
+  return assertRunAnswer(body);
 }
 
 function processesMentioning(text: string): string[] {

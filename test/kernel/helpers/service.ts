@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CellResponse, RunResponse } from '../../../src/runner/runResponse';
 import { RunService, RunServiceOptions } from '../../../src/runner/service/runService';
+import { assertRunAnswer, errorBodyProblems } from '../../shared/sandboxFusionSchema';
 import { KernelTracker, logger } from './kernels';
 
 /** The example of ../shared/reference/000_*.txt (SandboxFusion's Jupyter mode), byte for byte. */
@@ -93,13 +94,18 @@ export class TestService {
     return answer.body;
   }
 
-  /** Any route; with the service's token unless `auth` is false. */
+  /**
+   * Any route; with the service's token unless `auth` is false. Every answer of /run_jupyter is checked
+   * (assertRunJupyterAnswer) before a test sees it.
+   */
   async request<T = unknown>(route: string, init: RequestInit = {}, auth = true): Promise<Answer<T>> {
     const headers = { ...(auth ? this.authHeaders : {}), ...(init.headers as Record<string, string> | undefined) };
     const response = await fetch(this.url + route, { ...init, headers });
     const text = await response.text();
     const isJson = (response.headers.get('content-type') ?? '').startsWith('application/json');
-    return { status: response.status, headers: response.headers, body: (isJson ? JSON.parse(text) : text) as T };
+    const body = isJson ? (JSON.parse(text) as unknown) : text;
+    if (new URL(route, this.url).pathname === '/run_jupyter') assertRunJupyterAnswer(response.status, body, isJson);
+    return { status: response.status, headers: response.headers, body: body as T };
   }
 
   async metrics(): Promise<Metrics> {
@@ -127,6 +133,20 @@ export class TestService {
       if (this.previousTmpdir === undefined) delete process.env.TMPDIR;
       rmSync(this.tmp, { recursive: true, force: true });
     }
+  }
+}
+
+/**
+ * What every answer of POST /run_jupyter must be: a 200 is a run-cells answer that SandboxFusion's client
+ * accepts and that has our contract's fields; any other status is a JSON refusal `{error, field?}`.
+ */
+export function assertRunJupyterAnswer(status: number, body: unknown, isJson = true): void {
+  assert.ok(isJson, `POST /run_jupyter answered ${status} with a body that is not JSON: ${String(body).slice(0, 200)}`);
+  if (status === 200) {
+    assertRunAnswer(body);
+  } else {
+    const problems = errorBodyProblems(body);
+    assert.deepEqual(problems, [], `the ${status} refusal of POST /run_jupyter is {error, field?}: ${JSON.stringify(body)}`);
   }
 }
 
@@ -211,6 +231,7 @@ export class Gate {
  * (000_*.txt): the same fields at every level (ours added beside them), the same outputs, and a real PNG.
  */
 export function assertSeedAnswer(response: RunResponse): void {
+  assertRunAnswer(response);
   assert.deepEqual(Object.keys(response).sort(), ['cells', 'driver', 'executor_pod_name', 'files', 'message', 'status']);
   assert.equal(response.status, 'Success', response.message);
   assert.equal(response.message, '');

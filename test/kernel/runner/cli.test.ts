@@ -119,7 +119,7 @@ describe('cellbridge run', () => {
     assert.equal(result.code, 130, result.stderr);
     const response = JSON.parse(result.stdout) as RunResponse;
     assert.equal(response.cells[0]?.stdout, 'first\n');
-    assert.equal(response.cells[1]?.status, 'timeout');
+    assert.equal(response.cells[1]?.status, 'stopped', 'stopped by its runner, not by a limit');
     assert.deepEqual(result.leftovers, []);
   });
 });

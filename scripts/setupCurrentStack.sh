@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# A Python with the current Jupyter stack for the tests that need Jupyter widgets and comms (nbclient's
+# JupyterWidgets.ipynb and "Other Comms.ipynb"): Debian's ipykernel 6.17 has neither ipywidgets 8 nor `comm`.
+#
+# Creates, when missing:
+#   .test-venvs/current/                                     a venv of the first `python3` on PATH, with pip's own
+#                                                            index settings (about 15 s with a reachable index)
+#   .test-venvs/jupyter/kernels/python3-current/kernel.json  its kernelspec; tests put .test-venvs/jupyter on JUPYTER_PATH
+# Safe to run again: once the pinned packages are installed it only checks, in well under a second.
+# CELLBRIDGE_CURRENT_STACK_PYTHON picks another base Python.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(ipykernel==7.4.0 ipywidgets==8.1.9 comm==0.2.3)
+BASE_PYTHON=${CELLBRIDGE_CURRENT_STACK_PYTHON:-python3}
+ROOT=$PWD/.test-venvs
+VENV=$ROOT/current
+# Written only after pip succeeded, so an interrupted install is finished by the next run, not trusted.
+STAMP=$VENV/.cellbridge-installed
+SPEC_DIR=$ROOT/jupyter/kernels/python3-current
+
+fail() {
+  echo "cellbridge setup (current Jupyter stack): $*" >&2
+  exit 1
+}
+
+venv_works() {
+  [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c 'import sys' 2>/dev/null
+}
+
+if ! venv_works; then
+  command -v "$BASE_PYTHON" >/dev/null || fail "no '$BASE_PYTHON' on PATH to make a venv with; install Python 3.10+ or set CELLBRIDGE_CURRENT_STACK_PYTHON."
+  # A venv left half-made (no working python) cannot be repaired in place.
+  rm -rf "$VENV"
+  echo "cellbridge setup: creating $VENV with $("$BASE_PYTHON" -c 'import sys; print(sys.executable)')" >&2
+  "$BASE_PYTHON" -m venv "$VENV" ||
+    fail "'$BASE_PYTHON -m venv' failed (on Debian/Ubuntu: apt-get install python3-venv, or set CELLBRIDGE_CURRENT_STACK_PYTHON to another Python)."
+fi
+
+if [ "$(cat "$STAMP" 2>/dev/null)" != "${PACKAGES[*]}" ]; then
+  echo "cellbridge setup: installing ${PACKAGES[*]} into $VENV" >&2
+  # One retry: an index that cannot be reached (a mirror-only machine) would otherwise cost minutes of back-off.
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --retries 1 "${PACKAGES[@]}" ||
+    fail "pip could not install ${PACKAGES[*]} into $VENV; check that pip reaches a package index (pip config list)."
+  "$VENV/bin/python" -c 'import ipykernel, ipywidgets, comm' ||
+    fail "$VENV cannot import ipykernel, ipywidgets and comm after installing them."
+  echo "${PACKAGES[*]}" >"$STAMP"
+fi
+
+# Rewritten when it differs, so a checkout that moved gets a kernelspec pointing at its own venv.
+"$VENV/bin/python" - "$SPEC_DIR" <<'PY'
+import json, os, sys
+spec_dir = sys.argv[1]
+spec = {
+    "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+    "display_name": "Python 3 (current Jupyter stack)",
+    "language": "python",
+    "metadata": {"debugger": True},
+}
+text = json.dumps(spec, indent=1) + "\n"
+path = os.path.join(spec_dir, "kernel.json")
+os.makedirs(spec_dir, exist_ok=True)
+try:
+    with open(path) as f:
+        unchanged = f.read() == text
+except OSError:
+    unchanged = False
+if not unchanged:
+    with open(path, "w") as f:
+        f.write(text)
+PY

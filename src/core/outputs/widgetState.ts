@@ -1,0 +1,189 @@
+/**
+ * The state of the Jupyter widgets a kernel created, in the shape a notebook saves it
+ * (`metadata.widgets["application/vnd.jupyter.widget-state+json"]`, @jupyter-widgets/schema v2/state.schema.json),
+ * so a saved notebook shows its widgets without a kernel, as nbclient records it.
+ *
+ * Widget protocol v2 (ipywidgets 7 and 8, @jupyter-widgets/schema messages.md): a `comm_open` to the
+ * `jupyter.widget` target creates a model from `data.state`; a `comm_msg` whose `data.method` is `update` sets
+ * the keys it names; a `comm_close` ends the model. Binary values travel as message buffers, each placed in
+ * the state at its `data.buffer_paths` entry; they are kept base64-encoded in the model's `buffers` list.
+ */
+import { Kernel, KernelMessage } from '@jupyterlab/services';
+import { Disposable, DisposableStore } from '../common/disposable';
+
+export const WIDGET_STATE_MIME = 'application/vnd.jupyter.widget-state+json';
+/** The comm target ipywidgets (and other widget libraries) open one comm per model on. */
+const WIDGET_COMM_TARGET = 'jupyter.widget';
+
+/** An object key or list index, from the state's top level down to one binary value. */
+export type BufferPath = Array<string | number>;
+
+export interface WidgetBuffer {
+  path: BufferPath;
+  data: string;
+  encoding: 'base64';
+}
+
+export interface SavedWidgetModel {
+  model_name: string;
+  model_module: string;
+  model_module_version: string;
+  state: Record<string, unknown>;
+  buffers?: WidgetBuffer[];
+}
+
+export interface WidgetStateMetadata {
+  version_major: 2;
+  version_minor: 0;
+  /** Model id (the comm id) → model. */
+  state: Record<string, SavedWidgetModel>;
+}
+
+/** The comm messages that change widget state, as one union; converted once, at `toWidgetEvent`. */
+export type WidgetEvent =
+  | { type: 'open'; commId: string; state: Record<string, unknown>; buffers: WidgetBuffer[] }
+  | { type: 'update'; commId: string; state: Record<string, unknown>; buffers: WidgetBuffer[] }
+  | { type: 'close'; commId: string };
+
+/** The widget event an iopub message carries; undefined for other comms, custom widget messages and non-comm messages. */
+export function toWidgetEvent(msg: KernelMessage.IIOPubMessage): WidgetEvent | undefined {
+  if (KernelMessage.isCommOpenMsg(msg)) {
+    if (msg.content.target_name !== WIDGET_COMM_TARGET) return undefined;
+    const { data } = msg.content;
+    return { type: 'open', commId: msg.content.comm_id, state: objectOrEmpty(data.state), buffers: buffersOf(data.buffer_paths, msg.buffers) };
+  }
+  if (KernelMessage.isCommMsgMsg(msg)) {
+    const { data } = msg.content;
+    // `echo_update` is ipywidgets 8's copy of a state change the kernel accepted from a frontend: state all the same.
+    if ((data.method !== 'update' && data.method !== 'echo_update') || !isObject(data.state)) return undefined;
+    return { type: 'update', commId: msg.content.comm_id, state: data.state, buffers: buffersOf(data.buffer_paths, msg.buffers) };
+  }
+  if (KernelMessage.isCommCloseMsg(msg)) return { type: 'close', commId: msg.content.comm_id };
+  return undefined;
+}
+
+interface LiveModel {
+  state: Record<string, unknown>;
+  /** By path (as JSON), so a later update of the same value replaces its buffer. */
+  buffers: Map<string, WidgetBuffer>;
+}
+
+/**
+ * Keeps the state of every open widget model of the kernels it observes. Models of a kernel that was replaced
+ * (after a timeout) stay: the outputs of the cells that ran on it still show their views.
+ */
+export class WidgetStateRecorder implements Disposable {
+  private readonly models = new Map<string, LiveModel>();
+  private readonly observations = new DisposableStore();
+
+  /** Feeds every iopub message of this connection (whichever cell, or none, it belongs to) to `apply`. */
+  observe(connection: Kernel.IKernelConnection): Disposable {
+    const onIOPub = (_: unknown, msg: KernelMessage.IIOPubMessage): void => {
+      const event = toWidgetEvent(msg);
+      if (event) this.apply(event);
+    };
+    connection.iopubMessage.connect(onIOPub);
+    return this.observations.add({ dispose: () => connection.iopubMessage.disconnect(onIOPub) });
+  }
+
+  apply(event: WidgetEvent): void {
+    switch (event.type) {
+      case 'open':
+        this.models.set(event.commId, { state: {}, buffers: new Map() });
+        this.update(event.commId, event.state, event.buffers);
+        return;
+      case 'update':
+        this.update(event.commId, event.state, event.buffers);
+        return;
+      case 'close':
+        this.models.delete(event.commId);
+        return;
+    }
+  }
+
+  /**
+   * The notebook metadata for the open models, or undefined when there are none (nothing to save, as
+   * nbclient). Only models that name their class (`_model_name`) can be rebuilt, so only those are saved.
+   */
+  toMetadata(): WidgetStateMetadata | undefined {
+    const saved: Record<string, SavedWidgetModel> = {};
+    for (const [modelId, model] of this.models) {
+      const name = model.state._model_name;
+      if (typeof name !== 'string') continue;
+      const buffers = [...model.buffers.values()];
+      saved[modelId] = {
+        model_name: name,
+        model_module: stringOrEmpty(model.state._model_module),
+        model_module_version: stringOrEmpty(model.state._model_module_version),
+        state: { ...model.state },
+        ...(buffers.length > 0 ? { buffers } : {}),
+      };
+    }
+    return Object.keys(saved).length > 0 ? { version_major: 2, version_minor: 0, state: saved } : undefined;
+  }
+
+  dispose(): void {
+    this.observations.dispose();
+  }
+
+  /** Comms this recorder never saw open (another target, or opened before it observed) are not widgets of ours. */
+  private update(commId: string, state: Record<string, unknown>, buffers: WidgetBuffer[]): void {
+    const model = this.models.get(commId);
+    if (!model) return;
+    // A key an update names is replaced whole, binary parts included: drop the buffers stored under it.
+    const replaced = new Set<string | number>([...Object.keys(state), ...buffers.map((buffer) => buffer.path[0]!)]);
+    for (const [key, buffer] of model.buffers) {
+      if (replaced.has(buffer.path[0]!)) model.buffers.delete(key);
+    }
+    Object.assign(model.state, state);
+    for (const buffer of buffers) {
+      // A top-level binary value is absent from `state`; an older JSON value under its key is stale.
+      if (buffer.path.length === 1) delete model.state[String(buffer.path[0])];
+      model.buffers.set(JSON.stringify(buffer.path), buffer);
+    }
+  }
+}
+
+/** Pairs `buffer_paths` with the message's buffers; a malformed path (or a missing buffer) is skipped. */
+function buffersOf(paths: unknown, buffers: KernelMessage.IMessage['buffers']): WidgetBuffer[] {
+  if (!Array.isArray(paths) || !buffers) return [];
+  const result: WidgetBuffer[] = [];
+  paths.forEach((path: unknown, i) => {
+    const buffer = buffers[i];
+    if (buffer === undefined || !isBufferPath(path)) return;
+    result.push({ path: [...path], data: toBase64(buffer), encoding: 'base64' });
+  });
+  return result;
+}
+
+function isBufferPath(path: unknown): path is BufferPath {
+  return Array.isArray(path) && path.length > 0 && path.every((part) => typeof part === 'string' || typeof part === 'number');
+}
+
+/** ZeroMQ gives Node Buffers, the WebSocket deserializer DataViews over one message's ArrayBuffer: respect offsets. */
+function toBase64(buffer: ArrayBuffer | ArrayBufferView): string {
+  const bytes = ArrayBuffer.isView(buffer) ? Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength) : Buffer.from(buffer);
+  return bytes.toString('base64');
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function objectOrEmpty(value: unknown): Record<string, unknown> {
+  return isObject(value) ? value : {};
+}
+
+function stringOrEmpty(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/**
+ * The notebook with the widget state saved in its metadata (`widgets`), replacing what an earlier run saved
+ * there; without state (the run made no widget) the notebook is returned as it was, as nbclient leaves it.
+ */
+export function withWidgetState<T extends { metadata: Record<string, unknown> }>(notebook: T, state: WidgetStateMetadata | undefined): T {
+  if (!state) return notebook;
+  const widgets = isObject(notebook.metadata.widgets) ? notebook.metadata.widgets : {};
+  return { ...notebook, metadata: { ...notebook.metadata, widgets: { ...widgets, [WIDGET_STATE_MIME]: state } } };
+}

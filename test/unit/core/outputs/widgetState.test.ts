@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Kernel, KernelMessage } from '@jupyterlab/services';
+import { toWidgetEvent, WidgetStateRecorder } from '../../../../src/core/outputs/widgetState';
+
+type Data = Record<string, unknown>;
+type Bytes = ArrayBuffer | ArrayBufferView;
+
+function iopub(msgType: 'comm_open' | 'comm_msg' | 'comm_close', content: Data, buffers?: Bytes[]): KernelMessage.IIOPubMessage {
+  return KernelMessage.createMessage({ msgType, channel: 'iopub', session: 's', content, ...(buffers ? { buffers } : {}) } as never) as KernelMessage.IIOPubMessage;
+}
+
+/** The messages ipywidgets 8 sends, by shape. */
+const open = (commId: string, state: Data, bufferPaths: unknown[] = [], buffers?: Bytes[]) =>
+  iopub('comm_open', { comm_id: commId, target_name: 'jupyter.widget', data: { state, buffer_paths: bufferPaths } }, buffers);
+const update = (commId: string, state: Data, bufferPaths: unknown[] = [], buffers?: Bytes[]) =>
+  iopub('comm_msg', { comm_id: commId, data: { method: 'update', state, buffer_paths: bufferPaths } }, buffers);
+const custom = (commId: string, content: Data) => iopub('comm_msg', { comm_id: commId, data: { method: 'custom', content } });
+const close = (commId: string) => iopub('comm_close', { comm_id: commId, data: {} });
+
+const model = (name: string, module: string, version: string, extra: Data = {}): Data => ({
+  _model_name: name,
+  _model_module: module,
+  _model_module_version: version,
+  ...extra,
+});
+
+function record(messages: KernelMessage.IIOPubMessage[]): WidgetStateRecorder {
+  const recorder = new WidgetStateRecorder();
+  for (const msg of messages) {
+    const event = toWidgetEvent(msg);
+    if (event) recorder.apply(event);
+  }
+  return recorder;
+}
+
+test('a Label, its layout and style become three models; a later update merges; custom messages change nothing', () => {
+  const layout = model('LayoutModel', '@jupyter-widgets/base', '2.0.0', { width: null });
+  const style = model('LabelStyleModel', '@jupyter-widgets/controls', '2.0.0', { font_size: null });
+  const label = model('LabelModel', '@jupyter-widgets/controls', '2.0.0', { value: 'Hello', layout: 'IPY_MODEL_l', style: 'IPY_MODEL_s' });
+  const recorder = record([
+    open('l', layout),
+    open('s', style),
+    open('w', label),
+    custom('w', { msg: 'Hello' }),
+    update('w', { value: 'Hello World' }),
+  ]);
+  assert.deepEqual(recorder.toMetadata(), {
+    version_major: 2,
+    version_minor: 0,
+    state: {
+      l: { model_name: 'LayoutModel', model_module: '@jupyter-widgets/base', model_module_version: '2.0.0', state: layout },
+      s: { model_name: 'LabelStyleModel', model_module: '@jupyter-widgets/controls', model_module_version: '2.0.0', state: style },
+      w: {
+        model_name: 'LabelModel',
+        model_module: '@jupyter-widgets/controls',
+        model_module_version: '2.0.0',
+        state: { ...label, value: 'Hello World' },
+      },
+    },
+  });
+});
+
+test('nothing is recorded without a widget model: other comm targets, custom messages and non-comm messages are not widgets', () => {
+  const recorder = record([
+    iopub('comm_open', { comm_id: 'c', target_name: 'this-comm-tests-a-missing-handler', data: { id: 'foo', state: model('X', 'm', '1') } }),
+    iopub('comm_msg', { comm_id: 'c', data: { id: 'bar' } }),
+    iopub('comm_msg', { comm_id: 'c', data: { method: 'update', state: model('X', 'm', '1') } }),
+    close('c'),
+  ]);
+  assert.equal(recorder.toMetadata(), undefined);
+  const status = KernelMessage.createMessage({ msgType: 'status', channel: 'iopub', session: 's', content: { execution_state: 'idle' } });
+  assert.equal(toWidgetEvent(status), undefined);
+  assert.equal(toWidgetEvent(iopub('comm_msg', { comm_id: 'w', data: { method: 'request_state' } })), undefined);
+});
+
+test('comm_close removes the model; later updates to it are ignored, other models stay', () => {
+  const recorder = record([
+    open('a', model('IntSliderModel', '@jupyter-widgets/controls', '2.0.0', { value: 1 })),
+    open('b', model('LayoutModel', '@jupyter-widgets/base', '2.0.0')),
+    close('a'),
+    update('a', { value: 2 }),
+  ]);
+  assert.deepEqual(Object.keys(recorder.toMetadata()!.state), ['b']);
+  assert.equal(record([open('a', model('M', 'm', '1')), close('a')]).toMetadata(), undefined, 'no model left, no metadata');
+});
+
+test('a model that never names its class cannot be rebuilt and is left out', () => {
+  const recorder = record([open('anonymous', { value: 1 }), open('named', model('M', 'm', '1'))]);
+  assert.deepEqual(Object.keys(recorder.toMetadata()!.state), ['named']);
+  assert.equal(record([open('anonymous', { value: 1 })]).toMetadata(), undefined);
+});
+
+test('binary buffers are kept base64 at their buffer paths, top-level and nested', () => {
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0xff]);
+  const recorder = record([
+    open(
+      'img',
+      model('ImageModel', '@jupyter-widgets/controls', '2.0.0', { format: 'png', points: { xs: [null, 3] } }),
+      [['value'], ['points', 'xs', 0]],
+      [png, new Uint8Array([1, 2, 3])],
+    ),
+  ]);
+  const saved = recorder.toMetadata()!.state.img!;
+  assert.deepEqual(saved.buffers, [
+    { path: ['value'], data: png.toString('base64'), encoding: 'base64' },
+    { path: ['points', 'xs', 0], data: 'AQID', encoding: 'base64' },
+  ]);
+  assert.equal('value' in saved.state, false, 'a top-level binary value lives in `buffers` only');
+  assert.deepEqual(saved.state.points, { xs: [null, 3] });
+});
+
+test('a buffer is replaced by a later update of its value, and dropped when the value turns into JSON', () => {
+  const recorder = record([
+    open('img', model('ImageModel', '@jupyter-widgets/controls', '2.0.0', { format: 'png' }), [['value']], [Buffer.from('old')]),
+    update('img', {}, [['value']], [Buffer.from('new')]),
+  ]);
+  assert.deepEqual(recorder.toMetadata()!.state.img!.buffers, [{ path: ['value'], data: Buffer.from('new').toString('base64'), encoding: 'base64' }]);
+  recorder.apply(toWidgetEvent(update('img', { value: 'now text' }))!);
+  const saved = recorder.toMetadata()!.state.img!;
+  assert.equal(saved.buffers, undefined);
+  assert.equal(saved.state.value, 'now text');
+  // And back to binary: the stale JSON value goes, so a loader does not see both.
+  recorder.apply(toWidgetEvent(update('img', {}, [['value']], [Buffer.from('bin')]))!);
+  assert.equal('value' in recorder.toMetadata()!.state.img!.state, false);
+});
+
+test('buffers that are views into a larger message (the WebSocket deserializer gives DataViews) encode only their bytes', () => {
+  const whole = new Uint8Array([9, 9, 1, 2, 3, 9]).buffer;
+  const recorder = record([open('w', model('M', 'm', '1'), [['b']], [new DataView(whole, 2, 3)])]);
+  assert.equal(recorder.toMetadata()!.state.w!.buffers![0]!.data, 'AQID');
+});
+
+test('a malformed buffer path or a missing buffer is skipped, not thrown on', () => {
+  const recorder = record([open('w', model('M', 'm', '1'), [[], 'x', ['ok'], ['missing']], [Buffer.from('a'), Buffer.from('b'), Buffer.from('c')])]);
+  assert.deepEqual(recorder.toMetadata()!.state.w!.buffers, [{ path: ['ok'], data: Buffer.from('c').toString('base64'), encoding: 'base64' }]);
+});
+
+test("ipywidgets 8's echo_update changes state as an update does", () => {
+  const recorder = record([
+    open('w', model('M', 'm', '1', { value: 1 })),
+    iopub('comm_msg', { comm_id: 'w', data: { method: 'echo_update', state: { value: 5 }, buffer_paths: [] } }),
+  ]);
+  assert.equal(recorder.toMetadata()!.state.w!.state.value, 5);
+});
+
+test('observe() feeds every iopub message of a connection, whatever cell it belongs to, until disposed', () => {
+  const handlers = new Set<(sender: unknown, msg: KernelMessage.IIOPubMessage) => void>();
+  const connection = {
+    iopubMessage: {
+      connect: (handler: (sender: unknown, msg: KernelMessage.IIOPubMessage) => void) => handlers.add(handler),
+      disconnect: (handler: (sender: unknown, msg: KernelMessage.IIOPubMessage) => void) => handlers.delete(handler),
+    },
+  } as unknown as Kernel.IKernelConnection;
+  const emit = (msg: KernelMessage.IIOPubMessage): void => handlers.forEach((handler) => handler(connection, msg));
+  const recorder = new WidgetStateRecorder();
+  const observation = recorder.observe(connection);
+  emit(open('w', model('M', 'm', '1', { value: 1 })));
+  emit(update('w', { value: 2 }));
+  observation.dispose();
+  emit(update('w', { value: 3 }));
+  assert.equal(recorder.toMetadata()!.state.w!.state.value, 2);
+  assert.equal(handlers.size, 0);
+  recorder.observe(connection);
+  recorder.dispose();
+  assert.equal(handlers.size, 0, 'disposing the recorder ends every observation');
+});
