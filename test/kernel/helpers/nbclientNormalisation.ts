@@ -13,6 +13,12 @@
  * - text stored as a list of lines (as on disk) is joined, so a file and a parsed notebook compare alike.
  */
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { REPO } from './cli';
+
+/** nbclient's own test notebooks, in ../shared beside the checkout (as CI lays it out). */
+export const NBCLIENT_NOTEBOOKS = path.join(REPO, '..', 'shared', 'reference', 'nbclient-notebooks');
 
 export const HEX_ADDRESS_PLACEHOLDER = '<HEXADDR>';
 export const MODEL_ID_PLACEHOLDER = '<MODEL_ID>';
@@ -115,4 +121,21 @@ function isBase64Mime(mime: string): boolean {
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Writes into `dir` the notebook as nbclient's test hands it to the client (every code cell's outputs and
+ * count removed), and returns its path with the notebook as stored, whose outputs the run must reproduce.
+ */
+export function writeClearedCopy<T extends NotebookWithOutputs>(name: string, dir: string): { input: string; expected: T } {
+  const text = readFileSync(path.join(NBCLIENT_NOTEBOOKS, name), 'utf8');
+  const cleared = JSON.parse(text) as { cells: Array<{ cell_type?: string; execution_count?: number | null; outputs?: unknown[] }> };
+  for (const cell of cleared.cells) {
+    if (cell.cell_type !== 'code') continue;
+    delete cell.execution_count;
+    cell.outputs = [];
+  }
+  const input = path.join(dir, name);
+  writeFileSync(input, JSON.stringify(cleared));
+  return { input, expected: JSON.parse(text) as T };
 }

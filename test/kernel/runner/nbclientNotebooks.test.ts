@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { RunResponse } from '../../../src/runner/runResponse';
 import { assertValidNbformat } from '../../shared/nbformatValidation';
-import { REPO, runCli } from '../helpers/cli';
-import { assertNotebookOutputsMatch } from '../helpers/nbclientNormalisation';
+import { runCli } from '../helpers/cli';
+import { assertNotebookOutputsMatch, NBCLIENT_NOTEBOOKS, writeClearedCopy } from '../helpers/nbclientNormalisation';
 
 /**
  * nbclient's own test notebooks (../shared/reference/nbclient-notebooks, SOURCE.md there), run the way its
@@ -14,7 +14,6 @@ import { assertNotebookOutputsMatch } from '../helpers/nbclientNormalisation';
  * stored in them under nbclient's normalisation. These are the Debian-stack ones; JupyterWidgets and
  * Other Comms need ipywidgets and comm, and run on the current stack in widgetState.test.ts.
  */
-const NOTEBOOKS = path.join(REPO, '..', 'shared', 'reference', 'nbclient-notebooks');
 
 /** nbclient's options per notebook, in our flags: it raises on an error unless allow_errors; we stop on one. */
 const CASES: Array<{ name: string; args: string[]; expect?: Partial<RunResponse['cells'][number]>[] }> = [
@@ -43,26 +42,12 @@ interface StoredNotebook {
 const work = mkdtempSync(path.join(os.tmpdir(), 'cellbridge-nbclient-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 // Inline Image.ipynb reads python.png from the notebook's folder, which is where a notebook runs.
-copyFileSync(path.join(NOTEBOOKS, 'python.png'), path.join(work, 'python.png'));
-
-/** The notebook as nbclient's test hands it to the client: every code cell's outputs and count removed. */
-function clearedCopy(name: string): { input: string; expected: StoredNotebook } {
-  const text = readFileSync(path.join(NOTEBOOKS, name), 'utf8');
-  const cleared = JSON.parse(text) as StoredNotebook;
-  for (const cell of cleared.cells) {
-    if (cell.cell_type !== 'code') continue;
-    delete cell.execution_count;
-    cell.outputs = [];
-  }
-  const input = path.join(work, name);
-  writeFileSync(input, JSON.stringify(cleared));
-  return { input, expected: JSON.parse(text) as StoredNotebook };
-}
+copyFileSync(path.join(NBCLIENT_NOTEBOOKS, 'python.png'), path.join(work, 'python.png'));
 
 describe("nbclient's test notebooks through cellbridge run", () => {
   for (const { name, args } of CASES) {
     test(name, { timeout: 60_000 }, async () => {
-      const { input, expected } = clearedCopy(name);
+      const { input, expected } = writeClearedCopy<StoredNotebook>(name, work);
       const output = path.join(work, `executed-${name}`);
       const result = await runCli(['run', input, '--output', output, ...args], { cwd: work });
       assert.deepEqual(result.leftovers, []);
@@ -74,7 +59,7 @@ describe("nbclient's test notebooks through cellbridge run", () => {
   }
 
   test('Interrupt.ipynb: the timed-out cell shows only the kernel\'s KeyboardInterrupt, and says timeout', { timeout: 60_000 }, async () => {
-    const { input } = clearedCopy('Interrupt.ipynb');
+    const { input } = writeClearedCopy<StoredNotebook>('Interrupt.ipynb', work);
     const result = await runCli(['run', input, '--cell-timeout', '3', '--pretty'], { cwd: work });
     assert.match(result.stdout, /── cell 1 \[1\] timed out/);
     assert.match(result.stdout, /note\s+│ interrupted: it ran past its time limit/);

@@ -5,17 +5,16 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { WIDGET_STATE_MIME, type SavedWidgetModel, type WidgetStateMetadata } from '../../../src/core/outputs/widgetState';
 import { assertValidNbformat } from '../../shared/nbformatValidation';
-import { REPO, runCli } from '../helpers/cli';
+import { runCli } from '../helpers/cli';
 import { useCurrentStackKernel } from '../helpers/currentStack';
 import { TestJupyterServer } from '../helpers/jupyterServer';
-import { assertNotebookOutputsMatch, type NotebookWithOutputs } from '../helpers/nbclientNormalisation';
+import { assertNotebookOutputsMatch, type NotebookWithOutputs, writeClearedCopy } from '../helpers/nbclientNormalisation';
 
 /**
  * Jupyter widgets and other comms through `cellbridge run --output`, on a kernel with the current Jupyter
  * stack: nbclient's JupyterWidgets.ipynb and "Other Comms.ipynb" must give their stored outputs, and the
  * executed notebook must carry the widget state (metadata.widgets) a viewer needs without a kernel.
  */
-const NOTEBOOKS = path.join(REPO, '..', 'shared', 'reference', 'nbclient-notebooks');
 const IPY_MODEL = 'IPY_MODEL_';
 
 interface SavedNotebook extends NotebookWithOutputs {
@@ -29,20 +28,6 @@ before(() => {
   kernel = useCurrentStackKernel();
 });
 after(() => rmSync(work, { recursive: true, force: true }));
-
-/** As nbclient's test hands a notebook to the client: every code cell's outputs and count removed. */
-function clearedCopy(name: string): { input: string; expected: SavedNotebook } {
-  const text = readFileSync(path.join(NOTEBOOKS, name), 'utf8');
-  const cleared = JSON.parse(text) as SavedNotebook;
-  for (const cell of cleared.cells) {
-    if (cell.cell_type !== 'code') continue;
-    delete cell.execution_count;
-    cell.outputs = [];
-  }
-  const input = path.join(work, name);
-  writeFileSync(input, JSON.stringify(cleared));
-  return { input, expected: JSON.parse(text) as SavedNotebook };
-}
 
 /** Runs a file with --output and checks what every run must satisfy; returns the written notebook. */
 async function runToNotebook(input: string, extraArgs: string[] = []): Promise<{ notebook: SavedNotebook; stderr: string; statuses: string[] }> {
@@ -91,7 +76,7 @@ function viewModelIds(notebook: SavedNotebook): string[] {
 
 describe('Jupyter widgets and comms through cellbridge run --output', () => {
   test("nbclient's JupyterWidgets.ipynb: stored outputs and counts, and the Label's state saved for viewers", { timeout: 120_000 }, async () => {
-    const { input, expected } = clearedCopy('JupyterWidgets.ipynb');
+    const { input, expected } = writeClearedCopy<SavedNotebook>('JupyterWidgets.ipynb', work);
     const { notebook, stderr, statuses } = await runToNotebook(input, ['--stop-on-error']);
     assert.deepEqual(statuses, ['ok', 'ok'], stderr);
     assertNotebookOutputsMatch(expected, notebook);
@@ -111,7 +96,7 @@ describe('Jupyter widgets and comms through cellbridge run --output', () => {
   });
 
   test('nbclient\'s "Other Comms.ipynb": a comm nobody handles gives no output, no error, no noise, and no widget state', { timeout: 120_000 }, async () => {
-    const { input, expected } = clearedCopy('Other Comms.ipynb');
+    const { input, expected } = writeClearedCopy<SavedNotebook>('Other Comms.ipynb', work);
     const { notebook, stderr, statuses } = await runToNotebook(input, ['--stop-on-error']);
     assert.deepEqual(statuses, ['ok', 'ok', 'ok'], stderr);
     assert.equal(stderr, '', 'nothing on stderr');
