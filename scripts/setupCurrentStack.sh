@@ -30,6 +30,11 @@ venv_works() {
 
 if ! venv_works; then
   command -v "$BASE_PYTHON" >/dev/null || fail "no '$BASE_PYTHON' on PATH to make a venv with; install Python 3.10+ or set CELLBRIDGE_CURRENT_STACK_PYTHON."
+  # Debian's own python3 makes venvs only with python3-venv (ensurepip), which none of the Jupyter packages bring.
+  if ! "$BASE_PYTHON" -c 'import ensurepip, venv' 2>/dev/null && [ "$(command -v "$BASE_PYTHON")" = /usr/bin/python3 ]; then
+    source scripts/debianPackages.sh
+    install_debian_packages python3-venv
+  fi
   # A venv left half-made (no working python) cannot be repaired in place.
   rm -rf "$VENV"
   echo "cellbridge setup: creating $VENV with $("$BASE_PYTHON" -c 'import sys; print(sys.executable)')" >&2

@@ -155,9 +155,9 @@ export class NotebookKernel implements Disposable {
     } catch (error) {
       this.writeFailed(error);
     }
-    // Neither ✓ nor ✗ nor [N]: nothing ran.
+    // Neither ✓ nor ✗ nor [N]: nothing ran. A display update that later reaches the cell puts back this, not its last run.
     this.end(execution, undefined, now);
-    this.executions.release(cell, execution);
+    this.executions.release(cell, execution, { timing: { startTime: now, endTime: now } });
   }
 
   private end(execution: vscode.NotebookCellExecution, success: boolean | undefined, endTime: number | undefined): void {

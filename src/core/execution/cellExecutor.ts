@@ -20,7 +20,8 @@ export interface CellExecutionOptions {
 
 /**
  * How one execution ended. `kernelUnusable`: the kernel did not stop when interrupted (or died of the
- * interrupt) and must be replaced. `stopped`: the caller's `stop` token ended the wait at once; the kernel
+ * interrupt) and must be replaced. `kernelReportedError`: the interrupted cell's own reply says it failed
+ * (the kernel showed its KeyboardInterrupt). `stopped`: the caller's `stop` token ended the wait at once; the kernel
  * was interrupted, and `interrupted` says later (within the grace period) whether the cell really stopped.
  */
 export type CellOutcome =
@@ -28,7 +29,7 @@ export type CellOutcome =
   | { kind: 'error' }
   | { kind: 'aborted' }
   | { kind: 'died'; error: KernelDiedError }
-  | { kind: 'timedOut'; error: CellTimeoutError; kernelUnusable: boolean }
+  | { kind: 'timedOut'; error: CellTimeoutError; kernelUnusable: boolean; kernelReportedError: boolean }
   | { kind: 'stdinUnavailable'; error: Error; kernelUnusable: boolean }
   | { kind: 'stopped'; interrupted: Promise<boolean> };
 
@@ -85,7 +86,12 @@ export async function executeCell(kernel: KernelHandle, run: CellRun, options: C
         return { kind: 'stopped', interrupted: interruptAndWait(kernel, execution.future, options) };
       case 'timer': {
         const stopped = await interruptAndWait(kernel, execution.future, options);
-        return { kind: 'timedOut', error: new CellTimeoutError((options.timeoutMs ?? 0) / 1000), kernelUnusable: !stopped };
+        return {
+          kind: 'timedOut',
+          error: new CellTimeoutError((options.timeoutMs ?? 0) / 1000),
+          kernelUnusable: !stopped,
+          kernelReportedError: execution.replyStatus() === 'error',
+        };
       }
       case 'stdinFailed': {
         // input() is blocked in the kernel and no answer will come; an interrupt raises KeyboardInterrupt there.

@@ -20,9 +20,12 @@ export interface CellRequest {
   skip?: boolean;
 }
 
-/** Jupyter frontends and nbclient send no request for a cell of nothing but whitespace: no count, no outputs. */
-export function isBlankCode(code: string): boolean {
-  return code.trim() === '';
+/**
+ * A cell that is never sent: one of nothing but whitespace (Jupyter frontends and nbclient send no request
+ * for it: no count, no outputs), or one marked to skip.
+ */
+export function isSkipped(request: CellRequest): boolean {
+  return request.skip === true || request.code.trim() === '';
 }
 
 export class CellRun {

@@ -5,7 +5,7 @@ import type { Logger } from '../common/logger';
 import type { KernelHandle } from '../kernel/kernelHandle';
 import type { DocumentOutputs } from '../outputs/documentOutputs';
 import { CellOutcome, executeCell } from './cellExecutor';
-import { CellRequest, CellRun, isBlankCode } from './cellRun';
+import { CellRequest, CellRun, isSkipped } from './cellRun';
 import type { KernelSession } from './kernelSession';
 import type { InputProvider } from './stdin';
 
@@ -60,14 +60,14 @@ export class ExecutionQueue implements Disposable {
     const at = this.pending.indexOf(run);
     if (at >= 0) {
       this.pending.splice(at, 1);
-      run.finish('cancelled', { cause: new CellCancelledError('Cancelled before it ran.') });
+      finishUnrun(run, 'Cancelled before it ran.');
     } else if (this.active?.run === run) {
       await this.interrupt();
     }
   }
 
   cancelQueued(reason: string): void {
-    for (const run of this.pending.splice(0)) run.finish('cancelled', { cause: new CellCancelledError(reason) });
+    for (const run of this.pending.splice(0)) finishUnrun(run, reason);
   }
 
   async interrupt(): Promise<void> {
@@ -78,7 +78,7 @@ export class ExecutionQueue implements Disposable {
    * Stops everything at once: queued runs are cancelled and the running one ends as `state`: `timedOut` for a
    * run-wide limit, `stopped` when whoever runs the cells stops them (Ctrl-C, a client that hung up).
    */
-  stopAll(reason: string, state: 'timedOut' | 'stopped'): void {
+  stopAll(reason: string, state: Exclude<StopState, 'cancelled'>): void {
     this.cancelQueued(reason);
     this.stopActive(state, reason);
   }
@@ -110,7 +110,7 @@ export class ExecutionQueue implements Disposable {
   }
 
   private async runOne(run: CellRun): Promise<void> {
-    if (run.request.skip || isBlankCode(run.request.code)) return run.finish('skipped');
+    if (isSkipped(run.request)) return run.finish('skipped');
     const { session, logger } = this.options;
     const stop = new CancellationTokenSource();
     this.active = { run, stop };
@@ -169,15 +169,19 @@ export class ExecutionQueue implements Disposable {
       case 'timedOut':
         // A kernel that ignored the interrupt is replaced so that later cells can run (on a fresh state).
         if (outcome.kernelUnusable) await this.dropKernel();
-        this.explainUnlessKernelDid(run, outcome.error);
+        // The outputs are what the kernel produced: an interrupted cell shows the kernel's own KeyboardInterrupt,
+        // and its state says why it was interrupted. Only a cell the kernel never answered (it was killed) gets
+        // an error that says what ended it.
+        if (!outcome.kernelReportedError) run.outputs.apply(engineErrorEvent(outcome.error));
         run.finish('timedOut', { cause: outcome.error });
         if (stopOnError) this.cancelQueued(`Cancelled because cell ${run.index + 1} timed out.`);
         return;
       case 'stopped': {
         // Without a stop of ours, the kernel's connection was closed under the running cell (a shutdown).
         const stopped = this.active?.stopped ?? { state: 'cancelled', reason: 'The kernel was shut down while the cell ran.' };
+        // Nobody waits for the kernel's answer to a stop, so the cell says itself why it ended.
         const cause = new CellCancelledError(stopped.reason);
-        this.explainUnlessKernelDid(run, cause);
+        run.outputs.apply(engineErrorEvent(cause));
         run.finish(stopped.state, { cause });
         return;
       }
@@ -201,15 +205,6 @@ export class ExecutionQueue implements Disposable {
     await session.shutdownCurrent({ now: true }).catch((error: unknown) => logger.warn(`Kernel shutdown failed: ${errorMessage(error)}`));
   }
 
-  /**
-   * The outputs are what the kernel produced: an interrupted cell already shows the kernel's own
-   * KeyboardInterrupt, and the run's state says why it was interrupted. Only a cell that the kernel left
-   * without an error (it was killed, or nobody waited for it) gets one that says what ended it.
-   */
-  private explainUnlessKernelDid(run: CellRun, error: Error): void {
-    if (!run.outputs.hasError) run.outputs.apply(engineErrorEvent(error));
-  }
-
   private fail(run: CellRun, error: Error, reason: 'kernelDied' | 'stdinUnavailable', note?: string): void {
     run.outputs.apply(engineErrorEvent(error, note));
     run.finish('failed', { reason, cause: error });
@@ -222,6 +217,12 @@ export class ExecutionQueue implements Disposable {
     this.cancelQueued(reason);
     this.stopActive('cancelled', reason);
   }
+}
+
+/** A queued run that will not run: cancelled, unless it would never have been sent anyway. */
+function finishUnrun(run: CellRun, reason: string): void {
+  if (isSkipped(run.request)) run.finish('skipped');
+  else run.finish('cancelled', { cause: new CellCancelledError(reason) });
 }
 
 const KERNEL_REPLACED = 'The kernel did not survive the interrupt and was shut down; the next cell starts a new one.';

@@ -9,6 +9,7 @@ import type { KernelLauncher, KernelTarget } from './kernelLauncher';
 
 const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 30_000;
+const RETRY_ATTEMPTS = 5;
 
 /** A started kernel that nobody has used, running in a fresh working directory of its own. */
 export interface FreshKernel {
@@ -46,7 +47,7 @@ export class KernelPool implements Disposable {
   private readonly refilling = new Map<string, Promise<void>>();
   private readonly discarding = new Set<Promise<void>>();
   /** Refills that failed, waiting to try again: a start can fail for a moment (a port taken, a machine swamped). */
-  private readonly retries = new Map<string, { timer: NodeJS.Timeout; delayMs: number }>();
+  private readonly retries = new Map<string, { timer: NodeJS.Timeout; attempts: number }>();
   private disposed = false;
 
   constructor(private readonly options: KernelPoolOptions) {}
@@ -72,6 +73,8 @@ export class KernelPool implements Disposable {
       this.discard(fresh);
       fresh = list.shift();
     }
+    // A request wants this kernel: any back-off of failed refills starts over.
+    this.forgetRetries(kernelName);
     this.refill(kernelName);
     return fresh ?? (await this.start(kernelName));
   }
@@ -89,8 +92,6 @@ export class KernelPool implements Disposable {
   }
 
   private refill(kernelName: string): void {
-    const retry = this.retries.get(kernelName);
-    if (retry) clearTimeout(retry.timer);
     if (this.disposed || this.options.size <= 0 || this.refilling.has(kernelName)) return;
     const refill = this.fill(kernelName).finally(() => this.refilling.delete(kernelName));
     this.refilling.set(kernelName, refill);
@@ -105,7 +106,7 @@ export class KernelPool implements Disposable {
         await this.warmUp(fresh.kernel);
         if (this.disposed) await discardFreshKernel(fresh, this.options.logger);
         else list.push(fresh);
-        this.retries.delete(kernelName);
+        this.forgetRetries(kernelName);
       } catch (error) {
         // A name that cannot start (unknown kernel, broken spec) is reported to the request that asks for it;
         // any other failure may pass, so the pool tries again later rather than staying short until a request comes.
@@ -116,13 +117,19 @@ export class KernelPool implements Disposable {
     }
   }
 
+  /**
+   * Tries the refill again after a delay that doubles each time. A kernel that keeps failing (a kernelspec
+   * whose program is gone) is left after a few tries, to the requests that ask for it; a take starts over.
+   */
   private retryLater(kernelName: string): void {
-    if (this.disposed) return;
-    const delayMs = Math.min((this.retries.get(kernelName)?.delayMs ?? RETRY_FIRST_MS / 2) * 2, RETRY_MAX_MS);
+    const previous = this.retries.get(kernelName);
+    const attempts = (previous?.attempts ?? 0) + 1;
+    if (this.disposed || attempts > RETRY_ATTEMPTS) return;
+    const delayMs = Math.min(RETRY_FIRST_MS * 2 ** (attempts - 1), RETRY_MAX_MS);
     const timer = setTimeout(() => this.refill(kernelName), delayMs);
     // A pending retry alone must not keep a process alive that has nothing else to do.
     timer.unref();
-    this.retries.set(kernelName, { timer, delayMs });
+    this.retries.set(kernelName, { timer, attempts });
   }
 
   /** Removes a kernel of the pool's in the background; shutdown() waits for it. */
@@ -151,6 +158,12 @@ export class KernelPool implements Disposable {
     const all = [...this.ready.values()].flat();
     this.ready.clear();
     await Promise.all([...all.map((fresh) => discardFreshKernel(fresh, this.options.logger)), ...this.discarding]);
+  }
+
+  private forgetRetries(kernelName: string): void {
+    const retry = this.retries.get(kernelName);
+    if (retry) clearTimeout(retry.timer);
+    this.retries.delete(kernelName);
   }
 
   private cancelRetries(): void {

@@ -24,7 +24,7 @@ export interface KernelProcessOptions {
 const IN_MEMORY_HISTORY = '--HistoryManager.hist_file=:memory:';
 
 /** ipykernel's launchers take IPython's configuration flags; other kernels (xeus-python…) would refuse them. */
-function isIPythonKernel(argv: readonly string[]): boolean {
+export function isIPythonKernel(argv: readonly string[]): boolean {
   return argv.some((arg) => /(^|[/\\])ipykernel(_launcher)?(\.py)?$/.test(arg));
 }
 

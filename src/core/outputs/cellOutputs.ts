@@ -4,7 +4,7 @@ import { TranscriptRecorder, type CellTranscript } from './cellTranscript';
 import type { DisplayRegistry, DisplayTarget } from './displayRegistry';
 import type { ErrorOutput, MimeBundle, Output, OutputMetadata, RichOutput } from './nbformat';
 import type { OutputEvent } from './outputEvent';
-import { DroppedText, StreamBudget, type StreamName } from './streamBudget';
+import { ShownStreamLimit, StreamBudget, type StreamName } from './streamBudget';
 import { StreamText } from './streamText';
 
 export type { CellTranscript } from './cellTranscript';
@@ -51,11 +51,8 @@ export class CellOutputs implements Disposable {
   private readonly recorder = new TranscriptRecorder();
   private outputsSnapshot: readonly Output[] | undefined;
   private disposed = false;
-  private errorSeen = false;
-  /** Characters of stream text shown now, in all stream outputs; a clear gives the room back. */
-  private shownStreamChars = 0;
-  /** What the limit kept from being shown, since the last clear. */
-  private readonly shownDropped: DroppedText | undefined;
+  /** Caps the stream text shown, across this cell's stream outputs. */
+  private readonly shownLimit: ShownStreamLimit | undefined;
   /** The transcript keeps raw text, before `\r` rewrites it, so it has a cap of its own. */
   private readonly transcriptBudget: StreamBudget | undefined;
 
@@ -66,7 +63,7 @@ export class CellOutputs implements Disposable {
     streamLimitChars?: number,
   ) {
     if (streamLimitChars !== undefined) {
-      this.shownDropped = new DroppedText(streamLimitChars);
+      this.shownLimit = new ShownStreamLimit(streamLimitChars);
       this.transcriptBudget = new StreamBudget(streamLimitChars);
     }
   }
@@ -114,7 +111,6 @@ export class CellOutputs implements Disposable {
       case 'error': {
         const error = { ename: event.ename, evalue: event.evalue, traceback: event.traceback };
         this.recorder.recordError(error);
-        this.errorSeen = true;
         this.clearIfDeferred();
         this.append({ kind: 'error', output: { output_type: 'error', ...error, traceback: [...error.traceback] } });
         return;
@@ -130,16 +126,11 @@ export class CellOutputs implements Disposable {
     return this.outputsSnapshot;
   }
 
-  /** Whether the kernel reported an error for this run (even one a clear_output has since removed from view). */
-  get hasError(): boolean {
-    return this.errorSeen;
-  }
-
   /** The marker goes at the end of the last output of the stream that lost text. */
   private withTruncationMarkers(outputs: Output[]): Output[] {
-    if (!this.shownDropped) return outputs;
+    if (!this.shownLimit) return outputs;
     for (const name of ['stdout', 'stderr'] as const) {
-      const marker = this.shownDropped.marker(name);
+      const marker = this.shownLimit.dropped.marker(name);
       if (!marker) continue;
       const at = outputs.map((o) => o.output_type === 'stream' && o.name === name).lastIndexOf(true);
       const last = outputs[at];
@@ -163,7 +154,6 @@ export class CellOutputs implements Disposable {
     if (this.disposed) return;
     this.recorder.reset();
     this.transcriptBudget?.reset();
-    this.errorSeen = false;
     this.clearOutputs();
   }
 
@@ -182,9 +172,7 @@ export class CellOutputs implements Disposable {
 
   private clearOutputs(): void {
     this.clearBeforeNextOutput = false;
-    // What is no longer shown no longer counts against the limit, and what it dropped is gone with it.
-    this.shownStreamChars = 0;
-    this.shownDropped?.reset();
+    this.shownLimit?.reset();
     if (this.entries.length === 0) return;
     this.unregisterDisplays();
     this.entries = [];
@@ -192,35 +180,32 @@ export class CellOutputs implements Disposable {
   }
 
   private writeStream(name: StreamName, text: string): void {
+    if (this.shownLimit?.refuses(name, text)) return this.droppedFrom(name);
     const lastIndex = this.entries.length - 1;
     const last = this.entries[lastIndex];
     if (last?.kind === 'stream' && last.name === name) {
       const lengthBefore = last.text.length;
       last.text.write(text);
-      this.keepWithinLimit(name, last.text, lengthBefore);
+      this.shownLimit?.fit(name, last.text, lengthBefore);
       this.changed({ kind: 'updated', index: lastIndex });
       return;
     }
     const streamText = new StreamText();
     streamText.write(text);
     // Appended even when the limit kept none of it: the output then carries the marker that says so.
-    this.keepWithinLimit(name, streamText, 0);
+    this.shownLimit?.fit(name, streamText, 0);
     this.append({ kind: 'stream', name, text: streamText });
   }
 
   /**
-   * The limit counts text as shown, after `\r` and `\b`: a progress bar that rewrites one line a million
-   * times takes the room of that one line. What a write adds beyond the limit is cut and counted.
+   * Text the limit dropped changes the marker, which stands at the stream's last output; a stream with no
+   * output yet gets one, empty but for the marker (once: later drops find it).
    */
-  private keepWithinLimit(name: StreamName, text: StreamText, lengthBefore: number): void {
-    this.shownStreamChars += text.length - lengthBefore;
-    if (!this.shownDropped) return;
-    const excess = this.shownStreamChars - this.shownDropped.limitChars;
-    if (excess <= 0) return;
-    // The text was within the limit before this write, so only what the write added is cut.
-    text.truncate(text.length - excess);
-    this.shownStreamChars -= excess;
-    this.shownDropped.add(name, excess);
+  private droppedFrom(name: StreamName): void {
+    let index = this.entries.length - 1;
+    while (index >= 0 && !isStreamOf(this.entries[index], name)) index--;
+    if (index === -1) this.append({ kind: 'stream', name, text: new StreamText() });
+    else this.changed({ kind: 'updated', index });
   }
 
   private appendRich(output: RichOutput, displayId: string | undefined): void {
@@ -256,6 +241,10 @@ export class CellOutputs implements Disposable {
     this.outputsSnapshot = undefined;
     this.changes.fire(change);
   }
+}
+
+function isStreamOf(entry: OutputEntry | undefined, name: StreamName): boolean {
+  return entry?.kind === 'stream' && entry.name === name;
 }
 
 function transientOf(displayId: string | undefined): { transient?: { display_id: string } } {

@@ -3,6 +3,8 @@
  * without end cannot exhaust memory, and the reader is told exactly how much is missing.
  */
 
+import type { StreamText } from './streamText';
+
 export type StreamName = 'stdout' | 'stderr';
 
 /** What a limit dropped, per stream, and the line that says so. */
@@ -55,6 +57,48 @@ export class StreamBudget {
 
   reset(): void {
     this.used = 0;
+    this.dropped.reset();
+  }
+}
+
+/**
+ * The cap on the stream text a cell shows, counted as shown (after `\r` and `\b`), so a progress bar that
+ * rewrites one line a million times takes the room of that one line. The write that passes the limit is
+ * cut to fit, and the cell is then full: later stream text is dropped whole, unwritten, until a clear empties
+ * the cell. So a cut line is never rewritten by a later `\r`, and a runaway loop costs nothing per message.
+ */
+export class ShownStreamLimit {
+  private shownChars = 0;
+  private full = false;
+  readonly dropped: DroppedText;
+
+  constructor(readonly limitChars: number) {
+    this.dropped = new DroppedText(limitChars);
+  }
+
+  /** True when the cell takes no more text; the chunk is then counted as dropped. */
+  refuses(name: StreamName, chunk: string): boolean {
+    if (!this.full) return false;
+    this.dropped.add(name, chunk.length);
+    return true;
+  }
+
+  /** After a write grew one output's `text` from `lengthBefore`: cuts what passed the limit, and counts it. */
+  fit(name: StreamName, text: StreamText, lengthBefore: number): void {
+    this.shownChars += text.length - lengthBefore;
+    const excess = this.shownChars - this.limitChars;
+    if (excess <= 0) return;
+    // The cell was within the limit before this write, so only what the write added is cut.
+    text.truncate(text.length - excess);
+    this.shownChars -= excess;
+    this.dropped.add(name, excess);
+    this.full = true;
+  }
+
+  /** The cell's outputs were cleared: what is no longer shown no longer counts, and what it dropped is gone with it. */
+  reset(): void {
+    this.shownChars = 0;
+    this.full = false;
     this.dropped.reset();
   }
 }

@@ -53,6 +53,16 @@ describe('execution queue (python3)', () => {
     }
   });
 
+  test('blank and skip cells are never sent, even when a failure cancels the cells around them', async () => {
+    const before = await doc.run('1');
+    const counted = before[0]!.executionCount!;
+    const runs = doc.queue.enqueue([{ code: ' \n\t' }, { code: '2' }, { code: 'print("skipped")', skip: true }, { code: '1/0' }, { code: '' }, { code: 'print("x")', skip: true }, { code: '3' }]);
+    await settle(runs);
+    assert.deepEqual(runs.map((r) => r.state), ['skipped', 'done', 'skipped', 'failed', 'skipped', 'skipped', 'cancelled']);
+    assert.deepEqual(runs.map((r) => r.executionCount), [null, counted + 1, null, counted + 2, null, null, null], 'only sent cells are counted');
+    assert.ok(runs.filter((r) => r.state === 'skipped').every((r) => r.outputs.outputs.length === 0 && r.startedAt === undefined));
+  });
+
   test('a cell enqueued the moment the previous one finishes still runs', { timeout: 30_000 }, async () => {
     // Guards a queue that cleared its "draining" flag one microtask late and left such a cell queued forever.
     // Whether the gap is hit depends on how many promise hops lie between `finished` and the next enqueue,

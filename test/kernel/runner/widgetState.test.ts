@@ -143,7 +143,8 @@ describe('Jupyter widgets and comms through cellbridge run --output', () => {
     const request = path.join(work, 'replaced.json');
     const ignoresInterrupt = 'import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(60)';
     const cells = ['import ipywidgets\nipywidgets.Label("before")', ignoresInterrupt, 'import ipywidgets\nipywidgets.Label("after")'];
-    writeFileSync(request, JSON.stringify({ cells, kernel, cell_timeout: 1 }));
+    // Room for `import ipywidgets` on a loaded machine, in the first kernel and again in its replacement.
+    writeFileSync(request, JSON.stringify({ cells, kernel, cell_timeout: 8 }));
     const { notebook, stderr, statuses } = await runToNotebook(request);
     assert.deepEqual(statuses, ['ok', 'timeout', 'ok'], stderr);
     const state = widgetStateOf(notebook);

@@ -153,7 +153,7 @@ describe('a run stopped by its client', () => {
     assert.deepEqual(logged.slice(loggedBefore).filter((entry) => entry.level === 'error'), []);
     // And the service goes on as before.
     const next = await run({ cells: ['print("next")'] });
-    assert.deepEqual([next.status, next.cells[0]?.stdout], ['Success', 'next\n']);
+    assert.deepEqual([next.status, next.cells[0]?.stdout], ['Success', 'next\n'], next.message);
   });
 
   test('Ctrl-C on `cellbridge run`: JSON with the running cell stopped (not timeout), exit 130', async () => {

@@ -29,13 +29,14 @@ describe('kernel life cycle', () => {
   });
 
   it('a blank cell is not sent to the kernel: no [N], its old outputs cleared, and the count goes on after it', async () => {
-    const cell = (source: string, outputs: object[] = []): object => ({ cell_type: 'code', source, metadata: {}, outputs, execution_count: null });
+    const cell = (source: string, outputs: object[] = [], count: number | null = null): object => ({ cell_type: 'code', source, metadata: {}, outputs, execution_count: count });
     const old = { output_type: 'stream', name: 'stdout', text: 'from an earlier run\n' };
     const file = workspaceUri('blank-cells.ipynb');
-    const content = { nbformat: 4, nbformat_minor: 4, metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, cells: [cell('1'), cell('   \n', [old]), cell('2')] };
+    const content = { nbformat: 4, nbformat_minor: 4, metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, cells: [cell('1'), cell('   \n', [old], 5), cell('2')] };
     await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify(content)));
     const notebook = await openNotebook('blank-cells.ipynb');
     await selectController();
+    assert.equal(notebook.cellAt(1).executionSummary?.executionOrder, 5, 'the saved [5] shows before the run');
     await runAll(notebook, [0, 1, 2]);
     assert.deepEqual(notebook.getCells().map((c) => c.executionSummary?.executionOrder), [1, undefined, 2]);
     assert.equal(notebook.cellAt(1).outputs.length, 0);

@@ -73,3 +73,37 @@ test('a stream the cap keeps entirely out still shows its marker, under its own 
   );
   document.dispose();
 });
+
+test('once a write passes the cap the cell is full: later text is dropped unwritten, and a \\r cannot rewrite a cut line', () => {
+  const document = new DocumentOutputs({ maxStreamCharsPerCell: 10 });
+  const cell = document.createCell();
+  cell.apply({ type: 'stream', name: 'stdout', text: 'aaaaaaa\nbbbbbbb\n' });
+  cell.apply({ type: 'stream', name: 'stdout', text: '\rcc' });
+  const [shown] = cell.outputs;
+  assert.equal(shown?.output_type === 'stream' && shown.text, 'aaaaaaa\nbb\n[CellBridge: output truncated: 9 more characters of stdout were dropped (limit 10 characters per cell)]\n');
+  document.dispose();
+});
+
+test('streams taking turns after the cap add no outputs: each stream keeps one carrier for its marker', () => {
+  const document = new DocumentOutputs({ maxStreamCharsPerCell: 10 });
+  const cell = document.createCell();
+  cell.apply({ type: 'stream', name: 'stdout', text: '0123456789' });
+  cell.apply({ type: 'stream', name: 'stdout', text: 'x' });
+  for (let round = 0; round < 50; round++) {
+    cell.apply({ type: 'stream', name: 'stderr', text: `err ${round}\n` });
+    cell.apply({ type: 'stream', name: 'stdout', text: `out ${round}\n` });
+  }
+  assert.deepEqual(cell.outputs.map((o) => o.output_type === 'stream' && o.name), ['stdout', 'stderr']);
+  document.dispose();
+});
+
+test('text past the cap costs no rewriting: a million dropped lines are counted, not written', { timeout: 20_000 }, () => {
+  const document = new DocumentOutputs({ maxStreamCharsPerCell: 1000 });
+  const cell = document.createCell();
+  const line = 'x'.repeat(99) + '\n';
+  for (let i = 0; i < 1_000_000; i++) cell.apply({ type: 'stream', name: 'stdout', text: line });
+  const [shown] = cell.outputs;
+  assert.ok(shown?.output_type === 'stream' && shown.text.startsWith(line.repeat(10)));
+  assert.match(shown?.output_type === 'stream' ? shown.text : '', /99,999,000 more characters of stdout were dropped/);
+  document.dispose();
+});
