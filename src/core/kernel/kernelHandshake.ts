@@ -1,11 +1,20 @@
 import { KernelMessage } from '@jupyterlab/services';
 import { randomUUID } from 'node:crypto';
 import { KernelStartError } from '../common/errors';
+import type { Logger } from '../common/logger';
 import type { KernelProcess } from './kernelProcess';
 import type { ZmqChannels } from './wire/zmqChannels';
 
 const RESEND_AFTER_MS = 1000;
 const TICK_MS = 50;
+/**
+ * How long after the kernel has answered on shell and published on iopub the stdin socket's handshake event
+ * may still be missing before it is taken as done. Both sockets reach the same kernel at the same moment and
+ * ZMTP's handshake takes milliseconds, so by then it has happened; only the event reporting it can be lost
+ * (zeromq.js socket monitors are fragile while other sockets of the process close), and a lost event must
+ * not hold a kernel start for the whole start timeout.
+ */
+const STDIN_EVENT_GRACE_MS = 3000;
 
 /**
  * Waits until the kernel answers `kernel_info` on shell AND iopub delivers to us AND the stdin socket has
@@ -14,7 +23,7 @@ const TICK_MS = 50;
  * arrive. Each request makes the kernel publish busy/idle, so asking again until one iopub message arrives
  * proves the subscription is live. The stdin ROUTER drops prompts to a peer it has not met (ZmqChannels).
  */
-export function awaitKernelReady(channels: ZmqChannels, process: KernelProcess, kernelName: string, timeoutMs: number): Promise<void> {
+export function awaitKernelReady(channels: ZmqChannels, process: KernelProcess, kernelName: string, timeoutMs: number, logger: Logger): Promise<void> {
   return new Promise((resolve, reject) => {
     const session = randomUUID();
     const started = Date.now();
@@ -23,6 +32,8 @@ export function awaitKernelReady(channels: ZmqChannels, process: KernelProcess, 
     let stdinLive = false;
     let lastSentAt = 0;
     let pendingId: string | undefined;
+    /** When the kernel had both answered and published, waiting only for the stdin event. */
+    let otherwiseReadyAt: number | undefined;
 
     const finish = (error?: Error): void => {
       clearInterval(timer);
@@ -48,6 +59,13 @@ export function awaitKernelReady(channels: ZmqChannels, process: KernelProcess, 
       if (exit) {
         const tail = process.stderrTail.trim();
         return finish(new KernelStartError(`Kernel '${kernelName}' exited during start-up (${exit.signal ?? `exit code ${exit.code}`})` + (tail ? `:\n${tail}` : '.')));
+      }
+      if (replied && iopubLive && !stdinLive) {
+        otherwiseReadyAt ??= Date.now();
+        if (Date.now() - otherwiseReadyAt > STDIN_EVENT_GRACE_MS) {
+          logger.warn(`Kernel '${kernelName}': the stdin socket's handshake event never came; taking it as done (shell and iopub are live).`);
+          return finish();
+        }
       }
       if (Date.now() - started > timeoutMs) {
         const state = `kernel_info reply: ${replied ? 'yes' : 'no'}, iopub: ${iopubLive ? 'live' : 'silent'}, stdin: ${stdinLive ? 'connected' : 'not connected'}`;

@@ -73,7 +73,7 @@ export class LocalKernel implements KernelHandle {
     const process = KernelProcess.spawn(spec, connectionFile.path, options);
     const channels = new ZmqChannels(info, options.logger);
     try {
-      await awaitKernelReady(channels, process, spec.name, options.startTimeoutMs ?? 60_000);
+      await awaitKernelReady(channels, process, spec.name, options.startTimeoutMs ?? 60_000, options.logger);
       const connection = createZmqKernelConnection(channels, { id: randomUUID(), name: spec.name }, options.logger);
       options.logger.info(`Started kernel '${spec.name}' (pid ${process.pid})`);
       return new LocalKernel(spec, connection, process, channels, connectionFile, options.logger);
