@@ -4,9 +4,9 @@
  */
 import { extname } from 'node:path';
 import { InvalidInputError } from '../core/common/errors';
-import { parseJsonText } from './jsonInput';
-import { codeCellsOf, kernelNameOf, NotebookDocument, parseNotebook } from './notebookFile';
-import { ScriptCell, splitPercentScript } from './percentScript';
+import { parseJsonText } from '../core/formats/jsonInput';
+import { codeCellsOf, kernelNameOf, NotebookDocument, parseNotebook } from '../core/formats/notebookFile';
+import { ScriptCell, splitPercentScript } from '../core/formats/percentScript';
 import { checkKernelName, DEFAULT_KERNEL, defaultRunRequest, parseRunRequest, RunRequest } from './runRequest';
 
 /**

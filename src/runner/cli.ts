@@ -10,7 +10,7 @@ import { createKernelLauncher } from '../core/kernel/kernelLauncher';
 import { findKernelspecs } from '../core/kernel/kernelspec';
 import { WidgetStateRecorder } from '../core/outputs/widgetState';
 import { CliCommand, parseCliArgs, RunOptions, ServeOptions, ServerOption, USAGE } from './cliArgs';
-import { serializeNotebook } from './notebookFile';
+import { serializeNotebook } from '../core/formats/notebookFile';
 import { formatPretty } from './prettyPrint';
 import { ProgressLine } from './progress';
 import { runCells } from './runCells';

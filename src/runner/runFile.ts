@@ -5,8 +5,8 @@ import type { CellRun } from '../core/execution/cellRun';
 import { WidgetStateMetadata, withWidgetState } from '../core/outputs/widgetState';
 import { loadRunInput, RunInput } from './cellSource';
 import type { RunOptions } from './cliArgs';
-import { newNotebook } from './newNotebook';
-import { codeCellsOf, NotebookDocument, withOutputs } from './notebookFile';
+import { newNotebook } from '../core/formats/newNotebook';
+import { codeCellsOf, NotebookDocument, withOutputs } from '../core/formats/notebookFile';
 import { storedOutput } from './runResponse';
 import type { RunRequest } from './runRequest';
 

@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import { InvalidInputError } from '../core/common/errors';
-import { describeJsonType, isJsonObject, JsonObject } from './jsonInput';
+import { describeJsonType, isJsonObject, JsonObject } from '../core/formats/jsonInput';
 
 export interface RunRequest {
   /** Code of each cell, run in order in one fresh kernel. */

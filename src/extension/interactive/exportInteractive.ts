@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { newNotebook } from '../../runner/newNotebook';
-import { serializeNotebook, withOutputs } from '../../runner/notebookFile';
+import { newNotebook } from '../../core/formats/newNotebook';
+import { serializeNotebook, withOutputs } from '../../core/formats/notebookFile';
 import type { NotebookKernels } from '../notebookKernels';
 
 /**

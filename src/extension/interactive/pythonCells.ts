@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { hasCellMarker, ScriptCell, splitPercentScript } from '../../runner/percentScript';
+import { hasCellMarker, ScriptCell, splitPercentScript } from '../../core/formats/percentScript';
 import type { CodeToRun } from './interactiveWindows';
 
 /** The code cells of a Python file (`# %%`, `#%%`, `# In[ ]:` markers; the whole file when it has none). */

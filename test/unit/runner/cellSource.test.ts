@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadRunInput } from '../../../src/runner/cellSource';
-import { assertInvalid, readRepoFile } from './runnerTestSupport';
+import { assertInvalid, readRepoFile } from '../inputTestSupport';
 
 test('a notebook runs its code cells on its own kernel, with their tags', () => {
   const input = loadRunInput('examples/demo.ipynb', readRepoFile('examples/demo.ipynb'));

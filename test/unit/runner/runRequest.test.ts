@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRunRequest, safeRelativePath } from '../../../src/runner/runRequest';
-import { assertInvalid } from './runnerTestSupport';
+import { assertInvalid } from '../inputTestSupport';
 
 const base64 = (text: string): string => Buffer.from(text).toString('base64');
 

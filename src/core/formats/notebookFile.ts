@@ -5,8 +5,8 @@
  * `serializeNotebook` splits them into lines again.
  */
 import { randomUUID } from 'node:crypto';
-import { InvalidInputError } from '../core/common/errors';
-import { MimeBundle, Output } from '../core/outputs/nbformat';
+import { InvalidInputError } from '../common/errors';
+import { MimeBundle, Output } from '../outputs/nbformat';
 import { describeJsonType, isJsonObject, JsonObject, parseJsonText } from './jsonInput';
 import { isMultiline, joinMultiline, splitLinesKeepingEnds, stringifyLikeNbformat } from './nbformatJson';
 import { executionCountOf, mimeBundleFromJson, mimeBundleToJson, outputFromJson, outputToJson } from './notebookOutputs';

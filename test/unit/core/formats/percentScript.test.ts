@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hasCellMarker, splitPercentScript } from '../../../src/runner/percentScript';
+import { hasCellMarker, splitPercentScript } from '../../../../src/core/formats/percentScript';
 
 /** The cells without the line ranges they span (tested on their own below). */
 function cellsOf(text: string): Array<{ kind: string; source: string; firstLine: number }> {
   return splitPercentScript(text).map(({ kind, source, firstLine }) => ({ kind, source, firstLine }));
 }
-import { readRepoFile } from './runnerTestSupport';
+import { readRepoFile } from '../../inputTestSupport';
 
 const lines = (...text: string[]): string => text.join('\n');
 

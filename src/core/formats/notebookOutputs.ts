@@ -2,8 +2,8 @@
  * Converts nbformat v4 outputs between their on-disk JSON (multi-line strings possibly split into lines)
  * and the in-memory `Output` the outputs reducer produces (strings joined, `transient` allowed).
  */
-import { InvalidInputError } from '../core/common/errors';
-import { ErrorOutput, MimeBundle, Output, StreamOutput } from '../core/outputs/nbformat';
+import { InvalidInputError } from '../common/errors';
+import { ErrorOutput, MimeBundle, Output, StreamOutput } from '../outputs/nbformat';
 import { describeJsonType, isJsonObject, JsonObject } from './jsonInput';
 import { isJsonMimeType, isLineSplitMimeType, isMultiline, joinMultiline, splitLinesKeepingEnds } from './nbformatJson';
 

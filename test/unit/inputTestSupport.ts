@@ -1,8 +1,8 @@
-/** Assertions and fixture paths shared by the runner's unit tests. */
+/** Assertions and fixture paths shared by the unit tests of inputs: file formats and run requests. */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { InvalidInputError } from '../../../src/core/common/errors';
+import { InvalidInputError } from '../../src/core/common/errors';
 
 /** Asserts that `run` throws an InvalidInputError for `field`, with a message matching `detail` if given. */
 export function assertInvalid(run: () => unknown, field: string, detail?: RegExp): void {

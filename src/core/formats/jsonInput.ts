@@ -2,7 +2,7 @@
  * Small readers for untrusted JSON: parse with a located error, and tell objects from arrays and null.
  * Every failure is an InvalidInputError naming the part at fault, so a CLI user or an HTTP client can fix it.
  */
-import { InvalidInputError } from '../core/common/errors';
+import { InvalidInputError } from '../common/errors';
 
 export type JsonObject = Record<string, unknown>;
 

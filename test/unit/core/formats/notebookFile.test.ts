@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Output } from '../../../src/core/outputs/nbformat';
+import type { Output } from '../../../../src/core/outputs/nbformat';
 import {
   codeCellsOf,
   kernelNameOf,
@@ -8,8 +8,8 @@ import {
   parseNotebook,
   serializeNotebook,
   withOutputs,
-} from '../../../src/runner/notebookFile';
-import { assertInvalid, readRepoFile } from './runnerTestSupport';
+} from '../../../../src/core/formats/notebookFile';
+import { assertInvalid, readRepoFile } from '../../inputTestSupport';
 
 /** A notebook's JSON text with the given cells; nbformat 4.5 unless told otherwise. */
 function notebookText(cells: unknown[], extra: Record<string, unknown> = {}): string {

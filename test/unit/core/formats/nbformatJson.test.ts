@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { splitLinesKeepingEnds, stringifyLikeNbformat } from '../../../src/runner/nbformatJson';
+import { splitLinesKeepingEnds, stringifyLikeNbformat } from '../../../../src/core/formats/nbformatJson';
 
 test('lines are split like Python str.splitlines(keepends=True)', () => {
   assert.deepEqual(splitLinesKeepingEnds(''), []);
