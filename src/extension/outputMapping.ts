@@ -3,7 +3,7 @@
  * as plain data. No `vscode` import: the adapter turns the result into NotebookCellOutput objects, and this
  * table stays testable in plain Node. The order and encodings follow VS Code's own ipynb support.
  */
-import type { ErrorOutput, MimeBundle, Output, RichOutput, StreamOutput } from '../core/outputs/nbformat';
+import { isJsonMime, type ErrorOutput, type MimeBundle, type Output, type RichOutput, type StreamOutput } from '../core/outputs/nbformat';
 
 export const STDOUT_MIME = 'application/vnd.code.notebook.stdout';
 export const STDERR_MIME = 'application/vnd.code.notebook.stderr';
@@ -48,10 +48,6 @@ function rankOf(mime: string): number {
   if (exact >= 0) return exact;
   const pattern = MIME_ORDER.findIndex((entry) => entry.endsWith('*') && entry !== '*' && mime.startsWith(entry.slice(0, -1)));
   return pattern >= 0 ? pattern : MIME_ORDER.indexOf('*');
-}
-
-export function isJsonMime(mime: string): boolean {
-  return mime === 'application/json' || mime.endsWith('+json');
 }
 
 /** Images other than SVG travel base64-encoded in nbformat; the notebook wants their bytes. */

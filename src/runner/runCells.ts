@@ -9,7 +9,7 @@ import type { InputProvider } from '../core/execution/stdin';
 import type { JupyterServerAddress } from '../core/kernel/jupyterServer';
 import type { KernelHandle } from '../core/kernel/kernelHandle';
 import type { KernelLauncher } from '../core/kernel/kernelLauncher';
-import { FreshKernel, KernelPool } from '../core/kernel/kernelPool';
+import { FreshKernel, startFreshKernel } from '../core/kernel/kernelPool';
 import { DocumentOutputs } from '../core/outputs/documentOutputs';
 import { readRunFiles, writeRunFiles } from './runFiles';
 import type { RunRequest } from './runRequest';
@@ -99,8 +99,7 @@ async function firstKernel(request: RunRequest, options: RunCellsOptions): Promi
     return { kernel: await options.launcher({ kernelName: request.kernel, cwd: options.workDir, ...kernelTargetOf(options) }), workDir: options.workDir };
   }
   if (options.takeFreshKernel) return options.takeFreshKernel(request.kernel);
-  const direct = new KernelPool({ launcher: options.launcher, logger: options.logger, size: 0, target: kernelTargetOf(options) });
-  return direct.start(request.kernel);
+  return startFreshKernel(options.launcher, { kernelName: request.kernel, ...kernelTargetOf(options) });
 }
 
 /** Where the run's kernels start, and how: a batch run's IPython history stays in its kernel's memory. */

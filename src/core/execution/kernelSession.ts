@@ -15,10 +15,8 @@ export class KernelSession implements Disposable {
   private current: KernelHandle | undefined;
   private starting: Promise<KernelHandle> | undefined;
   private readonly statusEmitter = new Emitter<SessionStatus>();
-  private readonly kernelEmitter = new Emitter<KernelHandle | undefined>();
   private disposed = false;
   readonly onDidChangeStatus = this.statusEmitter.event;
-  readonly onDidChangeKernel = this.kernelEmitter.event;
   private subscriptions = new DisposableStore();
   /** Clean-ups of kernels that died on their own (their process group, sockets, connection file). */
   private readonly reaping = new Set<Promise<void>>();
@@ -88,7 +86,6 @@ export class KernelSession implements Disposable {
         this.statusEmitter.fire('dead');
       }),
     );
-    this.kernelEmitter.fire(kernel);
     this.statusEmitter.fire(kernel.status);
   }
 
@@ -103,7 +100,6 @@ export class KernelSession implements Disposable {
     if (!this.current) return;
     this.current = undefined;
     this.subscriptions.dispose();
-    this.kernelEmitter.fire(undefined);
   }
 
   /** Shuts the kernel down and waits until nothing of it is left. */
@@ -120,6 +116,5 @@ export class KernelSession implements Disposable {
     this.release();
     kernel?.dispose();
     this.statusEmitter.dispose();
-    this.kernelEmitter.dispose();
   }
 }

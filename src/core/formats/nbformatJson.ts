@@ -31,10 +31,6 @@ export function isMultiline(value: unknown): value is string | string[] {
   return typeof value === 'string' || (Array.isArray(value) && value.every((line) => typeof line === 'string'));
 }
 
-/** `application/json` and `application/*+json` values are JSON documents, never text to split or join. */
-export function isJsonMimeType(mimeType: string): boolean {
-  return mimeType === 'application/json' || (mimeType.startsWith('application/') && mimeType.endsWith('+json'));
-}
 
 /**
  * nbformat splits text MIME types (and JavaScript and SVG, which are text too) into lines; base64 data

@@ -3,9 +3,9 @@
  * and the in-memory `Output` the outputs reducer produces (strings joined, `transient` allowed).
  */
 import { InvalidInputError } from '../common/errors';
-import { ErrorOutput, MimeBundle, Output, StreamOutput } from '../outputs/nbformat';
+import { ErrorOutput, isJsonMime, MimeBundle, Output, StreamOutput } from '../outputs/nbformat';
 import { describeJsonType, isJsonObject, JsonObject } from './jsonInput';
-import { isJsonMimeType, isLineSplitMimeType, isMultiline, joinMultiline, splitLinesKeepingEnds } from './nbformatJson';
+import { isLineSplitMimeType, isMultiline, joinMultiline, splitLinesKeepingEnds } from './nbformatJson';
 
 /** Reads one saved output; `field` (e.g. `cells[3].outputs[0]`) names it in errors. */
 export function outputFromJson(field: string, value: unknown): Output {
@@ -57,7 +57,7 @@ export function mimeBundleFromJson(field: string, value: unknown): MimeBundle {
   if (!isJsonObject(value)) throw new InvalidInputError(field, `must be an object of MIME type → data, got ${describeJsonType(value)}`);
   const entries = Object.entries(value).map(([mimeType, data]): [string, unknown] => [
     mimeType,
-    !isJsonMimeType(mimeType) && Array.isArray(data) && isMultiline(data) ? joinMultiline(data) : data,
+    !isJsonMime(mimeType) && Array.isArray(data) && isMultiline(data) ? joinMultiline(data) : data,
   ]);
   return Object.fromEntries(entries);
 }

@@ -31,6 +31,17 @@ export interface KernelPoolOptions {
   warmUp?: (kernel: KernelHandle) => Promise<void>;
 }
 
+/** Starts a kernel in a new temporary directory of its own; the directory is removed again if the start fails. */
+export async function startFreshKernel(launcher: KernelLauncher, target: Omit<KernelTarget, 'cwd'>): Promise<FreshKernel> {
+  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-run-'));
+  try {
+    return { kernel: await launcher({ ...target, cwd: workDir }), workDir };
+  } catch (error) {
+    await fs.rm(workDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
 /** Removes a fresh kernel and its directory: whoever took it from the pool owns this. */
 export async function discardFreshKernel(fresh: FreshKernel, logger: Logger): Promise<void> {
   await fresh.kernel.shutdown().catch((error: unknown) => logger.warn(`Kernel shutdown failed: ${errorMessage(error)}`));
@@ -80,15 +91,8 @@ export class KernelPool implements Disposable {
   }
 
   /** Starts a kernel in a new directory; the directory is removed again if the start fails. */
-  async start(kernelName: string): Promise<FreshKernel> {
-    const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-run-'));
-    try {
-      const kernel = await this.options.launcher({ ...this.options.target, kernelName, cwd: workDir });
-      return { kernel, workDir };
-    } catch (error) {
-      await fs.rm(workDir, { recursive: true, force: true });
-      throw error;
-    }
+  start(kernelName: string): Promise<FreshKernel> {
+    return startFreshKernel(this.options.launcher, { ...this.options.target, kernelName });
   }
 
   private refill(kernelName: string): void {

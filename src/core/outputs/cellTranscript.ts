@@ -1,4 +1,4 @@
-import type { ErrorEntry, MimeBundle } from './nbformat';
+import { isJsonMime, type ErrorEntry, type MimeBundle } from './nbformat';
 
 /**
  * One cell's part of the run-cells contract (/work/shared/reference/run-jupyter.md):
@@ -65,9 +65,6 @@ export function joinMultilineStrings(bundle: MimeBundle): MimeBundle {
   return joined;
 }
 
-function isJsonMime(mime: string): boolean {
-  return mime === 'application/json' || mime.endsWith('+json');
-}
 
 function isStringList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');

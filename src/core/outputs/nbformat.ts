@@ -4,6 +4,14 @@
  */
 export type MultilineString = string | string[];
 
+/**
+ * `application/json` and `application/*+json` values are JSON documents: never text to split into lines or
+ * join, and kept as objects (nbformat's own rule for which MIME types hold JSON).
+ */
+export function isJsonMime(mime: string): boolean {
+  return mime === 'application/json' || (mime.startsWith('application/') && mime.endsWith('+json'));
+}
+
 /** MIME type → value. Text types are strings (or line lists on disk); JSON types are objects; images are base64. */
 export type MimeBundle = Record<string, unknown>;
 export type OutputMetadata = Record<string, unknown>;

@@ -15,6 +15,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { isJsonMime } from '../../../src/core/outputs/nbformat';
 import { REPO } from './cli';
 
 /** nbclient's own test notebooks, in ../shared beside the checkout (as CI lays it out). */
@@ -108,10 +109,6 @@ function joinLines(value: unknown): unknown {
 
 function withoutAddresses(value: unknown): unknown {
   return typeof value === 'string' ? value.replace(HEX_ADDRESS, HEX_ADDRESS_PLACEHOLDER) : value;
-}
-
-function isJsonMime(mime: string): boolean {
-  return mime === 'application/json' || mime.endsWith('+json');
 }
 
 /** Binary MIME types, which nbformat stores base64-encoded (text types and SVG are stored as text). */
