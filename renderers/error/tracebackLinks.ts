@@ -14,6 +14,7 @@
  * - Raw xeus-python: `In  [3]:` and `File /path.py, in f:`, each followed by `Line 2: …`.
  * - Anywhere else in a line: an absolute (or `~/`) `path:line`.
  */
+import { positiveIntegerOfText } from './positiveInteger';
 
 export type LinkTarget =
   | { readonly kind: 'cell'; readonly executionCount: number; readonly line?: number | undefined }
@@ -26,13 +27,6 @@ export interface TracebackLink {
   readonly target: LinkTarget;
 }
 
-/** A count or line number: a positive safe integer, else nothing (and then no link is built from it). */
-function positive(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
-}
-
 /** `<string>`, `<frozen importlib._bootstrap>`, `<stdin>`: not files anyone can open. */
 const isPseudoFile = (path: string): boolean => /^<.*>$/.test(path);
 
@@ -41,7 +35,7 @@ function lineFromBody(following: readonly string[]): number | undefined {
   for (const line of following) {
     if (line.trim() === '' || isFrameHeader(line)) return undefined;
     const arrow = /^\s*-+>\s*(\d+)/.exec(line) ?? /^Line (\d+):/.exec(line);
-    if (arrow) return positive(arrow[1]);
+    if (arrow) return positiveIntegerOfText(arrow[1]);
   }
   return undefined;
 }
@@ -57,7 +51,7 @@ interface Matcher {
 }
 
 const cell = (count: string | undefined, line: number | undefined): LinkTarget | undefined => {
-  const executionCount = positive(count);
+  const executionCount = positiveIntegerOfText(count);
   return executionCount === undefined ? undefined : { kind: 'cell', executionCount, line };
 };
 
@@ -73,13 +67,13 @@ const MATCHERS: readonly Matcher[] = [
     pattern: /(Cell In ?\[(\d+)\], line (\d+))/g,
     where: 'anywhere',
     headsFrame: true,
-    target: (m) => cell(m[2], positive(m[3])),
+    target: (m) => cell(m[2], positiveIntegerOfText(m[3])),
   },
   {
     pattern: /(Input In ?\[(\d+)\](?:, in <cell line: (\d+)>\(\))?)/g,
     where: 'anywhere',
     headsFrame: true,
-    target: (m, following) => cell(m[2], positive(m[3]) ?? lineFromBody(following)),
+    target: (m, following) => cell(m[2], positiveIntegerOfText(m[3]) ?? lineFromBody(following)),
   },
   {
     // Group 4 is the line of `File "<ipython-input-…>", line 2` (and of `(<ipython-input-…>, line 2)` in a
@@ -87,13 +81,13 @@ const MATCHERS: readonly Matcher[] = [
     pattern: /((?:File ")?<ipython-input-(\d+)-([0-9a-f]+)>(?:"?, line (\d+))?)/g,
     where: 'anywhere',
     headsFrame: true,
-    target: (m, following) => cell(m[2], positive(m[4]) ?? lineFromBody(following)),
+    target: (m, following) => cell(m[2], positiveIntegerOfText(m[4]) ?? lineFromBody(following)),
   },
   {
     pattern: /(File "(.+?)", line (\d+))/g,
     where: 'lineStart',
     headsFrame: true,
-    target: (m) => file(m[2], positive(m[3])),
+    target: (m) => file(m[2], positiveIntegerOfText(m[3])),
   },
   {
     // Raw xeus-python; tried before IPython 8's form, whose lazy path would otherwise stop at a `:` inside it.
@@ -107,7 +101,7 @@ const MATCHERS: readonly Matcher[] = [
     pattern: /(File (.+?):(\d+))(?=,? in |\s*$)/g,
     where: 'lineStart',
     headsFrame: true,
-    target: (m) => file(m[2], positive(m[3])),
+    target: (m) => file(m[2], positiveIntegerOfText(m[3])),
   },
   {
     pattern: /(In\s+\[(\d+)\]):\s*$/g,
@@ -126,7 +120,7 @@ const MATCHERS: readonly Matcher[] = [
     pattern: new RegExp(String.raw`(?<![\w./~\\:-])(${PATH_ROOT}[^\s:"'\`<>()[\]{},;|*?]+):(\d+)(?!\d)`, 'g'),
     where: 'anywhere',
     headsFrame: false,
-    target: (m) => file(m[1], positive(m[2])),
+    target: (m) => file(m[1], positiveIntegerOfText(m[2])),
   },
 ];
 

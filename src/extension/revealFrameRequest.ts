@@ -5,13 +5,10 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { positiveInteger } from '../../renderers/error/positiveInteger';
 import { REVEAL_FRAME } from '../../renderers/error/revealFrame';
 
 export type RevealFrameRequest = { kind: 'cell'; executionCount: number; line?: number } | { kind: 'file'; path: string; line?: number };
-
-function positiveInteger(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
-}
 
 export function parseRevealFrame(message: unknown): RevealFrameRequest | undefined {
   if (typeof message !== 'object' || message === null) return undefined;
