@@ -3,6 +3,7 @@
  * as plain data. No `vscode` import: the adapter turns the result into NotebookCellOutput objects, and this
  * table stays testable in plain Node. The order and encodings follow VS Code's own ipynb support.
  */
+import type { ErrorPayload } from '../../renderers/error/formatError';
 import { isJsonMime, type ErrorOutput, type MimeBundle, type Output, type RichOutput, type StreamOutput } from '../core/outputs/nbformat';
 
 export const STDOUT_MIME = 'application/vnd.code.notebook.stdout';
@@ -84,7 +85,7 @@ function mapRich(output: RichOutput): MappedOutput {
 
 /** The error renderer's shape: `{name, message, stack}`, where stack keeps IPython's ANSI-coloured lines. */
 function mapError(output: ErrorOutput): MappedOutput {
-  const payload = { name: output.ename, message: output.evalue, stack: output.traceback.join('\n') };
+  const payload: ErrorPayload = { name: output.ename, message: output.evalue, stack: output.traceback.join('\n') };
   return {
     items: [{ mime: ERROR_MIME, data: encoder.encode(JSON.stringify(payload)) }],
     metadata: { outputType: 'error', originalError: { ename: output.ename, evalue: output.evalue, traceback: output.traceback } },

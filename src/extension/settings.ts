@@ -11,4 +11,8 @@ export const settings = {
     const chars = vscode.workspace.getConfiguration('cellbridge').get<number>('output.maxStreamCharsPerCell', 10_000_000);
     return chars > 0 ? chars : undefined;
   },
+  /** One interactive window for all Python files, instead of one per file. */
+  sharedInteractiveWindow(): boolean {
+    return vscode.workspace.getConfiguration('cellbridge').get<string>('interactiveWindow.mode', 'perFile') === 'shared';
+  },
 };

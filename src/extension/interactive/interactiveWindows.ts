@@ -4,6 +4,7 @@ import { DisposableStore } from '../../core/common/disposable';
 import { EXTENSION_ID } from '../kernelChoice';
 import type { KernelControllers } from '../kernelControllers';
 import type { NotebookKernels } from '../notebookKernels';
+import { settings } from '../settings';
 import { CellOrigin, originMetadata } from './cellOrigin';
 
 const SHARED_KEY = '*';
@@ -53,7 +54,7 @@ export class InteractiveWindows implements Disposable {
     const choice = this.controllers.localChoice('python3');
     const controller = choice && this.controllers.controllerFor(choice, 'interactive');
     if (!choice || !controller) throw new Error('No python3 kernelspec was found: install python3-ipykernel, then run "CellBridge: Refresh Local Kernels".');
-    const shared = vscode.workspace.getConfiguration('cellbridge').get<string>('interactiveWindow.mode', 'perFile') === 'shared';
+    const shared = settings.sharedInteractiveWindow();
     const key = shared ? SHARED_KEY : file.toString();
     const open = this.windows.get(key);
     if (open && !open.isClosed) return { notebook: open, controller, choice };
