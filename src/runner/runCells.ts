@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import type { CancellationToken } from '../core/common/cancellation';
-import { CellBridgeError, errorMessage, MemoryLimitExceededError } from '../core/common/errors';
+import { CellBridgeError, errorMessage } from '../core/common/errors';
 import type { Logger } from '../core/common/logger';
 import type { CellRun } from '../core/execution/cellRun';
 import { ExecutionQueue } from '../core/execution/executionQueue';
@@ -10,10 +10,11 @@ import type { JupyterServerAddress } from '../core/kernel/jupyterServer';
 import type { KernelHandle } from '../core/kernel/kernelHandle';
 import type { KernelLauncher } from '../core/kernel/kernelLauncher';
 import { FreshKernel, startFreshKernel } from '../core/kernel/kernelPool';
+import { DocumentTranscripts } from '../core/outputs/cellTranscript';
 import { DocumentOutputs } from '../core/outputs/documentOutputs';
 import { readRunFiles, writeRunFiles } from './runFiles';
 import type { RunRequest } from './runRequest';
-import { cellResponseOf, DriverStatus, round, RunResponse, RunStatus, sandboxErrorResponse } from './runResponse';
+import { CellResponse, cellResponseOf, DriverStatus, round, RunResponse, RunStatus, sandboxErrorResponse } from './runResponse';
 
 export interface RunCellsOptions {
   /** Starts kernels: the first one unless `takeFreshKernel` gives it, and replacements after a timeout. */
@@ -72,12 +73,14 @@ export async function runCells(request: RunRequest, options: RunCellsOptions): P
     return kernel;
   }, options.logger);
   const outputs = new DocumentOutputs(options.maxStreamCharsPerCell === undefined ? {} : { maxStreamCharsPerCell: options.maxStreamCharsPerCell });
+  // The contract's raw logs, recorded beside what is shown, with a cap of their own of the same size.
+  const transcripts = new DocumentTranscripts(outputs, options.maxStreamCharsPerCell);
   let result: Omit<RunCellsResult, 'cleanup'>;
   try {
     await writeRunFiles(workDir, request.files);
     await session.kernel();
     const { runs, limit } = await runAll(request, session, outputs, options);
-    const response = responseOf(request, runs, limit, elapsed());
+    const response = responseOf(request, runs.map((run) => cellResponseOf(run, transcripts.of(run.outputs))), limit, elapsed());
     response.files = await readRunFiles(workDir, request.fetchFiles);
     result = { response, runs };
   } catch (error) {
@@ -88,6 +91,7 @@ export async function runCells(request: RunRequest, options: RunCellsOptions): P
     // A kernel taken but never used (writing the files failed) is shut down too, and waited for.
     if (handedOver) await handedOver.shutdown({ now: true }).catch((error: unknown) => options.logger.warn(`Kernel shutdown failed: ${errorMessage(error)}`));
     await session.shutdown().catch((error: unknown) => options.logger.warn(`Kernel shutdown failed: ${errorMessage(error)}`));
+    transcripts.dispose();
     outputs.dispose();
     if (ownsDir) await fs.rm(workDir, { recursive: true, force: true });
   })();
@@ -107,9 +111,9 @@ function kernelTargetOf(options: RunCellsOptions): { server?: JupyterServerAddre
   return { historyInMemory: true, ...(options.server ? { server: options.server } : {}) };
 }
 
-function responseOf(request: RunRequest, runs: CellRun[], limit: Limit | undefined, elapsedSeconds: number): RunResponse {
-  const memoryExceeded = runs.some((run) => run.cause instanceof MemoryLimitExceededError);
-  const kernelDied = runs.some((run) => run.failureReason === 'kernelDied');
+function responseOf(request: RunRequest, cells: CellResponse[], limit: Limit | undefined, elapsedSeconds: number): RunResponse {
+  const memoryExceeded = cells.some((cell) => cell.status === 'memory_limit');
+  const kernelDied = cells.some((cell) => cell.status === 'kernel_died');
   const [status, driverStatus, message]: [RunStatus, DriverStatus, string] =
     limit === 'total'
       ? ['Failed', 'TimeLimitExceeded', `The run exceeded its total timeout of ${request.totalTimeoutSeconds} s.`]
@@ -124,7 +128,7 @@ function responseOf(request: RunRequest, runs: CellRun[], limit: Limit | undefin
     status,
     message,
     driver: { status: driverStatus, execution_time: round(elapsedSeconds), return_code: status === 'Success' ? 0 : 1, stdout: '', stderr: '' },
-    cells: runs.map(cellResponseOf),
+    cells,
     executor_pod_name: null,
     files: {},
   };

@@ -1,5 +1,6 @@
 import type { CellRun } from '../core/execution/cellRun';
 import { MemoryLimitExceededError } from '../core/common/errors';
+import type { CellTranscript } from '../core/outputs/cellTranscript';
 import type { ErrorEntry, MimeBundle, Output } from '../core/outputs/nbformat';
 
 /**
@@ -50,8 +51,7 @@ export function cellStatusOf(run: CellRun): CellStatus {
   }
 }
 
-export function cellResponseOf(run: CellRun): CellResponse {
-  const transcript = run.outputs.transcript();
+export function cellResponseOf(run: CellRun, transcript: CellTranscript): CellResponse {
   return {
     stdout: transcript.stdout,
     stderr: transcript.stderr,

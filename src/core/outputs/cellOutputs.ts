@@ -1,13 +1,10 @@
 import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/emitter';
-import { TranscriptRecorder, type CellTranscript } from './cellTranscript';
 import type { DisplayRegistry, DisplayTarget } from './displayRegistry';
 import type { ErrorOutput, MimeBundle, Output, OutputMetadata, RichOutput } from './nbformat';
 import type { OutputEvent } from './outputEvent';
-import { ShownStreamLimit, StreamBudget, type StreamName } from './streamBudget';
+import { ShownStreamLimit, type StreamName } from './streamBudget';
 import { StreamText } from './streamText';
-
-export type { CellTranscript } from './cellTranscript';
 
 /** What changed in a cell's outputs; `index` is a position in `outputs` after the change. */
 export type OutputChange = { kind: 'cleared' } | { kind: 'appended'; index: number } | { kind: 'updated'; index: number };
@@ -44,38 +41,38 @@ export class CellOutputs implements Disposable {
   private readonly changes = new Emitter<OutputChange>();
   /** Fires after each change, including updates made from another cell's `update_display_data`. */
   readonly onDidChange: Event<OutputChange> = this.changes.event;
+  private readonly applied = new Emitter<OutputEvent>();
+  /** Every event this cell is given, as given, before it is reduced (for a transcript of raw logs). */
+  readonly onDidApply: Event<OutputEvent> = this.applied.event;
+  private readonly startedOver = new Emitter<void>();
+  /** The cell is run again: what was recorded of its last run no longer applies. */
+  readonly onDidStartOver: Event<void> = this.startedOver.event;
 
   private entries: OutputEntry[] = [];
   /** `clear_output(wait=True)` was received: clear just before the next output arrives, so the old one does not flicker away. */
   private clearBeforeNextOutput = false;
-  private readonly recorder = new TranscriptRecorder();
   private outputsSnapshot: readonly Output[] | undefined;
   private disposed = false;
   /** Caps the stream text shown, across this cell's stream outputs. */
   private readonly shownLimit: ShownStreamLimit | undefined;
-  /** The transcript keeps raw text, before `\r` rewrites it, so it has a cap of its own. */
-  private readonly transcriptBudget: StreamBudget | undefined;
 
   constructor(
     private readonly displays: DisplayRegistry,
     private readonly onDispose: () => void = () => undefined,
-    /** Caps the stream text this cell keeps (shown, and in the transcript); unlimited when undefined. */
+    /** Caps the stream text this cell shows; unlimited when undefined. */
     streamLimitChars?: number,
   ) {
-    if (streamLimitChars !== undefined) {
-      this.shownLimit = new ShownStreamLimit(streamLimitChars);
-      this.transcriptBudget = new StreamBudget(streamLimitChars);
-    }
+    if (streamLimitChars !== undefined) this.shownLimit = new ShownStreamLimit(streamLimitChars);
   }
 
   apply(event: OutputEvent): void {
     // Late iopub messages can still arrive for a cell whose view is gone; they have nowhere to go.
     if (this.disposed) return;
+    this.applied.fire(event);
     switch (event.type) {
       case 'stream': {
         // An empty chunk shows nothing; it neither makes an empty output nor fires a deferred clear.
         if (event.text === '') return;
-        this.recorder.recordStream(event.name, this.transcriptBudget ? this.transcriptBudget.admit(event.name, event.text) : event.text);
         this.clearIfDeferred();
         this.writeStream(event.name, event.text);
         return;
@@ -110,7 +107,6 @@ export class CellOutputs implements Disposable {
         return;
       case 'error': {
         const error = { ename: event.ename, evalue: event.evalue, traceback: event.traceback };
-        this.recorder.recordError(error);
         this.clearIfDeferred();
         this.append({ kind: 'error', output: { output_type: 'error', ...error, traceback: [...error.traceback] } });
         return;
@@ -139,21 +135,10 @@ export class CellOutputs implements Disposable {
     return outputs;
   }
 
-  /** The run-cells contract's view of this cell: raw logs and errors, displays as finally shown. */
-  transcript(): CellTranscript {
-    const shown: MimeBundle[] = [];
-    for (const entry of this.entries) if (entry.kind === 'rich') shown.push(entry.output.data);
-    const transcript = this.recorder.snapshot(shown);
-    const dropped = this.transcriptBudget?.dropped;
-    if (!dropped) return transcript;
-    return { ...transcript, stdout: transcript.stdout + dropped.marker('stdout'), stderr: transcript.stderr + dropped.marker('stderr') };
-  }
-
-  /** Starts the cell over for a re-run: outputs, pending clear and transcript all go. */
+  /** Starts the cell over for a re-run: outputs and pending clear go, and observers are told (onDidStartOver). */
   clear(): void {
     if (this.disposed) return;
-    this.recorder.reset();
-    this.transcriptBudget?.reset();
+    this.startedOver.fire();
     this.clearOutputs();
   }
 
@@ -163,6 +148,8 @@ export class CellOutputs implements Disposable {
     this.disposed = true;
     this.unregisterDisplays();
     this.changes.dispose();
+    this.applied.dispose();
+    this.startedOver.dispose();
     this.onDispose();
   }
 

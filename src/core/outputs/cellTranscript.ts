@@ -1,4 +1,9 @@
+import { Disposable, DisposableStore } from '../common/disposable';
+import type { CellOutputs } from './cellOutputs';
+import type { DocumentOutputs } from './documentOutputs';
 import { isJsonMime, type ErrorEntry, type MimeBundle } from './nbformat';
+import type { OutputEvent } from './outputEvent';
+import { StreamBudget } from './streamBudget';
 
 /**
  * One cell's part of the run-cells contract (/work/shared/reference/run-jupyter.md):
@@ -14,34 +19,83 @@ export interface CellTranscript {
   error: ErrorEntry[];
 }
 
-/** Records what a transcript keeps regardless of what is shown: raw stream text and errors. */
-export class TranscriptRecorder {
+/**
+ * Records one cell's transcript by watching the events its outputs reduce: raw stream text (capped on its
+ * own, since raw text is not what is shown) and errors, plus, when asked, the bundles shown at that moment.
+ * Only the run-cells runner attaches one; VS Code shows outputs and keeps no second copy of every character.
+ */
+export class CellTranscriptRecorder implements Disposable {
   private stdout: string[] = [];
   private stderr: string[] = [];
   private errors: ErrorEntry[] = [];
+  private readonly budget: StreamBudget | undefined;
+  private readonly subscriptions = new DisposableStore();
 
-  recordStream(name: 'stdout' | 'stderr', text: string): void {
-    (name === 'stdout' ? this.stdout : this.stderr).push(text);
+  constructor(private readonly cell: CellOutputs, streamLimitChars?: number) {
+    this.budget = streamLimitChars === undefined ? undefined : new StreamBudget(streamLimitChars);
+    this.subscriptions.add(cell.onDidApply((event) => this.record(event)));
+    this.subscriptions.add(cell.onDidStartOver(() => this.reset()));
   }
 
-  recordError(error: ErrorEntry): void {
-    this.errors.push({ ename: error.ename, evalue: error.evalue, traceback: [...error.traceback] });
+  private record(event: OutputEvent): void {
+    if (event.type === 'stream') {
+      const text = this.budget ? this.budget.admit(event.name, event.text) : event.text;
+      if (text !== '') (event.name === 'stdout' ? this.stdout : this.stderr).push(text);
+    } else if (event.type === 'error') {
+      this.errors.push({ ename: event.ename, evalue: event.evalue, traceback: [...event.traceback] });
+    }
   }
 
-  reset(): void {
+  private reset(): void {
     this.stdout = [];
     this.stderr = [];
     this.errors = [];
+    this.budget?.reset();
   }
 
-  /** The transcript, given the bundles currently shown. */
-  snapshot(shownBundles: readonly MimeBundle[]): CellTranscript {
+  /** The transcript now: logs and errors so far, and the rich outputs the cell shows at this moment. */
+  transcript(): CellTranscript {
+    const shown: MimeBundle[] = [];
+    for (const output of this.cell.outputs) {
+      if (output.output_type === 'display_data' || output.output_type === 'execute_result') shown.push(output.data);
+    }
+    const marker = (name: 'stdout' | 'stderr'): string => this.budget?.dropped.marker(name) ?? '';
     return {
-      stdout: joinCompacting(this.stdout),
-      stderr: joinCompacting(this.stderr),
-      display: shownBundles.map(joinMultilineStrings),
+      stdout: joinCompacting(this.stdout) + marker('stdout'),
+      stderr: joinCompacting(this.stderr) + marker('stderr'),
+      display: shown.map(joinMultilineStrings),
       error: this.errors.map((e) => ({ ...e, traceback: [...e.traceback] })),
     };
+  }
+
+  dispose(): void {
+    this.subscriptions.dispose();
+  }
+}
+
+/** A transcript recorder on every cell of a document, from the moment each cell is made. */
+export class DocumentTranscripts implements Disposable {
+  private readonly recorders = new WeakMap<CellOutputs, CellTranscriptRecorder>();
+  private readonly subscriptions = new DisposableStore();
+
+  constructor(document: DocumentOutputs, private readonly streamLimitChars?: number) {
+    this.subscriptions.add(
+      document.onDidCreateCell((cell) => {
+        const recorder = this.subscriptions.add(new CellTranscriptRecorder(cell, this.streamLimitChars));
+        this.recorders.set(cell, recorder);
+      }),
+    );
+  }
+
+  /** The transcript of a cell of the document. */
+  of(cell: CellOutputs): CellTranscript {
+    const recorder = this.recorders.get(cell);
+    if (!recorder) throw new Error('DocumentTranscripts.of: the cell was made before its transcript was attached');
+    return recorder.transcript();
+  }
+
+  dispose(): void {
+    this.subscriptions.dispose();
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Disposable } from '../common/disposable';
+import { Emitter, type Event } from '../common/emitter';
 import { CellOutputs } from './cellOutputs';
 import { DisplayRegistry } from './displayRegistry';
 
@@ -13,6 +14,9 @@ export interface DocumentOutputsOptions {
 
 export class DocumentOutputs implements Disposable {
   private readonly displays = new DisplayRegistry();
+  private readonly created = new Emitter<CellOutputs>();
+  /** Fires for each new cell, before it is handed out (so an observer sees every event it is given). */
+  readonly onDidCreateCell: Event<CellOutputs> = this.created.event;
   private readonly cells = new Set<CellOutputs>();
   private disposed = false;
 
@@ -23,6 +27,7 @@ export class DocumentOutputs implements Disposable {
     const limit = this.options.maxStreamCharsPerCell;
     const cell = new CellOutputs(this.displays, () => this.cells.delete(cell), limit);
     this.cells.add(cell);
+    this.created.fire(cell);
     return cell;
   }
 
@@ -36,5 +41,6 @@ export class DocumentOutputs implements Disposable {
     if (this.disposed) return;
     this.disposed = true;
     for (const cell of [...this.cells]) cell.dispose();
+    this.created.dispose();
   }
 }

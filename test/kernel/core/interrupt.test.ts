@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { errorNames, untilInsideCell, valueOf } from '../helpers/cellWaits';
-import { KERNELS, KernelTracker, TestDocument } from '../helpers/kernels';
+import { KERNELS, KernelTracker, TestDocument, transcriptOf } from '../helpers/kernels';
 
 const CASES = [
   { what: 'time.sleep(60)', code: 'import time\nprint("sleeping", flush=True)\ntime.sleep(60)', marker: 'sleeping' },
@@ -52,7 +52,7 @@ for (const kernelName of KERNELS) {
           assert.equal(await valueOf(doc, 'kept'), `'${marker}-state'`);
         } else {
           assert.equal(run!.failureReason, 'kernelDied');
-          const [error] = run!.outputs.transcript().error;
+          const [error] = transcriptOf(run!).error;
           assert.equal(error?.ename, 'KernelDiedError');
           assert.match(error?.evalue ?? '', /interrupted: this kernel does not survive interrupts \(SIGINT\)/);
           assert.equal(await valueOf(doc, 'kept'), `'<gone>'`);

@@ -4,7 +4,7 @@ import { KernelDiedError } from '../../../src/core/common/errors';
 import type { CellRun } from '../../../src/core/execution/cellRun';
 import { LocalKernel } from '../../../src/core/kernel/localKernel';
 import { until, valueOf } from '../helpers/cellWaits';
-import { KERNELS, KernelTracker, processesInGroup, processesStillInGroup, TestDocument } from '../helpers/kernels';
+import { KERNELS, KernelTracker, processesInGroup, processesStillInGroup, TestDocument, transcriptOf } from '../helpers/kernels';
 
 /** A hang guard only: death is noticed from the process exit, in milliseconds; 5 s means it was not. */
 const DETECTION_LIMIT_MS = 5000;
@@ -36,7 +36,7 @@ for (const kernelName of KERNELS) {
       assert.ok(killer.cause instanceof KernelDiedError);
       assert.equal(killer.cause.signal, 'SIGKILL');
       assert.ok(killer.durationSeconds * 1000 < DETECTION_LIMIT_MS, `detected after ${killer.durationSeconds} s`);
-      const [error] = killer.outputs.transcript().error;
+      const [error] = transcriptOf(killer).error;
       assert.equal(error?.ename, 'KernelDiedError');
       assert.match(error?.evalue ?? '', /The kernel died \(killed by SIGKILL\)/);
       for (const queued of [queued1, queued2]) {
@@ -58,7 +58,7 @@ for (const kernelName of KERNELS) {
       assert.ok(run.cause instanceof KernelDiedError);
       assert.equal(run.cause.exitCode, 3);
       assert.equal(run.cause.signal, null);
-      assert.match(run.outputs.transcript().error[0]?.evalue ?? '', /The kernel died \(exit code 3\)/);
+      assert.match(transcriptOf(run).error[0]?.evalue ?? '', /The kernel died \(exit code 3\)/);
     });
 
     test('shutdown also ends the processes a kernel started (its process group)', { timeout: 30_000 }, async () => {
@@ -66,7 +66,7 @@ for (const kernelName of KERNELS) {
       assert.equal(run?.state, 'done');
       const kernel = doc.session.kernelIfStarted;
       assert.ok(kernel instanceof LocalKernel && kernel.pid !== undefined);
-      const childPid = run.outputs.transcript().stdout.trim();
+      const childPid = transcriptOf(run).stdout.trim();
       // The child is really there, in the kernel's group, before the shutdown.
       await until(() => processesInGroup(kernel.pid!).includes(childPid), `sleep (pid ${childPid}) in group ${kernel.pid}`);
       await doc.session.shutdownCurrent();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { shownStream, useTestDocument } from '../helpers/kernels';
+import { shownStream, useTestDocument, transcriptOf } from '../helpers/kernels';
 
 /**
  * ipykernel batches stdout into few large stream messages, so 2,000,000 lines are cheap to carry.
@@ -42,7 +42,7 @@ for (const { kernelName, lines } of CASES) {
       assert.ok(shown === expected, 'every line, in order, once');
       assert.equal(run.outputs.outputs.length, 1, 'one merged stream output');
 
-      const raw = run.outputs.transcript().stdout;
+      const raw = transcriptOf(run).stdout;
       assert.equal(countLines(raw), lines);
       assert.ok(raw === expected, 'the raw transcript holds every line too');
     });

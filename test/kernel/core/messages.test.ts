@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { KERNELS, plain, shownStream, useTestDocument } from '../helpers/kernels';
+import { KERNELS, plain, shownStream, useTestDocument, transcriptOf } from '../helpers/kernels';
 
 for (const kernelName of KERNELS) {
   describe(`iopub messages become outputs (${kernelName})`, () => {
@@ -13,7 +13,7 @@ for (const kernelName of KERNELS) {
       assert.equal(shownStream(run, 'stderr'), 'err');
       const stdoutOutputs = run.outputs.outputs.filter((o) => o.output_type === 'stream' && o.name === 'stdout');
       assert.equal(stdoutOutputs.length, 1, 'consecutive stdout chunks merge into one output');
-      assert.equal(run.outputs.transcript().stdout, 'a\nb\n');
+      assert.equal(transcriptOf(run).stdout, 'a\nb\n');
     });
 
     test('execute_result with its execution count', async () => {
@@ -23,7 +23,7 @@ for (const kernelName of KERNELS) {
       assert.equal(result?.output_type === 'execute_result' && result.data['text/plain'], '123');
       assert.equal(result?.output_type === 'execute_result' && result.execution_count, run.executionCount);
       assert.ok(run.executionCount !== null && run.executionCount > 0);
-      assert.deepEqual(run.outputs.transcript().display, [{ 'text/plain': '123' }]);
+      assert.deepEqual(transcriptOf(run).display, [{ 'text/plain': '123' }]);
     });
 
     test('display_data with several MIME types and metadata', async () => {
@@ -38,8 +38,8 @@ for (const kernelName of KERNELS) {
     test('update_display_data replaces a display shown by an earlier cell', async () => {
       const first = await doc().runOne('from IPython.display import display\nh = display("v1", display_id="shared")');
       const second = await doc().runOne('h.update("v2")\nprint("updated")');
-      assert.deepEqual(first.outputs.transcript().display, [{ 'text/plain': "'v2'" }]);
-      assert.deepEqual(second.outputs.transcript().display, [], 'an update adds nothing to the cell that sends it');
+      assert.deepEqual(transcriptOf(first).display, [{ 'text/plain': "'v2'" }]);
+      assert.deepEqual(transcriptOf(second).display, [], 'an update adds nothing to the cell that sends it');
       assert.equal(shownStream(second, 'stdout'), 'updated\n');
     });
 
@@ -47,27 +47,27 @@ for (const kernelName of KERNELS) {
       const run = await doc().runOne(
         'from IPython.display import clear_output, display\nfor i in range(20):\n    clear_output(wait=True)\n    display(f"frame {i}")',
       );
-      assert.deepEqual(run.outputs.transcript().display, [{ 'text/plain': "'frame 19'" }]);
+      assert.deepEqual(transcriptOf(run).display, [{ 'text/plain': "'frame 19'" }]);
       assert.equal(run.outputs.outputs.length, 1);
     });
 
     test('clear_output() clears at once, but the raw stdout keeps every byte', async () => {
       const run = await doc().runOne('from IPython.display import clear_output\nprint("gone")\nclear_output()\nprint("kept")');
       assert.equal(shownStream(run, 'stdout'), 'kept\n');
-      assert.equal(run.outputs.transcript().stdout, 'gone\nkept\n');
+      assert.equal(transcriptOf(run).stdout, 'gone\nkept\n');
     });
 
     test('\\r progress output shows one line, as a terminal would', async () => {
       const run = await doc().runOne('import time\nfor i in range(1, 6):\n    print(f"\\rstep {i}/5", end="", flush=True)\n    time.sleep(0.01)\nprint()');
       assert.equal(shownStream(run, 'stdout'), 'step 5/5\n');
-      assert.match(run.outputs.transcript().stdout, /^\rstep 1\/5\rstep 2\/5/);
+      assert.match(transcriptOf(run).stdout, /^\rstep 1\/5\rstep 2\/5/);
     });
 
     test('error: ename, evalue and a traceback naming the cell', async () => {
       const run = await doc().runOne('def f():\n    raise ValueError("bad value")\nf()');
       assert.equal(run.state, 'failed');
       assert.equal(run.failureReason, 'error');
-      const [error] = run.outputs.transcript().error;
+      const [error] = transcriptOf(run).error;
       assert.equal(error?.ename, 'ValueError');
       assert.equal(error?.evalue, 'bad value');
       assert.match(plain(error?.traceback.join('\n') ?? ''), /ValueError/);
@@ -75,7 +75,7 @@ for (const kernelName of KERNELS) {
 
     test('a matplotlib figure arrives as a non-empty PNG', async () => {
       const run = await doc().runOne('import matplotlib.pyplot as plt\nplt.plot([1, 2, 3], [1, 2, 3])\nplt.show()');
-      const png = run.outputs.transcript().display.find((bundle) => 'image/png' in bundle)?.['image/png'];
+      const png = transcriptOf(run).display.find((bundle) => 'image/png' in bundle)?.['image/png'];
       assert.equal(typeof png, 'string');
       const bytes = Buffer.from(png as string, 'base64');
       assert.ok(bytes.length > 1000, `PNG of ${bytes.length} bytes`);

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { CellRun } from '../../../src/core/execution/cellRun';
 import { ExecutionQueue } from '../../../src/core/execution/executionQueue';
 import { untilInsideCell, valueOf } from '../helpers/cellWaits';
-import { KernelTracker, logger, TestDocument } from '../helpers/kernels';
+import { KernelTracker, logger, TestDocument, transcriptOf } from '../helpers/kernels';
 
 /** Queue semantics do not depend on the kernel; one ipykernel serves the whole suite. */
 describe('execution queue (python3)', () => {
@@ -105,7 +105,7 @@ describe('execution queue (python3)', () => {
       runs.map((r) => r.state),
       ['failed', 'done'],
     );
-    assert.equal(runs[0]!.outputs.transcript().error[0]?.ename, 'KeyError');
+    assert.equal(transcriptOf(runs[0]!).error[0]?.ename, 'KeyError');
     assert.equal(await valueOf(doc, 'd'), '4');
   });
 

@@ -5,7 +5,7 @@ import { RemoteKernel } from '../../../src/core/kernel/remoteKernel';
 import { errorNames, until, untilInsideCell, valueOf } from '../helpers/cellWaits';
 import { freeLoopbackPort } from '../../shared/freeLoopbackPort';
 import { TestJupyterServer } from '../helpers/jupyterServer';
-import { KernelTracker, shownStream, TestDocument } from '../helpers/kernels';
+import { KernelTracker, shownStream, TestDocument, transcriptOf } from '../helpers/kernels';
 
 /** The same engine through a real jupyter-server: one server and, where state allows, one kernel for the suite. */
 describe('remote kernels on a Jupyter Server (python3)', () => {
@@ -46,15 +46,15 @@ describe('remote kernels on a Jupyter Server (python3)', () => {
     const [first] = await doc.run('from IPython.display import display\nh = display("v1", display_id="remote")');
     const [second] = await doc.run('h.update("v2")');
     assert.equal(second?.state, 'done');
-    assert.deepEqual(first?.outputs.transcript().display, [{ 'text/plain': "'v2'" }]);
-    assert.deepEqual(second.outputs.transcript().display, []);
+    assert.deepEqual(transcriptOf(first!).display, [{ 'text/plain': "'v2'" }]);
+    assert.deepEqual(transcriptOf(second).display, []);
   });
 
   test('error', async () => {
     const [run] = await doc.run('raise ValueError("remote bad")');
     assert.equal(run?.state, 'failed');
     assert.equal(run.failureReason, 'error');
-    const [error] = run.outputs.transcript().error;
+    const [error] = transcriptOf(run).error;
     assert.equal(error?.ename, 'ValueError');
     assert.equal(error?.evalue, 'remote bad');
   });
@@ -77,7 +77,7 @@ describe('remote kernels on a Jupyter Server (python3)', () => {
     assert.equal(killer?.state, 'failed');
     assert.equal(killer.failureReason, 'kernelDied');
     assert.ok(killer.cause instanceof KernelDiedError);
-    const said = killer.outputs.transcript().error[0]?.evalue ?? '';
+    const said = transcriptOf(killer).error[0]?.evalue ?? '';
     assert.match(said, /The kernel died\. The Jupyter Server at .* reported the kernel (restarting|autorestarting|dead)/);
     assert.equal(queued?.state, 'cancelled');
 

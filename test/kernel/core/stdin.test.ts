@@ -6,7 +6,7 @@ import type { CellRun } from '../../../src/core/execution/cellRun';
 import { ExecutionQueue } from '../../../src/core/execution/executionQueue';
 import { InputRequest, linesInputProvider } from '../../../src/core/execution/stdin';
 import { errorNames, valueOf } from '../helpers/cellWaits';
-import { KERNELS, KernelTracker, logger, TestDocument } from '../helpers/kernels';
+import { KERNELS, KernelTracker, logger, TestDocument, transcriptOf } from '../helpers/kernels';
 
 /** A hang guard only: an unanswerable input() ends its cell in well under a second. */
 const NO_HANG_MS = 10_000;
@@ -51,7 +51,7 @@ for (const kernelName of KERNELS) {
       const [run] = await doc.run('name = input("name? ")\nprint("hello", name)');
       assert.equal(run?.state, 'done');
       assert.deepEqual(asked, [{ prompt: 'name? ', password: false }]);
-      assert.match(run.outputs.transcript().stdout, /hello Ada\n$/);
+      assert.match(transcriptOf(run).stdout, /hello Ada\n$/);
     });
 
     test('getpass.getpass() asks with password: true', async () => {
@@ -59,18 +59,18 @@ for (const kernelName of KERNELS) {
       const [run] = await doc.run('import getpass\nsecret = getpass.getpass("pw: ")\nprint(len(secret))');
       assert.equal(run?.state, 'done');
       assert.deepEqual(asked, [{ prompt: 'pw: ', password: true }]);
-      assert.match(run.outputs.transcript().stdout, /3\n$/);
+      assert.match(transcriptOf(run).stdout, /3\n$/);
     });
 
     test('without a provider, input() fails in the kernel itself and nothing hangs', { timeout: NO_HANG_MS }, async () => {
       const [failed, next] = await run(withoutProvider, 'input("name? ")', 'print("still here")');
       assert.equal(failed?.state, 'failed');
       assert.equal(failed.failureReason, 'error');
-      const [error] = failed.outputs.transcript().error;
+      const [error] = transcriptOf(failed).error;
       // ipykernel raises StdinNotImplementedError; xeus-python a RuntimeError saying the same.
       assert.match(`${error?.ename}: ${error?.evalue}`, /StdinNotImplementedError|does not support input requests/);
       assert.equal(next?.state, 'done');
-      assert.equal(next.outputs.transcript().stdout, 'still here\n');
+      assert.equal(transcriptOf(next).stdout, 'still here\n');
     });
 
     const afterwards = SURVIVES_INTERRUPT[kernelName] ? 'the kernel goes on' : 'a new kernel takes over';
@@ -83,10 +83,10 @@ for (const kernelName of KERNELS) {
       assert.equal(exhausted.failureReason, 'stdinUnavailable');
       assert.ok(exhausted.cause instanceof StdinUnavailableError);
       assert.ok(exhausted.durationSeconds * 1000 < NO_HANG_MS);
-      const engineError = exhausted.outputs.transcript().error.at(-1);
+      const engineError = transcriptOf(exhausted).error.at(-1);
       assert.equal(engineError?.ename, 'StdinUnavailableError');
       assert.match(engineError?.evalue ?? '', /asked for input \("2\? "\) but none is available/);
-      assert.ok(!exhausted.outputs.transcript().stdout.includes('never'));
+      assert.ok(!transcriptOf(exhausted).stdout.includes('never'));
       if (SURVIVES_INTERRUPT[kernelName]) {
         assert.deepEqual(errorNames(exhausted), ['KeyboardInterrupt', 'StdinUnavailableError']);
         assert.equal(await valueOf(doc, 'first'), `'only line'`, 'the kernel kept its state');

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { CellCancelledError, CellTimeoutError } from '../../../src/core/common/errors';
 import { ExecutionQueue } from '../../../src/core/execution/executionQueue';
 import { errorNames, untilInsideCell, valueOf } from '../helpers/cellWaits';
-import { KERNELS, logger, useTestDocument } from '../helpers/kernels';
+import { KERNELS, logger, useTestDocument, transcriptOf } from '../helpers/kernels';
 
 const CELL_TIMEOUT_MS = 1000;
 const INTERRUPT_GRACE_MS = 2000;
@@ -35,10 +35,10 @@ for (const kernelName of KERNELS) {
         assert.deepEqual(names, ['KeyboardInterrupt'], 'no second, invented error');
       } else {
         assert.deepEqual(names, ['CellTimeoutError']);
-        assert.match(run.outputs.transcript().error.at(-1)?.evalue ?? '', /within its 1 s timeout/);
+        assert.match(transcriptOf(run).error.at(-1)?.evalue ?? '', /within its 1 s timeout/);
       }
       assert.equal(next?.state, 'done', 'stopOnError: false, so the next cell runs');
-      assert.equal(next.outputs.transcript().stdout, 'next ran\n');
+      assert.equal(transcriptOf(next).stdout, 'next ran\n');
 
       assert.equal(await valueOf(doc(), 'kept'), survives ? `'before the timeout'` : `'<gone>'`);
       assert.equal(doc().session.kernelIfStarted === kernelBefore, survives);
@@ -53,7 +53,7 @@ for (const kernelName of KERNELS) {
       assert.ok(run.cause instanceof CellTimeoutError);
       assert.deepEqual(errorNames(run), ['CellTimeoutError']);
       assert.equal(next?.state, 'done');
-      assert.equal(next.outputs.transcript().stdout, 'next ran\n');
+      assert.equal(transcriptOf(next).stdout, 'next ran\n');
 
       assert.notEqual(doc().session.kernelIfStarted, kernelBefore, 'a new kernel');
       assert.equal(kernelBefore?.status, 'dead');
@@ -78,7 +78,7 @@ for (const kernelName of KERNELS) {
 
         assert.equal(running!.state, 'timedOut');
         assert.ok(running!.cause instanceof CellCancelledError);
-        assert.equal(running!.outputs.transcript().error.at(-1)?.evalue, reason, 'the cell says why it ended');
+        assert.equal(transcriptOf(running!).error.at(-1)?.evalue, reason, 'the cell says why it ended');
         for (const queued of [queued1!, queued2!]) {
           assert.equal(queued.state, 'cancelled');
           assert.equal(queued.startedAt, undefined);
@@ -88,7 +88,7 @@ for (const kernelName of KERNELS) {
         const [after] = queue.enqueue([{ code: 'print(repr(globals().get("kept", "<gone>")), "ran_1" in globals())' }]);
         await after!.finished;
         assert.equal(after!.state, 'done');
-        assert.equal(after!.outputs.transcript().stdout, survives ? `'before stopAll' False\n` : `'<gone>' False\n`);
+        assert.equal(transcriptOf(after!).stdout, survives ? `'before stopAll' False\n` : `'<gone>' False\n`);
       } finally {
         queue.dispose();
       }
@@ -110,7 +110,7 @@ for (const kernelName of KERNELS) {
         const [after] = queue.enqueue([{ code: 'print(repr(globals().get("kept", "<gone>")))' }]);
         await after!.finished;
         assert.equal(after!.state, 'done');
-        assert.equal(after!.outputs.transcript().stdout, `'<gone>'\n`);
+        assert.equal(transcriptOf(after!).stdout, `'<gone>'\n`);
         assert.notEqual(doc().session.kernelIfStarted, kernelBefore);
         assert.equal(kernelBefore?.status, 'dead');
       } finally {

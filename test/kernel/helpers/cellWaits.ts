@@ -1,5 +1,5 @@
 import type { CellRun } from '../../../src/core/execution/cellRun';
-import type { TestDocument } from './kernels';
+import { transcriptOf, type TestDocument } from './kernels';
 
 /**
  * Polls `condition` until it holds, running `refresh` before each look; fails after `timeoutMs`
@@ -25,19 +25,19 @@ export async function untilInsideCell(doc: TestDocument, run: CellRun, marker: s
     () =>
       run.state === 'running' &&
       doc.session.kernelIfStarted?.status === 'busy' &&
-      run.outputs.transcript().stdout.includes(marker),
+      transcriptOf(run).stdout.includes(marker),
     `cell ${run.index} to print ${JSON.stringify(marker)}`,
   );
 }
 
 /** The ename of every error output of a run, the kernel's and the engine's. */
 export function errorNames(run: CellRun): string[] {
-  return run.outputs.transcript().error.map((e) => e.ename);
+  return transcriptOf(run).error.map((e) => e.ename);
 }
 
 /** Runs `print(repr(globals().get(name, "<gone>")))` and returns what it printed, trimmed. */
 export async function valueOf(doc: TestDocument, name: string): Promise<string> {
   const run = await doc.runOne(`print(repr(globals().get(${JSON.stringify(name)}, "<gone>")))`);
-  if (run.state !== 'done') throw new Error(`reading ${name} ended ${run.state}: ${JSON.stringify(run.outputs.transcript().error)}`);
-  return run.outputs.transcript().stdout.trim();
+  if (run.state !== 'done') throw new Error(`reading ${name} ended ${run.state}: ${JSON.stringify(transcriptOf(run).error)}`);
+  return transcriptOf(run).stdout.trim();
 }

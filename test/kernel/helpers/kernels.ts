@@ -8,6 +8,8 @@ import { KernelSession } from '../../../src/core/execution/kernelSession';
 import type { KernelHandle } from '../../../src/core/kernel/kernelHandle';
 import { createKernelLauncher, KernelTarget } from '../../../src/core/kernel/kernelLauncher';
 import { LocalKernel } from '../../../src/core/kernel/localKernel';
+import type { CellOutputs } from '../../../src/core/outputs/cellOutputs';
+import { type CellTranscript, DocumentTranscripts } from '../../../src/core/outputs/cellTranscript';
 import { DocumentOutputs } from '../../../src/core/outputs/documentOutputs';
 
 /** The two kernels the suite runs against: they split streams and report errors differently. */
@@ -77,13 +79,24 @@ function isZombie(pid: string): boolean {
   }
 }
 
-/** A document's worth of engine: a kernel session, its outputs and its queue. */
+const transcriptsOfCells = new WeakMap<CellOutputs, DocumentTranscripts>();
+
+/** The run-cells transcript of a run of a TestDocument: its raw logs, its errors, the displays it shows. */
+export function transcriptOf(run: CellRun): CellTranscript {
+  const transcripts = transcriptsOfCells.get(run.outputs);
+  if (!transcripts) throw new Error('transcriptOf: the run is not one of a TestDocument');
+  return transcripts.of(run.outputs);
+}
+
+/** A document's worth of engine: a kernel session, its outputs (with transcripts, as the runner keeps) and its queue. */
 export class TestDocument {
   readonly outputs = new DocumentOutputs();
+  private readonly transcripts = new DocumentTranscripts(this.outputs);
   readonly session: KernelSession;
   readonly queue: ExecutionQueue;
 
   constructor(readonly tracker: KernelTracker, kernelName: string, options: Partial<ExecutionQueueOptions> = {}, target: Partial<KernelTarget> = {}) {
+    this.outputs.onDidCreateCell((cell) => transcriptsOfCells.set(cell, this.transcripts));
     this.session = new KernelSession(() => tracker.launcher({ kernelName, ...target }), logger);
     this.queue = new ExecutionQueue({ session: this.session, outputs: this.outputs, stopOnError: false, logger, ...options });
   }
@@ -102,6 +115,7 @@ export class TestDocument {
   async close(): Promise<void> {
     this.queue.dispose();
     await this.session.shutdown();
+    this.transcripts.dispose();
     this.outputs.dispose();
   }
 }

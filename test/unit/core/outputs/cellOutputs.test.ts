@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DocumentOutputs } from '../../../../src/core/outputs/documentOutputs';
 import { applyAll, clearOutput, display, error, recordChanges, result, stderr, stdout } from './outputEvents';
+import { CellTranscriptRecorder } from '../../../../src/core/outputs/cellTranscript';
 
 function newCell() {
   return new DocumentOutputs().createCell();
@@ -150,13 +151,14 @@ test('outputs is a snapshot: later events do not change an array already returne
   assert.ok(Object.isFrozen(before));
 });
 
-test('clear() starts the cell over for a re-run, including a pending deferred clear', () => {
+test('clear() starts the cell over for a re-run, including a pending deferred clear; an attached transcript starts over too', () => {
   const cell = newCell();
+  const recorder = new CellTranscriptRecorder(cell);
   applyAll(cell, [stdout('run 1\n'), clearOutput(true)]);
   cell.clear();
   applyAll(cell, [stdout('run 2\n'), stdout('more\n')]);
   assert.deepEqual(cell.outputs, [{ output_type: 'stream', name: 'stdout', text: 'run 2\nmore\n' }]);
-  assert.equal(cell.transcript().stdout, 'run 2\nmore\n');
+  assert.equal(recorder.transcript().stdout, 'run 2\nmore\n');
 });
 
 test('a disposed cell ignores late events and reports no more changes', () => {

@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { joinMultilineStrings } from '../../../../src/core/outputs/cellTranscript';
+import { CellTranscriptRecorder, joinMultilineStrings } from '../../../../src/core/outputs/cellTranscript';
 import { DocumentOutputs } from '../../../../src/core/outputs/documentOutputs';
 import { applyAll, clearOutput, display, error, result, stderr, stdout, update } from './outputEvents';
 
 test('stdout and stderr keep every byte as sent, while outputs show \\r and \\b applied', () => {
   const cell = new DocumentOutputs().createCell();
+  const recorder = new CellTranscriptRecorder(cell);
   applyAll(cell, [stdout('  0%|\r'), stdout(' 50%|\r100%|\n'), stderr('warn\r\n'), stdout('ab\bc\n')]);
-  const transcript = cell.transcript();
+  const transcript = recorder.transcript();
   assert.equal(transcript.stdout, '  0%|\r 50%|\r100%|\nab\bc\n');
   assert.equal(transcript.stderr, 'warn\r\n');
   assert.deepEqual(
@@ -18,6 +19,7 @@ test('stdout and stderr keep every byte as sent, while outputs show \\r and \\b 
 
 test('clear_output does not erase the logs, but removes cleared displays', () => {
   const cell = new DocumentOutputs().createCell();
+  const recorder = new CellTranscriptRecorder(cell);
   applyAll(cell, [
     stdout('first\n'),
     display({ 'text/plain': 'gone' }),
@@ -28,7 +30,7 @@ test('clear_output does not erase the logs, but removes cleared displays', () =>
     display({ 'text/plain': 'kept' }),
     result(2, { 'text/plain': '4' }),
   ]);
-  const transcript = cell.transcript();
+  const transcript = recorder.transcript();
   assert.equal(transcript.stdout, 'first\nsecond\n');
   assert.deepEqual(transcript.display, [{ 'text/plain': 'kept' }, { 'text/plain': '4' }]);
 });
@@ -36,15 +38,17 @@ test('clear_output does not erase the logs, but removes cleared displays', () =>
 test('display holds bundles as finally shown: updates applied, including from another cell', () => {
   const document = new DocumentOutputs();
   const cell = document.createCell();
+  const recorder = new CellTranscriptRecorder(cell);
   applyAll(cell, [display({ 'text/plain': 'v1' }, 'd'), stdout('x\n'), result(1, { 'text/plain': 'r' })]);
   document.createCell().apply(update('d', { 'text/plain': 'v2' }));
-  assert.deepEqual(cell.transcript().display, [{ 'text/plain': 'v2' }, { 'text/plain': 'r' }]);
+  assert.deepEqual(recorder.transcript().display, [{ 'text/plain': 'v2' }, { 'text/plain': 'r' }]);
 });
 
 test('multiline string values are joined; JSON values are kept as they are', () => {
   const cell = new DocumentOutputs().createCell();
+  const recorder = new CellTranscriptRecorder(cell);
   cell.apply(display({ 'text/plain': ['line 1\n', 'line 2'], 'text/html': ['<p>', '</p>'], 'application/json': ['a', 'b'], 'image/png': 'iVBOR' }));
-  assert.deepEqual(cell.transcript().display, [
+  assert.deepEqual(recorder.transcript().display, [
     { 'text/plain': 'line 1\nline 2', 'text/html': '<p></p>', 'application/json': ['a', 'b'], 'image/png': 'iVBOR' },
   ]);
   assert.deepEqual(joinMultilineStrings({ 'application/vnd.custom+json': ['x'], 'text/markdown': ['# t\n', 'body'] }), {
@@ -58,8 +62,9 @@ test('multiline string values are joined; JSON values are kept as they are', () 
 
 test('every error is listed, even one whose output was cleared', () => {
   const cell = new DocumentOutputs().createCell();
+  const recorder = new CellTranscriptRecorder(cell);
   applyAll(cell, [error('ValueError', 'bad', ['tb 1']), clearOutput(false), error('KeyError', "'k'", ['tb 2'])]);
-  assert.deepEqual(cell.transcript().error, [
+  assert.deepEqual(recorder.transcript().error, [
     { ename: 'ValueError', evalue: 'bad', traceback: ['tb 1'] },
     { ename: 'KeyError', evalue: "'k'", traceback: ['tb 2'] },
   ]);
@@ -68,11 +73,12 @@ test('every error is listed, even one whose output was cleared', () => {
 
 test('a transcript is a copy: reading it twice, or changing it, does not disturb the cell', () => {
   const cell = new DocumentOutputs().createCell();
+  const recorder = new CellTranscriptRecorder(cell);
   applyAll(cell, [stdout('a'), stdout('b'), error('E', 'e', ['tb'])]);
-  const first = cell.transcript();
+  const first = recorder.transcript();
   first.error[0]!.traceback.push('tampered');
   cell.apply(stdout('c'));
-  const second = cell.transcript();
+  const second = recorder.transcript();
   assert.equal(first.stdout, 'ab');
   assert.equal(second.stdout, 'abc');
   assert.deepEqual(second.error, [{ ename: 'E', evalue: 'e', traceback: ['tb'] }]);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { CellTranscriptRecorder } from '../../../../src/core/outputs/cellTranscript';
 import { DocumentOutputs } from '../../../../src/core/outputs/documentOutputs';
 import { StreamBudget } from '../../../../src/core/outputs/streamBudget';
 
@@ -18,6 +19,7 @@ test('a budget keeps text up to its limit across streams and counts the rest per
 test('a capped cell shows the kept text with a marker naming how much was dropped, shown and raw', () => {
   const document = new DocumentOutputs({ maxStreamCharsPerCell: 8 });
   const cell = document.createCell();
+  const recorder = new CellTranscriptRecorder(cell, 8);
   const changes: string[] = [];
   cell.onDidChange((change) => changes.push(change.kind));
   cell.apply({ type: 'stream', name: 'stdout', text: 'line1\n' });
@@ -25,7 +27,7 @@ test('a capped cell shows the kept text with a marker naming how much was droppe
   cell.apply({ type: 'stream', name: 'stdout', text: 'line3\n' });
   const [shown] = cell.outputs;
   assert.equal(shown?.output_type === 'stream' && shown.text, 'line1\nli\n[CellBridge: output truncated: 10 more characters of stdout were dropped (limit 8 characters per cell)]\n');
-  assert.equal(cell.transcript().stdout, shown?.output_type === 'stream' ? shown.text : undefined);
+  assert.equal(recorder.transcript().stdout, shown?.output_type === 'stream' ? shown.text : undefined);
   assert.deepEqual(changes, ['appended', 'updated', 'updated'], 'dropped text still refreshes the marker');
   document.dispose();
 });
@@ -33,21 +35,23 @@ test('a capped cell shows the kept text with a marker naming how much was droppe
 test('without a limit nothing is dropped and no marker appears', () => {
   const document = new DocumentOutputs();
   const cell = document.createCell();
+  const recorder = new CellTranscriptRecorder(cell);
   cell.apply({ type: 'stream', name: 'stderr', text: 'x'.repeat(100_000) });
-  assert.equal(cell.transcript().stderr.length, 100_000);
+  assert.equal(recorder.transcript().stderr.length, 100_000);
   document.dispose();
 });
 
 test('the cap counts text as shown: a \\r progress bar that rewrites one line never fills it', () => {
   const document = new DocumentOutputs({ maxStreamCharsPerCell: 100 });
   const cell = document.createCell();
+  const recorder = new CellTranscriptRecorder(cell, 100);
   for (let step = 1; step <= 1000; step++) cell.apply({ type: 'stream', name: 'stdout', text: `\rprogress ${String(step).padStart(4)}/1000` });
   cell.apply({ type: 'stream', name: 'stdout', text: '\ndone\n' });
   const [shown] = cell.outputs;
   assert.equal(shown?.output_type === 'stream' && shown.text, 'progress 1000/1000\ndone\n', 'the last state, and no marker');
   // The transcript keeps the raw text as sent, so it fills its own cap of the same size and says so.
-  assert.ok(cell.transcript().stdout.startsWith('\rprogress    1/1000\rprogress    2/1000'));
-  assert.match(cell.transcript().stdout, /output truncated: [\d,]+ more characters of stdout were dropped/);
+  assert.ok(recorder.transcript().stdout.startsWith('\rprogress    1/1000\rprogress    2/1000'));
+  assert.match(recorder.transcript().stdout, /output truncated: [\d,]+ more characters of stdout were dropped/);
   document.dispose();
 });
 
