@@ -1,14 +1,12 @@
 import * as vscode from 'vscode';
-import { withTimeout } from '../core/common/async';
 import { Disposable, DisposableStore } from '../core/common/disposable';
 import { errorMessage } from '../core/common/errors';
 import type { Logger } from '../core/common/logger';
 import type { CellRun } from '../core/execution/cellRun';
-import { ExecutionQueue } from '../core/execution/executionQueue';
-import { KernelSession } from '../core/execution/kernelSession';
+import { DocumentRunner, type InterruptOutcome } from '../core/execution/documentRunner';
+import type { KernelSession } from '../core/execution/kernelSession';
 import type { InputProvider } from '../core/execution/stdin';
 import type { KernelHandle } from '../core/kernel/kernelHandle';
-import { DocumentOutputs } from '../core/outputs/documentOutputs';
 import type { Output } from '../core/outputs/nbformat';
 import { CellExecutions } from './cellExecutions';
 import { CellOutputWriter } from './cellOutputWriter';
@@ -26,18 +24,14 @@ export interface NotebookKernelOptions {
   maxStreamCharsPerCell: number | undefined;
 }
 
-/** How an interrupt ended: the running cell stopped, or it was still running when the wait ran out. */
-export type InterruptOutcome = 'nothingRunning' | 'stopped' | 'ignored';
+export type { InterruptOutcome } from '../core/execution/documentRunner';
 
 /**
- * One notebook on one kernel: the engine's session, queue and outputs, and the VS Code executions that show
- * them. Each cell gets its execution when queued (VS Code shows it pending), `start()` and cleared outputs
+ * One notebook on one kernel: the engine's DocumentRunner, and the VS Code executions that show its runs. Each cell gets its execution when queued (VS Code shows it pending), `start()` and cleared outputs
  * when it starts, `[N]` as soon as the kernel numbers it, and `end(success)` once the kernel is done with it.
  */
 export class NotebookKernel implements Disposable {
-  readonly session: KernelSession;
-  private readonly outputs: DocumentOutputs;
-  private readonly queue: ExecutionQueue;
+  private readonly runner: DocumentRunner;
   private readonly executions: CellExecutions;
   /** The writer of the outputs each cell shows now: its last run's. */
   private readonly writers = new Map<vscode.NotebookCell, CellOutputWriter>();
@@ -46,10 +40,18 @@ export class NotebookKernel implements Disposable {
 
   constructor(private readonly options: NotebookKernelOptions) {
     const { logger } = options;
-    this.session = new KernelSession(options.launch, logger);
-    this.outputs = new DocumentOutputs(options.maxStreamCharsPerCell === undefined ? {} : { maxStreamCharsPerCell: options.maxStreamCharsPerCell });
-    this.queue = new ExecutionQueue({ session: this.session, outputs: this.outputs, stopOnError: true, stdin: options.stdin, logger });
+    this.runner = new DocumentRunner({
+      launch: options.launch,
+      stopOnError: true,
+      stdin: options.stdin,
+      logger,
+      ...(options.maxStreamCharsPerCell === undefined ? {} : { maxStreamCharsPerCell: options.maxStreamCharsPerCell }),
+    });
     this.executions = new CellExecutions(options.controller, logger);
+  }
+
+  get session(): KernelSession {
+    return this.runner.session;
   }
 
   get choice(): KernelChoice {
@@ -61,7 +63,7 @@ export class NotebookKernel implements Disposable {
   }
 
   get isRunning(): boolean {
-    return this.queue.runningCell !== undefined;
+    return this.runner.runningCell !== undefined;
   }
 
   /** The cell's outputs as nbformat, as the engine reduced them (for export). */
@@ -81,17 +83,12 @@ export class NotebookKernel implements Disposable {
    * within `waitMs` after that.
    */
   interrupt(waitMs: number): { sent: Promise<void>; outcome: Promise<InterruptOutcome> } {
-    const running = this.queue.runningCell;
-    if (!running) return { sent: Promise.resolve(), outcome: Promise.resolve('nothingRunning') };
-    const sent = this.queue.interrupt();
-    const outcome = sent.then(() => withTimeout(running.finished.then(() => 'stopped' as const), waitMs, () => 'ignored' as const));
-    return { sent, outcome };
+    return this.runner.interrupt(waitMs);
   }
 
   /** Cancels what is queued, stops what runs, and starts a fresh kernel. */
-  async restart(): Promise<void> {
-    this.queue.cancelQueued('Cancelled because the kernel was restarted.');
-    await this.session.restart();
+  restart(): Promise<void> {
+    return this.runner.restart();
   }
 
   private async enqueue(cells: readonly vscode.NotebookCell[]): Promise<void> {
@@ -99,7 +96,7 @@ export class NotebookKernel implements Disposable {
       if (this.disposed) return;
       if (cell.kind !== vscode.NotebookCellKind.Code || cell.index < 0 || this.executions.isBusy(cell)) continue;
       const execution = await this.executions.create(cell);
-      const [run] = this.queue.enqueue([{ code: cell.document.getText(), tags: tagsOf(cell) }]);
+      const [run] = this.runner.enqueue([{ code: cell.document.getText(), tags: tagsOf(cell) }]);
       this.follow(cell, run!, execution);
     }
   }
@@ -109,7 +106,7 @@ export class NotebookKernel implements Disposable {
     subscriptions.add(run.onDidChangeState((state) => state === 'running' && this.started(cell, run, execution)));
     subscriptions.add(run.onDidChangeExecutionCount((count) => (execution.executionOrder = count)));
     // Without an interrupt handler VS Code would cancel this token; ours is set, so this is the notebook closing.
-    subscriptions.add(execution.token.onCancellationRequested(() => void this.queue.cancel(run)));
+    subscriptions.add(execution.token.onCancellationRequested(() => void this.runner.cancel(run)));
     void run.finished.then(() => this.finished(cell, run, execution, subscriptions));
   }
 
@@ -185,16 +182,14 @@ export class NotebookKernel implements Disposable {
   /** Stops everything and shuts the kernel down; resolves when nothing of it is left. */
   async shutdown(): Promise<void> {
     this.dispose();
-    await this.session.shutdown();
+    await this.runner.session.shutdown();
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.queue.dispose();
+    this.runner.dispose();
     this.executions.dispose();
     for (const cell of [...this.writers.keys()]) this.retireWriter(cell);
-    this.outputs.dispose();
-    this.session.dispose();
   }
 }

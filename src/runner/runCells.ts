@@ -3,15 +3,13 @@ import type { CancellationToken } from '../core/common/cancellation';
 import { CellBridgeError, errorMessage } from '../core/common/errors';
 import type { Logger } from '../core/common/logger';
 import type { CellRun } from '../core/execution/cellRun';
-import { ExecutionQueue } from '../core/execution/executionQueue';
-import { KernelSession } from '../core/execution/kernelSession';
+import { DocumentRunner } from '../core/execution/documentRunner';
 import type { InputProvider } from '../core/execution/stdin';
 import type { JupyterServerAddress } from '../core/kernel/jupyterServer';
 import type { KernelHandle } from '../core/kernel/kernelHandle';
 import type { KernelLauncher } from '../core/kernel/kernelLauncher';
 import { FreshKernel, startFreshKernel } from '../core/kernel/kernelPool';
 import { DocumentTranscripts } from '../core/outputs/cellTranscript';
-import { DocumentOutputs } from '../core/outputs/documentOutputs';
 import { readRunFiles, writeRunFiles } from './runFiles';
 import type { RunRequest } from './runRequest';
 import { CellResponse, cellResponseOf, DriverStatus, round, RunResponse, RunStatus, sandboxErrorResponse } from './runResponse';
@@ -62,24 +60,30 @@ export async function runCells(request: RunRequest, options: RunCellsOptions): P
   const { workDir } = first;
   const ownsDir = options.workDir === undefined;
   let handedOver: KernelHandle | undefined = first.kernel;
-  const session = new KernelSession(async () => {
-    // The first kernel is the fresh one; replacements (after a timeout) start in the same directory.
-    const kernel = handedOver ?? (await options.launcher({ kernelName: request.kernel, cwd: workDir, ...kernelTargetOf(options) }));
-    handedOver = undefined;
-    if (request.memoryLimitMB > 0 && !kernel.limitMemory(request.memoryLimitMB * 1024 * 1024)) {
-      options.logger.warn('memory_limit_MB cannot be enforced on a kernel of a Jupyter Server; it is ignored.');
-    }
-    options.onKernel?.(kernel);
-    return kernel;
-  }, options.logger);
-  const outputs = new DocumentOutputs(options.maxStreamCharsPerCell === undefined ? {} : { maxStreamCharsPerCell: options.maxStreamCharsPerCell });
+  const runner = new DocumentRunner({
+    launch: async () => {
+      // The first kernel is the fresh one; replacements (after a timeout) start in the same directory.
+      const kernel = handedOver ?? (await options.launcher({ kernelName: request.kernel, cwd: workDir, ...kernelTargetOf(options) }));
+      handedOver = undefined;
+      if (request.memoryLimitMB > 0 && !kernel.limitMemory(request.memoryLimitMB * 1024 * 1024)) {
+        options.logger.warn('memory_limit_MB cannot be enforced on a kernel of a Jupyter Server; it is ignored.');
+      }
+      options.onKernel?.(kernel);
+      return kernel;
+    },
+    stopOnError: request.stopOnError,
+    logger: options.logger,
+    ...(request.cellTimeoutSeconds > 0 ? { cellTimeoutMs: request.cellTimeoutSeconds * 1000 } : {}),
+    ...(options.stdin ? { stdin: options.stdin } : {}),
+    ...(options.maxStreamCharsPerCell === undefined ? {} : { maxStreamCharsPerCell: options.maxStreamCharsPerCell }),
+  });
   // The contract's raw logs, recorded beside what is shown, with a cap of their own of the same size.
-  const transcripts = new DocumentTranscripts(outputs, options.maxStreamCharsPerCell);
+  const transcripts = new DocumentTranscripts(runner.outputs, options.maxStreamCharsPerCell);
   let result: Omit<RunCellsResult, 'cleanup'>;
   try {
     await writeRunFiles(workDir, request.files);
-    await session.kernel();
-    const { runs, limit } = await runAll(request, session, outputs, options);
+    await runner.session.kernel();
+    const { runs, limit } = await runAll(request, runner, options);
     const response = responseOf(request, runs.map((run) => cellResponseOf(run, transcripts.of(run.outputs))), limit, elapsed());
     response.files = await readRunFiles(workDir, request.fetchFiles);
     result = { response, runs };
@@ -90,9 +94,8 @@ export async function runCells(request: RunRequest, options: RunCellsOptions): P
   const cleanup = (async () => {
     // A kernel taken but never used (writing the files failed) is shut down too, and waited for.
     if (handedOver) await handedOver.shutdown({ now: true }).catch((error: unknown) => options.logger.warn(`Kernel shutdown failed: ${errorMessage(error)}`));
-    await session.shutdown().catch((error: unknown) => options.logger.warn(`Kernel shutdown failed: ${errorMessage(error)}`));
+    await runner.shutdown().catch((error: unknown) => options.logger.warn(`Kernel shutdown failed: ${errorMessage(error)}`));
     transcripts.dispose();
-    outputs.dispose();
     if (ownsDir) await fs.rm(workDir, { recursive: true, force: true });
   })();
   return { ...result, cleanup };
@@ -134,21 +137,8 @@ function responseOf(request: RunRequest, cells: CellResponse[], limit: Limit | u
   };
 }
 
-async function runAll(
-  request: RunRequest,
-  session: KernelSession,
-  outputs: DocumentOutputs,
-  options: RunCellsOptions,
-): Promise<{ runs: CellRun[]; limit: Limit | undefined }> {
-  const queue = new ExecutionQueue({
-    session,
-    outputs,
-    stopOnError: request.stopOnError,
-    ...(request.cellTimeoutSeconds > 0 ? { cellTimeoutMs: request.cellTimeoutSeconds * 1000 } : {}),
-    ...(options.stdin ? { stdin: options.stdin } : {}),
-    logger: options.logger,
-  });
-  const runs = queue.enqueue(
+async function runAll(request: RunRequest, runner: DocumentRunner, options: RunCellsOptions): Promise<{ runs: CellRun[]; limit: Limit | undefined }> {
+  const runs = runner.enqueue(
     request.cells.map((code, i) => {
       const tags = request.cellTags?.[i] ?? [];
       // nbclient's convention for a cell kept in the notebook but never run in batch.
@@ -157,23 +147,22 @@ async function runAll(
   );
   for (const run of runs) run.onDidChangeState(() => options.onCellStateChange?.(run, runs.length));
   let limit: Limit | undefined;
+  let stopping: Promise<void> | undefined;
   const stopWith = (reason: Limit, message: string): void => {
     limit ??= reason;
-    queue.stopAll(message, reason === 'total' ? 'timedOut' : 'stopped');
+    // The cell cut off is still running: its kernel goes at once, without waiting for a busy kernel to agree.
+    stopping ??= runner.stop(message, reason === 'total' ? 'timedOut' : 'stopped');
   };
   const totalMs = request.totalTimeoutSeconds * 1000;
   const timer = totalMs > 0 ? setTimeout(() => stopWith('total', `Cancelled because the run exceeded its total timeout of ${request.totalTimeoutSeconds} s.`), totalMs) : undefined;
   const stopSubscription = options.stop?.onCancellationRequested(() => stopWith('stopped', 'Cancelled because the run was stopped.'));
   try {
     await Promise.all(runs.map((run) => run.finished));
-    await queue.whenIdle();
+    await runner.whenIdle();
   } finally {
     clearTimeout(timer);
     stopSubscription?.dispose();
-    queue.dispose();
   }
-  // The cell cut off by the limit is still running: do not wait for a busy kernel to agree to stop.
-  if (limit) await session.shutdownCurrent({ now: true });
+  await stopping;
   return { runs, limit };
 }
-

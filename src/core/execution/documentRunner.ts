@@ -1,0 +1,118 @@
+import { withTimeout } from '../common/async';
+import type { Disposable } from '../common/disposable';
+import type { Logger } from '../common/logger';
+import type { KernelHandle } from '../kernel/kernelHandle';
+import { DocumentOutputs } from '../outputs/documentOutputs';
+import type { CellRequest, CellRun } from './cellRun';
+import { ExecutionQueue, type StopState } from './executionQueue';
+import { KernelSession } from './kernelSession';
+import type { InputProvider } from './stdin';
+
+export interface DocumentRunnerOptions {
+  /** Starts the document's kernel: on first use, and again after a restart, a death or a replaced kernel. */
+  launch: () => Promise<KernelHandle>;
+  /** true (a notebook): a failing cell cancels the cells queued after it, unless tagged `raises-exception`. */
+  stopOnError: boolean;
+  cellTimeoutMs?: number;
+  stdin?: InputProvider;
+  /** Stream text each cell shows; the rest is dropped and counted in a marker. Unlimited when undefined. */
+  maxStreamCharsPerCell?: number;
+  logger: Logger;
+}
+
+/** How an interrupt ended: nothing was running, the running cell stopped, or it still ran when the wait ran out. */
+export type InterruptOutcome = 'nothingRunning' | 'stopped' | 'ignored';
+
+/**
+ * The engine's front door for one document (a notebook, an interactive window, a run-cells request): its
+ * kernel over time, the outputs of its cells, and their queue, with the policies both faces share: how a
+ * restart, an interrupt and a stop work. A cell goes in through `enqueue` and comes back as a CellRun whose
+ * state, count and outputs change as the kernel answers (cellExecutor → outputs reducer).
+ */
+export class DocumentRunner implements Disposable {
+  readonly session: KernelSession;
+  readonly outputs: DocumentOutputs;
+  private readonly queue: ExecutionQueue;
+  private disposed = false;
+
+  constructor(options: DocumentRunnerOptions) {
+    const { logger } = options;
+    this.session = new KernelSession(options.launch, logger);
+    this.outputs = new DocumentOutputs(options.maxStreamCharsPerCell === undefined ? {} : { maxStreamCharsPerCell: options.maxStreamCharsPerCell });
+    this.queue = new ExecutionQueue({
+      session: this.session,
+      outputs: this.outputs,
+      stopOnError: options.stopOnError,
+      logger,
+      ...(options.cellTimeoutMs ? { cellTimeoutMs: options.cellTimeoutMs } : {}),
+      ...(options.stdin ? { stdin: options.stdin } : {}),
+    });
+  }
+
+  /** Queues cells behind any already queued; each run reports its own progress and result. */
+  enqueue(requests: readonly CellRequest[]): CellRun[] {
+    return this.queue.enqueue(requests);
+  }
+
+  get runningCell(): CellRun | undefined {
+    return this.queue.runningCell;
+  }
+
+  /** Resolves when nothing is queued or running. */
+  whenIdle(): Promise<void> {
+    return this.queue.whenIdle();
+  }
+
+  /** A queued run is dropped; a running one is interrupted. */
+  cancel(run: CellRun): Promise<void> {
+    return this.queue.cancel(run);
+  }
+
+  /**
+   * Interrupts the running cell. `sent`: the kernel has been asked; `outcome`: whether the cell stopped within
+   * `waitMs` after that (a kernel that ignores interrupts needs a restart, which the caller may offer).
+   */
+  interrupt(waitMs: number): { sent: Promise<void>; outcome: Promise<InterruptOutcome> } {
+    const running = this.queue.runningCell;
+    if (!running) return { sent: Promise.resolve(), outcome: Promise.resolve('nothingRunning') };
+    const sent = this.queue.interrupt();
+    const outcome = sent.then(() => withTimeout(running.finished.then(() => 'stopped' as const), waitMs, () => 'ignored' as const));
+    return { sent, outcome };
+  }
+
+  /** Cancels what is queued, stops what runs, and starts a fresh kernel. */
+  async restart(): Promise<void> {
+    this.queue.cancelQueued('Cancelled because the kernel was restarted.');
+    await this.session.restart();
+  }
+
+  /**
+   * Stops everything at once, as a limit or whoever runs the cells does: the queued cells are cancelled, the
+   * running one ends as `state`, and the kernel is shut down without waiting for it to agree (a busy kernel
+   * may not). Resolves once the kernel is gone.
+   */
+  async stop(reason: string, state: Exclude<StopState, 'cancelled'>): Promise<void> {
+    this.queue.stopAll(reason, state);
+    await this.queue.whenIdle();
+    await this.session.shutdownCurrent({ now: true });
+  }
+
+  /**
+   * Cancels what is queued and running, then shuts the kernel down as a kernel is asked to (shutdown_request,
+   * then signals); resolves when nothing of it is left, connection file included.
+   */
+  async shutdown(): Promise<void> {
+    this.queue.dispose();
+    await this.session.shutdown();
+    this.dispose();
+  }
+
+  /** Cancels what is queued and running, releases the outputs and kills the kernel at once, without waiting. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.queue.dispose();
+    this.outputs.dispose();
+    this.session.dispose();
+  }
+}
