@@ -77,6 +77,7 @@ export class CellOutputWriter implements Disposable {
     if (this.disposed || this.blocked || this.timer || this.writing) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      // flush() reports a failed write through onWriteFailed and never rejects.
       void this.flush();
     }, this.nextDelayMs);
   }

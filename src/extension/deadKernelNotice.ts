@@ -4,12 +4,14 @@ import { errorMessage } from '../core/common/errors';
 import type { Logger } from '../core/common/logger';
 import type { NotebookKernel } from './notebookKernel';
 import type { NotebookKernels } from './notebookKernels';
+import { notifyError } from './notify';
 
 const RESTART = 'Restart Kernel';
 const SHOW_LOG = 'Show Log';
 
 /** A kernel that dies on its own is reported once, with a restart at hand (the cell itself shows why it failed). */
 export function reportDeadKernels(kernels: NotebookKernels, logger: Logger): Disposable {
+  // offerRestart reports its own failures; nothing waits for the user's answer.
   return kernels.onDidDie((kernel) => void offerRestart(kernels, kernel, logger));
 }
 
@@ -20,12 +22,13 @@ async function offerRestart(kernels: NotebookKernels, kernel: NotebookKernel, lo
     RESTART,
     SHOW_LOG,
   );
+  // Our own command, which only reveals the output channel.
   if (answer === SHOW_LOG) return void vscode.commands.executeCommand('cellbridge.showLog');
   if (answer !== RESTART || kernels.get(kernel.notebook) !== kernel) return;
   try {
     await kernel.restart();
   } catch (error) {
     logger.error(`Restart failed: ${errorMessage(error)}`);
-    void vscode.window.showErrorMessage(`Could not restart the kernel: ${errorMessage(error)}`);
+    notifyError(`Could not restart the kernel: ${errorMessage(error)}`);
   }
 }

@@ -43,6 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   );
   await refreshLocalKernels(controllers, logger);
   // Saved servers may be slow or gone: they come back in the background, and a failure is only logged.
+  // Each server's failure is logged inside; activation does not wait for remote servers.
   void servers.restore();
 }
 

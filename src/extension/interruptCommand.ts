@@ -3,6 +3,7 @@ import { errorMessage } from '../core/common/errors';
 import type { Logger } from '../core/common/logger';
 import type { InterruptOutcome, NotebookKernel } from './notebookKernel';
 import type { NotebookKernels } from './notebookKernels';
+import { notifyError } from './notify';
 
 export type InterruptHandler = (notebook: vscode.NotebookDocument) => Promise<void>;
 
@@ -20,11 +21,12 @@ export function interruptHandler(kernels: NotebookKernels, waitMs: () => number,
     if (!kernel) return;
     try {
       const { sent, outcome } = kernel.interrupt(waitMs());
+      // In the background, so the stop button never hangs; it reports its own failures.
       void offerRestartIfIgnored(kernels, kernel, outcome, waitMs(), logger);
       await sent;
     } catch (error) {
       logger.error(`Interrupt failed: ${errorMessage(error)}`);
-      void vscode.window.showErrorMessage(`Could not interrupt the kernel: ${errorMessage(error)}`);
+      notifyError(`Could not interrupt the kernel: ${errorMessage(error)}`);
     }
   };
 }
@@ -47,6 +49,6 @@ async function offerRestartIfIgnored(
     if (answer === RESTART && kernels.get(kernel.notebook) === kernel) await kernel.restart();
   } catch (error) {
     logger.error(`Interrupt failed: ${errorMessage(error)}`);
-    void vscode.window.showErrorMessage(`Could not interrupt the kernel: ${errorMessage(error)}`);
+    notifyError(`Could not interrupt the kernel: ${errorMessage(error)}`);
   }
 }

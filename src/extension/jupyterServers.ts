@@ -9,6 +9,7 @@ import { findServerKernelspecs } from '../core/kernel/serverKernelspecs';
 import { KernelChoice, serverKernelChoice } from './kernelChoice';
 import { displayUrl, splitToken } from './serverUrl';
 import type { KernelControllers } from './kernelControllers';
+import { notifyError, notifyInfo } from './notify';
 
 /** A server the user connected to. Its token is kept in SecretStorage, never in settings or state. */
 interface SavedServer {
@@ -52,12 +53,12 @@ export class JupyterServers implements Disposable {
       const choices = await this.refresh(server);
       await this.save([...this.saved().filter((s) => s.id !== server.id), server]);
       this.logger.info(`Connected to the Jupyter Server at ${displayUrl(baseUrl)}: ${choices.map((c) => c.kernelName).join(', ')}`);
-      void vscode.window.showInformationMessage(`Connected to ${displayUrl(baseUrl)}: pick one of its ${choices.length} kernel(s) in the notebook's kernel picker.`);
+      notifyInfo(`Connected to ${displayUrl(baseUrl)}: pick one of its ${choices.length} kernel(s) in the notebook's kernel picker.`);
       return choices.map((choice) => choice.id);
     } catch (error) {
       if (!this.saved().some((s) => s.id === server.id)) await this.context.secrets.delete(tokenKey(server.id));
       this.logger.error(`Could not connect to ${displayUrl(baseUrl)}: ${errorMessage(error)}`);
-      void vscode.window.showErrorMessage(`Could not connect to the Jupyter Server: ${errorMessage(error)}`);
+      notifyError(`Could not connect to the Jupyter Server: ${errorMessage(error)}`);
       return undefined;
     }
   }
@@ -70,7 +71,7 @@ export class JupyterServers implements Disposable {
         ? saved.find((s) => s.url === splitToken(urlArg).baseUrl)
         : (await vscode.window.showQuickPick(saved.map((s) => ({ label: displayUrl(s.url), server: s })), { title: 'Disconnect from a Jupyter Server' }))?.server;
     if (!server) {
-      if (saved.length === 0) void vscode.window.showInformationMessage('No Jupyter Server is connected.');
+      if (saved.length === 0) notifyInfo('No Jupyter Server is connected.');
       return false;
     }
     this.controllers.sync([], (choice) => choice.server?.id === server.id);

@@ -5,6 +5,7 @@ import { errorMessage } from '../core/common/errors';
 import type { Logger } from '../core/common/logger';
 import type { InterruptHandler } from './interruptCommand';
 import type { NotebookKernels } from './notebookKernels';
+import { notifyError, notifyInfo } from './notify';
 
 /**
  * The notebook a command is for. The notebook toolbar passes `{ notebookEditor: { notebookUri } }`, other
@@ -24,14 +25,14 @@ export function registerKernelCommands(kernels: NotebookKernels, interrupt: Inte
   const withKernel = (action: string, run: (notebook: vscode.NotebookDocument) => Promise<void>) => async (arg: unknown) => {
     const notebook = targetNotebook(arg);
     if (!notebook || !kernels.get(notebook)) {
-      void vscode.window.showInformationMessage(`Nothing to ${action}: this notebook has no CellBridge kernel yet. Run a cell first.`);
+      notifyInfo(`Nothing to ${action}: this notebook has no CellBridge kernel yet. Run a cell first.`);
       return;
     }
     try {
       await run(notebook);
     } catch (error) {
       logger.error(`Could not ${action}: ${errorMessage(error)}`);
-      void vscode.window.showErrorMessage(`Could not ${action}: ${errorMessage(error)}`);
+      notifyError(`Could not ${action}: ${errorMessage(error)}`);
     }
   };
   const register = (id: string, handler: (arg: unknown) => unknown) => subscriptions.add(vscode.commands.registerCommand(id, handler));

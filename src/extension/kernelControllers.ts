@@ -7,6 +7,7 @@ import { EXTENSION_ID, INTERACTIVE_SUFFIX, KernelChoice, vscodeLanguageIdOf } fr
 import { kernelspecNameOf, notebookLanguageOf } from './notebookMetadata';
 import type { NotebookKernels } from './notebookKernels';
 import type { InterruptHandler } from './interruptCommand';
+import { notifyError } from './notify';
 
 const NOTEBOOK_TYPES = [
   { type: 'jupyter-notebook', suffix: '' },
@@ -29,6 +30,7 @@ export class KernelControllers implements Disposable {
 
   constructor(private readonly kernels: NotebookKernels, private readonly interrupt: InterruptHandler, private readonly logger: Logger) {
     this.subscriptions.add(vscode.workspace.onDidOpenNotebookDocument((notebook) => this.updateAffinity(notebook)));
+    // selectPreferred logs its own failure.
     this.subscriptions.add(vscode.window.onDidChangeActiveNotebookEditor((editor) => editor && void this.selectPreferred(editor.notebook)));
   }
 
@@ -55,7 +57,7 @@ export class KernelControllers implements Disposable {
     for (const choice of choices) if (!this.pairs.has(choice.id)) this.add(choice);
     for (const notebook of vscode.workspace.notebookDocuments) this.updateAffinity(notebook);
     const active = vscode.window.activeNotebookEditor;
-    if (active) void this.selectPreferred(active.notebook);
+    if (active) void this.selectPreferred(active.notebook); // logs its own failure
   }
 
   private add(choice: KernelChoice): void {
@@ -71,6 +73,7 @@ export class KernelControllers implements Disposable {
       subscriptions.add(
         controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
           // Another controller was picked: this one's kernel for the notebook is of no more use.
+          // shutdown() logs a failed shutdown itself.
           if (!selected && this.kernels.get(notebook)?.choice.id === choice.id) void this.kernels.shutdown(notebook, 'another kernel was selected');
         }),
       );
@@ -83,7 +86,7 @@ export class KernelControllers implements Disposable {
     const pair = this.pairs.get(id);
     if (!pair) return;
     this.pairs.delete(id);
-    void this.kernels.shutdownWhere((choice) => choice.id === id);
+    void this.kernels.shutdownWhere((choice) => choice.id === id); // each failed shutdown is logged inside
     pair.subscriptions.dispose();
   }
 
@@ -93,7 +96,7 @@ export class KernelControllers implements Disposable {
       await kernel.execute(cells);
     } catch (error) {
       this.logger.error(`Could not run cells of ${notebook.uri.toString()}: ${errorMessage(error)}`);
-      void vscode.window.showErrorMessage(`CellBridge could not run the cells: ${errorMessage(error)}`);
+      notifyError(`CellBridge could not run the cells: ${errorMessage(error)}`);
     }
   }
 

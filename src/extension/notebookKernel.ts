@@ -106,8 +106,13 @@ export class NotebookKernel implements Disposable {
     subscriptions.add(run.onDidChangeState((state) => state === 'running' && this.started(cell, run, execution)));
     subscriptions.add(run.onDidChangeExecutionCount((count) => (execution.executionOrder = count)));
     // Without an interrupt handler VS Code would cancel this token; ours is set, so this is the notebook closing.
-    subscriptions.add(execution.token.onCancellationRequested(() => void this.runner.cancel(run)));
-    void run.finished.then(() => this.finished(cell, run, execution, subscriptions));
+    subscriptions.add(
+      execution.token.onCancellationRequested(() => {
+        this.runner.cancel(run).catch((error: unknown) => this.options.logger.warn(`Could not stop the cell: ${errorMessage(error)}`));
+      }),
+    );
+    // `finished` never rejects; showing how the cell ended can fail (the notebook closed), which is logged.
+    void run.finished.then(() => this.finished(cell, run, execution, subscriptions)).catch((error: unknown) => this.writeFailed(error));
   }
 
   private started(cell: vscode.NotebookCell, run: CellRun, execution: vscode.NotebookCellExecution): void {

@@ -5,6 +5,7 @@ import { errorMessage } from '../core/common/errors';
 import type { Logger } from '../core/common/logger';
 import { originOf } from './interactive/cellOrigin';
 import { parseRevealFrame, RevealFrameRequest } from './revealFrameRequest';
+import { notifyInfo } from './notify';
 
 /** The error renderer's id in package.json (contributes.notebookRenderer). */
 export const ERROR_RENDERER_ID = 'cellbridge.error-renderer';
@@ -40,7 +41,7 @@ async function reveal(editor: vscode.NotebookEditor, request: RevealFrameRequest
   }
   const cell = cellWithExecutionCount(editor.notebook, request.executionCount);
   if (!cell) {
-    void vscode.window.showInformationMessage(`No cell of this notebook has execution count [${request.executionCount}] any more.`);
+    notifyInfo(`No cell of this notebook has execution count [${request.executionCount}] any more.`);
     return;
   }
   // Code sent from a .py file to the interactive window: the frame's line is a line of that file.

@@ -189,6 +189,7 @@ function settle(
       // A future is disposed without a reply when its connection goes away: the kernel died.
       () => resolve(kernel.diedWith ? { kind: 'died', error: kernel.diedWith } : { kind: 'stopped' }),
     );
+    // Deferreds that only ever resolve; the first of these to settle the cell wins.
     void execution.stdinFailed.then((error) => resolve({ kind: 'stdinFailed', error }));
     store.add(kernel.onDidDie((error) => resolve({ kind: 'died', error })));
     store.add(stop.onCancellationRequested(() => resolve({ kind: 'stopped' })));

@@ -93,6 +93,7 @@ export class KernelSession implements Disposable {
   private reap(kernel: KernelHandle): void {
     const reaped = kernel.shutdown().catch((error: unknown) => this.logger.warn(`Clean-up of a dead kernel failed: ${errorMessage(error)}`));
     this.reaping.add(reaped);
+    // `reaped` logs its own failure, so it never rejects.
     void reaped.then(() => this.reaping.delete(reaped));
   }
 

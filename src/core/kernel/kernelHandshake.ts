@@ -49,6 +49,7 @@ export function awaitKernelReady(channels: ZmqChannels, process: KernelProcess, 
       }
       if (replied && iopubLive && stdinLive) finish();
     });
+    // Never rejects: it resolves on the handshake or not at all (the timeout below decides then).
     void channels.stdinReady.then(() => {
       stdinLive = true;
       if (replied && iopubLive) finish();

@@ -142,6 +142,7 @@ export class KernelPool implements Disposable {
       this.options.logger.warn(`Removing a dead pooled kernel failed: ${errorMessage(error)}`),
     );
     this.discarding.add(discarding);
+    // `discarding` logs its own failure, so it never rejects.
     void discarding.finally(() => this.discarding.delete(discarding));
   }
 

@@ -48,6 +48,7 @@ export class LocalKernel implements KernelHandle {
     connection.statusChanged.connect((_, status) => {
       if (status === 'idle' || status === 'busy' || status === 'starting') this.life.setStatus(status);
     });
+    // `exited` never rejects: a spawn failure also resolves it (with code -1).
     void process.exited.then((exit) => this.onExit(exit.code, exit.signal));
   }
 

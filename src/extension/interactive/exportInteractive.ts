@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { newNotebook } from '../../core/formats/newNotebook';
 import { serializeNotebook, withOutputs } from '../../core/formats/notebookFile';
 import type { NotebookKernels } from '../notebookKernels';
+import { notifyInfo } from '../notify';
 
 /**
  * Writes the active interactive window as an .ipynb: its code and the outputs as the engine reduced them,
@@ -11,7 +12,7 @@ import type { NotebookKernels } from '../notebookKernels';
 export async function exportInteractiveWindow(kernels: NotebookKernels, target?: vscode.Uri): Promise<vscode.Uri | undefined> {
   const notebook = vscode.window.activeNotebookEditor?.notebook ?? vscode.workspace.notebookDocuments.find((doc) => doc.notebookType === 'interactive');
   if (!notebook || notebook.notebookType !== 'interactive') {
-    void vscode.window.showInformationMessage('Open an interactive window to export it.');
+    notifyInfo('Open an interactive window to export it.');
     return undefined;
   }
   const destination = target instanceof vscode.Uri ? target : await vscode.window.showSaveDialog({ filters: { 'Jupyter Notebook': ['ipynb'] } });

@@ -7,6 +7,7 @@ import type { NotebookKernels } from '../notebookKernels';
 import { exportInteractiveWindow } from './exportInteractive';
 import type { CodeToRun, InteractiveWindows } from './interactiveWindows';
 import { cellIndexAt, codeCellsOf, hasCellMarkers, toRun } from './pythonCells';
+import { notifyError, notifyInfo } from '../notify';
 
 const HAS_CELLS_CONTEXT = 'cellbridge.pythonFileHasCells';
 
@@ -20,7 +21,7 @@ export function registerPythonCellCommands(windows: InteractiveWindows, kernels:
     subscriptions.add(
       vscode.commands.registerCommand(id, async (uri?: vscode.Uri, index?: number) => {
         const editor = await editorFor(uri);
-        if (!editor || editor.document.languageId !== 'python') return void vscode.window.showInformationMessage('Open a Python file to run its cells.');
+        if (!editor || editor.document.languageId !== 'python') return notifyInfo('Open a Python file to run its cells.');
         const pieces = pick(editor, index);
         if (!pieces || pieces.length === 0) return undefined;
         try {
@@ -29,7 +30,7 @@ export function registerPythonCellCommands(windows: InteractiveWindows, kernels:
           return notebook.uri;
         } catch (error) {
           logger.error(`Could not run in the interactive window: ${errorMessage(error)}`);
-          void vscode.window.showErrorMessage(`CellBridge could not run the code: ${errorMessage(error)}`);
+          notifyError(`CellBridge could not run the code: ${errorMessage(error)}`);
           return undefined;
         }
       }),
@@ -67,6 +68,7 @@ export function registerPythonCellCommands(windows: InteractiveWindows, kernels:
 
   const updateContext = (): void => {
     const document = vscode.window.activeTextEditor?.document;
+    // setContext only sets a when-clause key; nothing waits for it.
     void vscode.commands.executeCommand('setContext', HAS_CELLS_CONTEXT, document?.languageId === 'python' && hasCellMarkers(document));
   };
   subscriptions.add(vscode.window.onDidChangeActiveTextEditor(updateContext));

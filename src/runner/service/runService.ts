@@ -106,6 +106,7 @@ export class RunService {
 
   private track(work: Promise<void>): void {
     this.inFlight.add(work);
+    // handle() answers every failure itself, so `work` never rejects and neither does this.
     void work.finally(() => this.inFlight.delete(work));
   }
 
