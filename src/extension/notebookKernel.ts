@@ -27,7 +27,8 @@ export interface NotebookKernelOptions {
 export type { InterruptOutcome } from '../core/execution/documentRunner';
 
 /**
- * One notebook on one kernel: the engine's DocumentRunner, and the VS Code executions that show its runs. Each cell gets its execution when queued (VS Code shows it pending), `start()` and cleared outputs
+ * One notebook on one kernel: the engine's DocumentRunner, and the VS Code executions that show its runs.
+ * Each cell gets its execution when queued (VS Code shows it pending), `start()` and cleared outputs
  * when it starts, `[N]` as soon as the kernel numbers it, and `end(success)` once the kernel is done with it.
  */
 export class NotebookKernel implements Disposable {

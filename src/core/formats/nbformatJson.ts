@@ -31,7 +31,6 @@ export function isMultiline(value: unknown): value is string | string[] {
   return typeof value === 'string' || (Array.isArray(value) && value.every((line) => typeof line === 'string'));
 }
 
-
 /**
  * nbformat splits text MIME types (and JavaScript and SVG, which are text too) into lines; base64 data
  * such as image/png stays one string, which is how Jupyter's own files look.

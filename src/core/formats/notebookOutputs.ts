@@ -3,7 +3,7 @@
  * and the in-memory `Output` the outputs reducer produces (strings joined, `transient` allowed).
  */
 import { InvalidInputError } from '../common/errors';
-import { ErrorOutput, isJsonMime, MimeBundle, Output, StreamOutput } from '../outputs/nbformat';
+import { ErrorOutput, joinMultilineStrings, MimeBundle, Output, StreamOutput } from '../outputs/nbformat';
 import { describeJsonType, isJsonObject, JsonObject } from './jsonInput';
 import { isLineSplitMimeType, isMultiline, joinMultiline, splitLinesKeepingEnds } from './nbformatJson';
 
@@ -55,11 +55,7 @@ export function outputToJson(output: Output): JsonObject {
 /** Joins text values that were saved as line lists; JSON MIME values are documents and stay as they are. */
 export function mimeBundleFromJson(field: string, value: unknown): MimeBundle {
   if (!isJsonObject(value)) throw new InvalidInputError(field, `must be an object of MIME type → data, got ${describeJsonType(value)}`);
-  const entries = Object.entries(value).map(([mimeType, data]): [string, unknown] => [
-    mimeType,
-    !isJsonMime(mimeType) && Array.isArray(data) && isMultiline(data) ? joinMultiline(data) : data,
-  ]);
-  return Object.fromEntries(entries);
+  return joinMultilineStrings(value);
 }
 
 export function mimeBundleToJson(bundle: MimeBundle): MimeBundle {

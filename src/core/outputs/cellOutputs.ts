@@ -105,12 +105,10 @@ export class CellOutputs implements Disposable {
           this.clearOutputs();
         }
         return;
-      case 'error': {
-        const error = { ename: event.ename, evalue: event.evalue, traceback: event.traceback };
+      case 'error':
         this.clearIfDeferred();
-        this.append({ kind: 'error', output: { output_type: 'error', ...error, traceback: [...error.traceback] } });
+        this.append({ kind: 'error', output: { output_type: 'error', ename: event.ename, evalue: event.evalue, traceback: [...event.traceback] } });
         return;
-      }
       default:
         return assertNever(event);
     }

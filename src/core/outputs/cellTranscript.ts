@@ -1,7 +1,7 @@
 import { Disposable, DisposableStore } from '../common/disposable';
 import type { CellOutputs } from './cellOutputs';
 import type { DocumentOutputs } from './documentOutputs';
-import { isJsonMime, type ErrorEntry, type MimeBundle } from './nbformat';
+import { joinMultilineStrings, type ErrorEntry, type MimeBundle } from './nbformat';
 import type { OutputEvent } from './outputEvent';
 import { StreamBudget } from './streamBudget';
 
@@ -105,21 +105,4 @@ function joinCompacting(pieces: string[]): string {
   pieces.length = 0;
   if (joined !== '') pieces.push(joined);
   return joined;
-}
-
-/**
- * nbformat allows text values as line lists (`["a\n", "b"]`); the contract wants one string.
- * JSON MIME types are left alone: there an array is the value itself, not split lines.
- */
-export function joinMultilineStrings(bundle: MimeBundle): MimeBundle {
-  const joined: MimeBundle = {};
-  for (const [mime, value] of Object.entries(bundle)) {
-    joined[mime] = !isJsonMime(mime) && isStringList(value) ? value.join('') : value;
-  }
-  return joined;
-}
-
-
-function isStringList(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }

@@ -14,6 +14,21 @@ export function isJsonMime(mime: string): boolean {
 
 /** MIME type → value. Text types are strings (or line lists on disk); JSON types are objects; images are base64. */
 export type MimeBundle = Record<string, unknown>;
+
+/**
+ * nbformat allows text values as line lists (`["a\n", "b"]`); joined, each is one string. JSON MIME types are
+ * left alone: there an array is the value itself, not split lines. Built with fromEntries, so even a MIME
+ * type spelled `__proto__` stays a key.
+ */
+export function joinMultilineStrings(bundle: MimeBundle): MimeBundle {
+  return Object.fromEntries(
+    Object.entries(bundle).map(([mime, value]) => [mime, !isJsonMime(mime) && isStringList(value) ? value.join('') : value]),
+  );
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
 export type OutputMetadata = Record<string, unknown>;
 
 export interface StreamOutput {

@@ -10,6 +10,7 @@
  */
 import { Kernel, KernelMessage } from '@jupyterlab/services';
 import { Disposable, DisposableStore } from '../common/disposable';
+import { isJsonObject } from '../formats/jsonInput';
 
 export const WIDGET_STATE_MIME = 'application/vnd.jupyter.widget-state+json';
 /** The comm target ipywidgets (and other widget libraries) open one comm per model on. */
@@ -55,7 +56,7 @@ export function toWidgetEvent(msg: KernelMessage.IIOPubMessage): WidgetEvent | u
   if (KernelMessage.isCommMsgMsg(msg)) {
     const { data } = msg.content;
     // `echo_update` is ipywidgets 8's copy of a state change the kernel accepted from a frontend: state all the same.
-    if ((data.method !== 'update' && data.method !== 'echo_update') || !isObject(data.state)) return undefined;
+    if ((data.method !== 'update' && data.method !== 'echo_update') || !isJsonObject(data.state)) return undefined;
     return { type: 'update', commId: msg.content.comm_id, state: data.state, buffers: buffersOf(data.buffer_paths, msg.buffers) };
   }
   if (KernelMessage.isCommCloseMsg(msg)) return { type: 'close', commId: msg.content.comm_id };
@@ -166,12 +167,8 @@ function toBase64(buffer: ArrayBuffer | ArrayBufferView): string {
   return bytes.toString('base64');
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function objectOrEmpty(value: unknown): Record<string, unknown> {
-  return isObject(value) ? value : {};
+  return isJsonObject(value) ? value : {};
 }
 
 function stringOrEmpty(value: unknown): string {
@@ -184,6 +181,6 @@ function stringOrEmpty(value: unknown): string {
  */
 export function withWidgetState<T extends { metadata: Record<string, unknown> }>(notebook: T, state: WidgetStateMetadata | undefined): T {
   if (!state) return notebook;
-  const widgets = isObject(notebook.metadata.widgets) ? notebook.metadata.widgets : {};
+  const widgets = isJsonObject(notebook.metadata.widgets) ? notebook.metadata.widgets : {};
   return { ...notebook, metadata: { ...notebook.metadata, widgets: { ...widgets, [WIDGET_STATE_MIME]: state } } };
 }

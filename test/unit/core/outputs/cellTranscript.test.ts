@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CellTranscriptRecorder, joinMultilineStrings } from '../../../../src/core/outputs/cellTranscript';
+import { CellTranscriptRecorder } from '../../../../src/core/outputs/cellTranscript';
+import { joinMultilineStrings } from '../../../../src/core/outputs/nbformat';
 import { DocumentOutputs } from '../../../../src/core/outputs/documentOutputs';
 import { applyAll, clearOutput, display, error, result, stderr, stdout, update } from './outputEvents';
 
