@@ -12,7 +12,7 @@ import { runCells } from '../runCells';
 import { Admission } from './admission';
 import { HttpError, readBody, sendError, sendJson } from './httpJson';
 import { parseServiceRequest } from './serviceRequest';
-import { ServiceMetrics } from './serviceMetrics';
+import { cellTimeoutsOf, ServiceMetrics } from './serviceMetrics';
 
 export interface RunServiceOptions {
   host: string;
@@ -196,7 +196,7 @@ export class RunService {
   private async serveRun(request: IncomingMessage, response: ServerResponse, stop: CancellationToken, arrived: number): Promise<void> {
     const body = await readBody(request, this.options.maxBodyBytes, stop);
     const runRequest = parseServiceRequest(body, { remoteKernels: this.options.server !== undefined });
-    const { response: answer, cleanup } = await runCells(runRequest, {
+    const { response: answer, runs, cleanup } = await runCells(runRequest, {
       launcher: this.launcher,
       logger: this.options.logger,
       takeFreshKernel: (kernelName) => this.pool.take(kernelName),
@@ -204,7 +204,7 @@ export class RunService {
       stop,
       ...(this.options.server ? { server: this.options.server } : {}),
     });
-    this.metrics.run(answer, (Date.now() - arrived) / 1000);
+    this.metrics.run(answer, (Date.now() - arrived) / 1000, cellTimeoutsOf(runs));
     sendJson(response, 200, answer);
     // The answer is out; the used kernel goes away after it, still inside this request's slot so that
     // the number of live kernels stays bounded, and inside the tracked work that close() waits for.

@@ -1,3 +1,5 @@
+import { CellTimeoutError } from '../../core/common/errors';
+import type { CellRun } from '../../core/execution/cellRun';
 import type { RunResponse } from '../runResponse';
 import { Counter, Gauge, Histogram, MetricsRegistry } from './metrics';
 
@@ -37,17 +39,21 @@ export class ServiceMetrics {
     this.kernels.inc();
   }
 
-  run(answer: RunResponse, seconds: number): void {
+  /** One answered run; `cellTimeouts`: its cells that hit their own cell_timeout (`cellTimeoutsOf`). */
+  run(answer: RunResponse, seconds: number, cellTimeouts: number): void {
     this.runs.inc({ status: answer.status });
     this.latency.observe(seconds);
     for (const cell of answer.cells) this.cells.inc({ status: cell.status });
-    // The cell cut off by the total timeout is reported as `timeout` too: it is the last cell that started
-    // (those after it are cancelled). Every other `timeout` cell hit its own cell_timeout.
-    const timedOut = answer.cells.filter((cell) => cell.status === 'timeout').length;
-    const lastStarted = answer.cells.filter((cell) => cell.status !== 'cancelled').at(-1);
-    const cutByTotal = answer.driver.status === 'TimeLimitExceeded' && lastStarted?.status === 'timeout' ? 1 : 0;
-    if (timedOut - cutByTotal > 0) this.timeouts.inc({ kind: 'cell' }, timedOut - cutByTotal);
+    if (cellTimeouts > 0) this.timeouts.inc({ kind: 'cell' }, cellTimeouts);
     if (answer.driver.status === 'TimeLimitExceeded') this.timeouts.inc({ kind: 'total' });
     if (answer.cells.some((cell) => cell.status === 'memory_limit')) this.timeouts.inc({ kind: 'memory' });
   }
+}
+
+/**
+ * The cells that hit their own cell_timeout. The cell the total timeout cut off is `timeout` in the answer too,
+ * so the answer cannot tell them apart; what ended each run can (a CellTimeoutError, or the run-wide stop).
+ */
+export function cellTimeoutsOf(runs: readonly CellRun[]): number {
+  return runs.filter((run) => run.cause instanceof CellTimeoutError).length;
 }

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Counter, Gauge, Histogram, MetricsRegistry } from '../../../../src/runner/service/metrics';
-import { ServiceMetrics } from '../../../../src/runner/service/serviceMetrics';
+import { CellCancelledError, CellTimeoutError } from '../../../../src/core/common/errors';
+import { CellRun, type FinalCellRunState } from '../../../../src/core/execution/cellRun';
+import { DocumentOutputs } from '../../../../src/core/outputs/documentOutputs';
+import { cellTimeoutsOf, ServiceMetrics } from '../../../../src/runner/service/serviceMetrics';
 import type { CellResponse, RunResponse } from '../../../../src/runner/runResponse';
 
 describe('Prometheus text rendering', () => {
@@ -81,10 +84,12 @@ describe('ServiceMetrics', () => {
 
   test('limits are counted by kind: a cell stopped by the total timeout is not a cell timeout', () => {
     const metrics = new ServiceMetrics();
-    metrics.run(answer('Success', 'Finished', [cell('ok'), cell('timeout', ['KeyboardInterrupt']), cell('ok')]), 1);
-    metrics.run(answer('Failed', 'TimeLimitExceeded', [cell('timeout', ['CellTimeoutError']), cell('timeout', ['CellCancelledError']), cell('cancelled')]), 2);
-    metrics.run(answer('Failed', 'Error', [cell('stopped', ['CellCancelledError'])]), 0.5);
-    metrics.run(answer('Failed', 'Error', [cell('memory_limit', ['MemoryLimitExceededError'])]), 0.5);
+    metrics.run(answer('Success', 'Finished', [cell('ok'), cell('timeout', ['KeyboardInterrupt']), cell('ok')]), 1, 1);
+    // Two `timeout` cells, one of them cut by the total timeout: what ended the runs says only one hit its own.
+    const timedOut = [finishedRun('timedOut', new CellTimeoutError(1)), finishedRun('timedOut', new CellCancelledError('total timeout')), finishedRun('cancelled')];
+    metrics.run(answer('Failed', 'TimeLimitExceeded', [cell('timeout', ['CellTimeoutError']), cell('timeout', ['CellCancelledError']), cell('cancelled')]), 2, cellTimeoutsOf(timedOut));
+    metrics.run(answer('Failed', 'Error', [cell('stopped', ['CellCancelledError'])]), 0.5, 0);
+    metrics.run(answer('Failed', 'Error', [cell('memory_limit', ['MemoryLimitExceededError'])]), 0.5, 0);
     const text = metrics.registry.render();
     assert.match(text, /cellbridge_timeouts_total\{kind="cell"\} 2\n/);
     assert.match(text, /cellbridge_timeouts_total\{kind="total"\} 1\n/);
@@ -95,3 +100,10 @@ describe('ServiceMetrics', () => {
     assert.match(text, /cellbridge_cells_total\{status="stopped"\} 1\n/);
   });
 });
+
+/** A run ended as the queue ends it, without a kernel: only its state and cause matter to the metrics. */
+function finishedRun(state: FinalCellRunState, cause?: Error): CellRun {
+  const run = new CellRun(0, { code: 'x' }, new DocumentOutputs().createCell());
+  run.finish(state, cause ? { cause } : {});
+  return run;
+}
