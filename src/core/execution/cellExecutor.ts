@@ -19,28 +19,24 @@ export interface CellExecutionOptions {
 }
 
 /**
- * How one execution ended. `kernelUnusable`: the kernel did not stop when interrupted (or died of the
- * interrupt) and must be replaced. `kernelReportedError`: the interrupted cell's own reply says it failed
- * (the kernel showed its KeyboardInterrupt). `stopped`: the caller's `stop` token ended the wait at once; the kernel
- * was interrupted, and `interrupted` says later (within the grace period) whether the cell really stopped.
+ * How one cell ended, as its queue needs to know it: what ended it, the error that says so when the code did
+ * not, and whether the kernel may run the next cell. `replaceKernel`: it did not stop when interrupted (or
+ * died of the interrupt). `kernelReportedError`: the interrupted cell's own reply says it failed (the kernel
+ * showed its KeyboardInterrupt). `stopped`: the caller's `stop` token ended the wait at once; the kernel was
+ * interrupted, and `interrupted` says later (within the grace period) whether the cell really stopped.
+ * `noKernel` comes from the queue: no kernel could be started to run the cell.
  */
 export type CellOutcome =
   | { kind: 'ok' }
   | { kind: 'error' }
   | { kind: 'aborted' }
-  | { kind: 'died'; error: KernelDiedError }
-  | { kind: 'timedOut'; error: CellTimeoutError; kernelUnusable: boolean; kernelReportedError: boolean }
-  | { kind: 'stdinUnavailable'; error: Error; kernelUnusable: boolean }
+  | { kind: 'kernelDied'; cause: KernelDiedError }
+  | { kind: 'noKernel'; cause: Error }
+  | { kind: 'timedOut'; cause: CellTimeoutError; replaceKernel: boolean; kernelReportedError: boolean }
+  | { kind: 'stdinUnavailable'; cause: Error; replaceKernel: boolean }
   | { kind: 'stopped'; interrupted: Promise<boolean> };
 
 type ExecuteFuture = Kernel.IShellFuture<KernelMessage.IExecuteRequestMsg, KernelMessage.IExecuteReplyMsg>;
-
-type Settled =
-  | { kind: 'done'; idleLost?: boolean }
-  | { kind: 'died'; error: KernelDiedError }
-  | { kind: 'timer' }
-  | { kind: 'stopped' }
-  | { kind: 'stdinFailed'; error: Error };
 
 /** One `execute_request` in flight: its future, the reply status once known, and a failure to answer its input. */
 interface Execution {
@@ -69,37 +65,7 @@ export async function executeCell(kernel: KernelHandle, run: CellRun, options: C
   const inputCancellation = store.add(new CancellationTokenSource());
   try {
     const execution = startExecution(kernel, run, options, inputCancellation.token, store);
-    const settled = await settle(kernel, execution, options.timeoutMs, stop, store);
-    // Whatever ended the wait, an answer to a pending input() is now moot.
-    inputCancellation.cancel();
-    switch (settled.kind) {
-      case 'done': {
-        if (settled.idleLost) options.logger.warn(`Cell ${run.index}: the kernel replied but its idle status never came; some output may be missing.`);
-        const status = execution.replyStatus();
-        return status === 'ok' ? { kind: 'ok' } : status === 'aborted' ? { kind: 'aborted' } : { kind: 'error' };
-      }
-      case 'died':
-        return { kind: 'died', error: settled.error };
-      case 'stopped':
-        // The caller has given up on this cell and does not wait; it must not go on running in the kernel
-        // behind later cells, so the queue checks `interrupted` before it sends the next one.
-        return { kind: 'stopped', interrupted: interruptAndWait(kernel, execution.future, options) };
-      case 'timer': {
-        const stopped = await interruptAndWait(kernel, execution.future, options);
-        return {
-          kind: 'timedOut',
-          error: new CellTimeoutError((options.timeoutMs ?? 0) / 1000),
-          kernelUnusable: !stopped,
-          kernelReportedError: execution.replyStatus() === 'error',
-        };
-      }
-      case 'stdinFailed': {
-        // input() is blocked in the kernel and no answer will come; an interrupt raises KeyboardInterrupt there.
-        options.logger.info(`Input for cell ${run.index} unavailable: ${settled.error.message}`);
-        const stopped = await interruptAndWait(kernel, execution.future, options);
-        return { kind: 'stdinUnavailable', error: settled.error, kernelUnusable: !stopped };
-      }
-    }
+    return await settle({ kernel, run, execution, options, stop, inputCancellation, store });
   } finally {
     inputCancellation.cancel();
     store.dispose();
@@ -175,29 +141,76 @@ function inputRequestOf(content: KernelMessage.IInputRequestMsg['content']): Inp
   return { prompt: content.prompt, password: content.password === true || legacy === true };
 }
 
-function settle(
-  kernel: KernelHandle,
-  execution: Execution,
-  timeoutMs: number | undefined,
-  stop: CancellationToken,
-  store: DisposableStore,
-): Promise<Settled> {
-  return new Promise<Settled>((resolve) => {
-    if (kernel.diedWith) return resolve({ kind: 'died', error: kernel.diedWith });
+interface Settling {
+  kernel: KernelHandle;
+  run: CellRun;
+  execution: Execution;
+  options: CellExecutionOptions;
+  stop: CancellationToken;
+  inputCancellation: CancellationTokenSource;
+  store: DisposableStore;
+}
+
+/**
+ * Waits for the first of: the reply and idle, the kernel's death, the timeout, input that cannot be given,
+ * the caller's stop. The first decides the outcome; the ones that follow it change nothing.
+ */
+function settle({ kernel, run, execution, options, stop, inputCancellation, store }: Settling): Promise<CellOutcome> {
+  return new Promise<CellOutcome>((resolve) => {
+    let decided = false;
+    const end = (outcome: () => CellOutcome | Promise<CellOutcome>): void => {
+      if (decided) return;
+      decided = true;
+      // Whatever ended the wait, an answer to a pending input() is now moot.
+      inputCancellation.cancel();
+      resolve(outcome());
+    };
+    const died = (error: KernelDiedError): void => end(() => ({ kind: 'kernelDied', cause: error }));
+    const replied = (idleLost: boolean): void =>
+      end(() => {
+        if (idleLost) options.logger.warn(`Cell ${run.index}: the kernel replied but its idle status never came; some output may be missing.`);
+        const status = execution.replyStatus();
+        return status === 'ok' ? { kind: 'ok' } : status === 'aborted' ? { kind: 'aborted' } : { kind: 'error' };
+      });
+    // The caller has given up on this cell and does not wait; it must not go on running in the kernel
+    // behind later cells, so the queue checks `interrupted` before it sends the next one.
+    const stopped = (): void => end(() => ({ kind: 'stopped', interrupted: interruptAndWait(kernel, execution.future, options) }));
+
+    if (kernel.diedWith) return died(kernel.diedWith);
     execution.future.done.then(
-      () => resolve({ kind: 'done' }),
-      // A future is disposed without a reply when its connection goes away: the kernel died.
-      () => resolve(kernel.diedWith ? { kind: 'died', error: kernel.diedWith } : { kind: 'stopped' }),
+      () => replied(false),
+      // A future is disposed without a reply when its connection goes away: the kernel died, or was shut down.
+      () => (kernel.diedWith ? died(kernel.diedWith) : stopped()),
     );
-    // Deferreds that only ever resolve; the first of these to settle the cell wins.
-    void execution.stdinFailed.then((error) => resolve({ kind: 'stdinFailed', error }));
-    store.add(kernel.onDidDie((error) => resolve({ kind: 'died', error })));
-    store.add(stop.onCancellationRequested(() => resolve({ kind: 'stopped' })));
+    // A Deferred that only ever resolves.
+    void execution.stdinFailed.then((error) =>
+      end(async () => {
+        // input() is blocked in the kernel and no answer will come; an interrupt raises KeyboardInterrupt there.
+        options.logger.info(`Input for cell ${run.index} unavailable: ${error.message}`);
+        const interrupted = await interruptAndWait(kernel, execution.future, options);
+        return { kind: 'stdinUnavailable', cause: error, replaceKernel: !interrupted };
+      }),
+    );
+    store.add(kernel.onDidDie(died));
+    store.add(stop.onCancellationRequested(stopped));
+    const { timeoutMs } = options;
     if (timeoutMs && timeoutMs > 0) {
-      const timer = setTimeout(() => resolve({ kind: 'timer' }), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          end(async () => {
+            const interrupted = await interruptAndWait(kernel, execution.future, options);
+            return {
+              kind: 'timedOut',
+              cause: new CellTimeoutError(timeoutMs / 1000),
+              replaceKernel: !interrupted,
+              kernelReportedError: execution.replyStatus() === 'error',
+            };
+          }),
+        timeoutMs,
+      );
       store.add({ dispose: () => clearTimeout(timer) });
     }
-    void execution.replied.then(() => watchForLostIdle(execution, store, () => resolve({ kind: 'done', idleLost: true })));
+    void execution.replied.then(() => watchForLostIdle(execution, store, () => replied(true)));
   });
 }
 

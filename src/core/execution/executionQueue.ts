@@ -1,11 +1,11 @@
-import { CancellationTokenSource } from '../common/cancellation';
+import { CancellationToken, CancellationTokenSource } from '../common/cancellation';
 import type { Disposable } from '../common/disposable';
 import { CellBridgeError, CellCancelledError, errorMessage } from '../common/errors';
 import type { Logger } from '../common/logger';
 import type { KernelHandle } from '../kernel/kernelHandle';
 import type { DocumentOutputs } from '../outputs/documentOutputs';
 import { CellOutcome, executeCell } from './cellExecutor';
-import { CellRequest, CellRun, isSkipped } from './cellRun';
+import { CellRequest, CellRun, FailureReason, FinalCellRunState, isSkipped } from './cellRun';
 import type { KernelSession } from './kernelSession';
 import type { InputProvider } from './stdin';
 
@@ -111,15 +111,24 @@ export class ExecutionQueue implements Disposable {
 
   private async runOne(run: CellRun): Promise<void> {
     if (isSkipped(run.request)) return run.finish('skipped');
-    const { session, logger } = this.options;
     const stop = new CancellationTokenSource();
     this.active = { run, stop };
     run.markRunning();
     try {
+      await this.conclude(run, await this.execute(run, stop.token));
+    } finally {
+      this.active = undefined;
+      stop.dispose();
+    }
+  }
+
+  private async execute(run: CellRun, stop: CancellationToken): Promise<CellOutcome> {
+    const { session, logger } = this.options;
+    try {
       await this.settleAbandonedKernel();
       const kernel = await session.kernel();
       // Stopped while its kernel was starting: the cell is never sent.
-      if (stop.token.isCancellationRequested) return await this.conclude(run, { kind: 'stopped', interrupted: Promise.resolve(true) });
+      if (stop.isCancellationRequested) return { kind: 'stopped', interrupted: Promise.resolve(true) };
       const outcome = await executeCell(
         kernel,
         run,
@@ -129,62 +138,53 @@ export class ExecutionQueue implements Disposable {
           interruptGraceMs: this.options.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS,
           logger,
         },
-        stop.token,
+        stop,
       );
       if (outcome.kind === 'stopped') this.abandoned = { kernel, interrupted: outcome.interrupted };
-      await this.conclude(run, outcome);
+      return outcome;
     } catch (error) {
       // The kernel could not be started (or reached): this cell fails and nothing after it can run.
       logger.error(`Cell ${run.index} could not run: ${errorMessage(error)}`);
-      this.fail(run, error instanceof Error ? error : new Error(errorMessage(error)), 'kernelDied');
-      this.cancelQueued('Cancelled because the kernel could not be started.');
-    } finally {
-      this.active = undefined;
-      stop.dispose();
+      return { kind: 'noKernel', cause: error instanceof Error ? error : new Error(errorMessage(error)) };
     }
   }
 
+  /** Ends the run as CONCLUSIONS says for its outcome: its state, the error it shows, and what happens to the cells after it. */
   private async conclude(run: CellRun, outcome: CellOutcome): Promise<void> {
-    const { stopOnError } = this.options;
+    const conclusion = CONCLUSIONS[outcome.kind];
+    const replaceKernel = 'replaceKernel' in outcome && outcome.replaceKernel;
+    // A kernel that cannot go on is shut down; the next run starts a fresh one (on a fresh state).
+    if (replaceKernel) await this.dropKernel();
+    const { state, cause } = this.endingOf(outcome, conclusion);
+    // The outputs are what the kernel produced: an interrupted cell shows the kernel's own KeyboardInterrupt,
+    // and its state says why it was interrupted. Only what the kernel did not report gets an error that says
+    // what ended the cell.
+    const reported = 'kernelReportedError' in outcome && outcome.kernelReportedError;
+    if (cause && conclusion.showsCause && !reported) {
+      run.outputs.apply(engineErrorEvent(cause, replaceKernel && conclusion.saysKernelReplaced ? KERNEL_REPLACED : undefined));
+    }
+    run.finish(state, { ...(conclusion.reason ? { reason: conclusion.reason } : {}), ...(cause ? { cause } : {}) });
+    const { rest } = conclusion;
+    if (rest.kind === 'cancel' || (rest.kind === 'cancelOnError' && this.options.stopOnError && !(rest.unlessExpected && run.expectsError))) {
+      this.cancelQueued(`Cancelled because ${rest.because(run.index + 1)}.`);
+    }
+  }
+
+  private endingOf(outcome: CellOutcome, conclusion: Conclusion): { state: FinalCellRunState; cause?: Error } {
     switch (outcome.kind) {
-      case 'ok':
-        run.finish('done');
-        return;
-      case 'error':
-        run.finish('failed', { reason: 'error' });
-        if (stopOnError && !run.expectsError) this.cancelQueued(`Cancelled because cell ${run.index + 1} failed.`);
-        return;
-      case 'aborted':
-        run.finish('cancelled', { cause: new CellCancelledError('The kernel aborted this cell.') });
-        return;
-      case 'died':
-        this.fail(run, outcome.error, 'kernelDied');
-        this.cancelQueued('Cancelled because the kernel died.');
-        return;
-      case 'stdinUnavailable':
-        if (outcome.kernelUnusable) await this.dropKernel();
-        this.fail(run, outcome.error, 'stdinUnavailable', outcome.kernelUnusable ? KERNEL_REPLACED : undefined);
-        if (stopOnError) this.cancelQueued(`Cancelled because cell ${run.index + 1} failed.`);
-        return;
-      case 'timedOut':
-        // A kernel that ignored the interrupt is replaced so that later cells can run (on a fresh state).
-        if (outcome.kernelUnusable) await this.dropKernel();
-        // The outputs are what the kernel produced: an interrupted cell shows the kernel's own KeyboardInterrupt,
-        // and its state says why it was interrupted. Only a cell the kernel never answered (it was killed) gets
-        // an error that says what ended it.
-        if (!outcome.kernelReportedError) run.outputs.apply(engineErrorEvent(outcome.error));
-        run.finish('timedOut', { cause: outcome.error });
-        if (stopOnError) this.cancelQueued(`Cancelled because cell ${run.index + 1} timed out.`);
-        return;
       case 'stopped': {
         // Without a stop of ours, the kernel's connection was closed under the running cell (a shutdown).
         const stopped = this.active?.stopped ?? { state: 'cancelled', reason: 'The kernel was shut down while the cell ran.' };
         // Nobody waits for the kernel's answer to a stop, so the cell says itself why it ended.
-        const cause = new CellCancelledError(stopped.reason);
-        run.outputs.apply(engineErrorEvent(cause));
-        run.finish(stopped.state, { cause });
-        return;
+        return { state: stopped.state, cause: new CellCancelledError(stopped.reason) };
       }
+      case 'aborted':
+        return { state: conclusion.state, cause: new CellCancelledError('The kernel aborted this cell.') };
+      case 'ok':
+      case 'error':
+        return { state: conclusion.state };
+      default:
+        return { state: conclusion.state, cause: outcome.cause };
     }
   }
 
@@ -205,11 +205,6 @@ export class ExecutionQueue implements Disposable {
     await session.shutdownCurrent({ now: true }).catch((error: unknown) => logger.warn(`Kernel shutdown failed: ${errorMessage(error)}`));
   }
 
-  private fail(run: CellRun, error: Error, reason: 'kernelDied' | 'stdinUnavailable', note?: string): void {
-    run.outputs.apply(engineErrorEvent(error, note));
-    run.finish('failed', { reason, cause: error });
-  }
-
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
@@ -224,6 +219,34 @@ function finishUnrun(run: CellRun, reason: string): void {
   if (isSkipped(run.request)) run.finish('skipped');
   else run.finish('cancelled', { cause: new CellCancelledError(reason) });
 }
+
+/**
+ * What follows a cell's end, for each way it can end. `rest`: the cells queued after it run on, or are
+ * cancelled (`cancelOnError`: only when the queue stops on errors, and for `unlessExpected` only when the cell
+ * is not tagged `raises-exception`). `showsCause`: the cell shows, as an error output, what ended it, and with
+ * `saysKernelReplaced` also that its kernel was shut down (a timed-out cell's error already implies it).
+ */
+interface Conclusion {
+  state: FinalCellRunState;
+  reason?: FailureReason;
+  showsCause: boolean;
+  saysKernelReplaced?: true;
+  rest: { kind: 'run' } | { kind: 'cancel'; because: (cell: number) => string } | { kind: 'cancelOnError'; unlessExpected: boolean; because: (cell: number) => string };
+}
+
+const failed = (cell: number): string => `cell ${cell} failed`;
+
+const CONCLUSIONS: { readonly [K in CellOutcome['kind']]: Conclusion } = {
+  ok: { state: 'done', showsCause: false, rest: { kind: 'run' } },
+  error: { state: 'failed', reason: 'error', showsCause: false, rest: { kind: 'cancelOnError', unlessExpected: true, because: failed } },
+  aborted: { state: 'cancelled', showsCause: false, rest: { kind: 'run' } },
+  kernelDied: { state: 'failed', reason: 'kernelDied', showsCause: true, rest: { kind: 'cancel', because: () => 'the kernel died' } },
+  noKernel: { state: 'failed', reason: 'kernelDied', showsCause: true, rest: { kind: 'cancel', because: () => 'the kernel could not be started' } },
+  stdinUnavailable: { state: 'failed', reason: 'stdinUnavailable', showsCause: true, saysKernelReplaced: true, rest: { kind: 'cancelOnError', unlessExpected: false, because: failed } },
+  timedOut: { state: 'timedOut', showsCause: true, rest: { kind: 'cancelOnError', unlessExpected: false, because: (cell) => `cell ${cell} timed out` } },
+  // Its state is the stop's (see endingOf); what was queued is the stop's business.
+  stopped: { state: 'stopped', showsCause: true, rest: { kind: 'run' } },
+};
 
 const KERNEL_REPLACED = 'The kernel did not survive the interrupt and was shut down; the next cell starts a new one.';
 
