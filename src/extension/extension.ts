@@ -8,7 +8,7 @@ import { KernelControllers } from './kernelControllers';
 import { KernelStatusBar } from './kernelStatusBar';
 import { JupyterServers } from './jupyterServers';
 import { localKernelChoices } from './localKernels';
-import { NotebookKernels } from './notebookKernels';
+import { NotebookSessions } from './notebookSessions';
 import { outputChannelLogger } from './outputChannelLogger';
 import { settings } from './settings';
 import { inputBoxProvider } from './stdinPrompt';
@@ -17,28 +17,28 @@ import { InteractiveWindows } from './interactive/interactiveWindows';
 import { PythonCellCodeLens } from './interactive/pythonCellCodeLens';
 import { registerPythonCellCommands } from './interactive/pythonCellCommands';
 
-let kernels: NotebookKernels | undefined;
+let sessions: NotebookSessions | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const channel = vscode.window.createOutputChannel('CellBridge', { log: true });
   const logger = outputChannelLogger(channel);
-  kernels = new NotebookKernels({ launcher: createKernelLauncher(logger), stdin: inputBoxProvider, logger, maxStreamCharsPerCell: settings.maxStreamCharsPerCell });
-  const interrupt = interruptHandler(kernels, settings.interruptWaitMs, logger);
-  const controllers = new KernelControllers(kernels, interrupt, logger);
+  sessions = new NotebookSessions({ launcher: createKernelLauncher(logger), stdin: inputBoxProvider, logger, maxStreamCharsPerCell: settings.maxStreamCharsPerCell });
+  const interrupt = interruptHandler(sessions, settings.interruptWaitMs, logger);
+  const controllers = new KernelControllers(sessions, interrupt, logger);
   const servers = new JupyterServers(context, controllers, logger);
-  const interactiveWindows = new InteractiveWindows(controllers, kernels);
+  const interactiveWindows = new InteractiveWindows(controllers, sessions);
   context.subscriptions.push(
     channel,
-    kernels,
+    sessions,
     controllers,
     servers,
-    new KernelStatusBar(kernels),
-    reportDeadKernels(kernels, logger),
+    new KernelStatusBar(sessions),
+    reportDeadKernels(sessions, logger),
     handleTracebackLinks(logger),
     interactiveWindows,
-    registerPythonCellCommands(interactiveWindows, kernels, logger),
+    registerPythonCellCommands(interactiveWindows, sessions, logger),
     vscode.languages.registerCodeLensProvider({ language: 'python' }, new PythonCellCodeLens()),
-    registerKernelCommands(kernels, interrupt, channel, logger),
+    registerKernelCommands(sessions, interrupt, channel, logger),
     vscode.commands.registerCommand('cellbridge.refreshKernels', () => refreshLocalKernels(controllers, logger)),
   );
   await refreshLocalKernels(controllers, logger);
@@ -59,6 +59,6 @@ async function refreshLocalKernels(controllers: KernelControllers, logger: Retur
 
 /** Shuts every kernel down before VS Code closes the extension host, so none is left running. */
 export async function deactivate(): Promise<void> {
-  await kernels?.shutdownAll();
-  kernels = undefined;
+  await sessions?.shutdownAll();
+  sessions = undefined;
 }

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/common/errors';
 import type { Logger } from '../core/common/logger';
-import type { InterruptOutcome, NotebookKernel } from './notebookKernel';
-import type { NotebookKernels } from './notebookKernels';
+import type { InterruptOutcome } from '../core/execution/documentRunner';
+import type { NotebookSession } from './notebookSession';
+import type { NotebookSessions } from './notebookSessions';
 import { notifyError } from './notify';
 
 export type InterruptHandler = (notebook: vscode.NotebookDocument) => Promise<void>;
@@ -15,14 +16,14 @@ const RESTART = 'Restart Kernel';
  * The handler returns once the interrupt is sent; the wait and the offer go on in the background, so the
  * stop button (and a command awaiting it) is never held by a notification nobody answers.
  */
-export function interruptHandler(kernels: NotebookKernels, waitMs: () => number, logger: Logger): InterruptHandler {
+export function interruptHandler(sessions: NotebookSessions, waitMs: () => number, logger: Logger): InterruptHandler {
   return async (notebook) => {
-    const kernel = kernels.get(notebook);
-    if (!kernel) return;
+    const session = sessions.get(notebook);
+    if (!session) return;
     try {
-      const { sent, outcome } = kernel.interrupt(waitMs());
+      const { sent, outcome } = session.runner.interrupt(waitMs());
       // In the background, so the stop button never hangs; it reports its own failures.
-      void offerRestartIfIgnored(kernels, kernel, outcome, waitMs(), logger);
+      void offerRestartIfIgnored(sessions, session, outcome, waitMs(), logger);
       await sent;
     } catch (error) {
       logger.error(`Interrupt failed: ${errorMessage(error)}`);
@@ -32,8 +33,8 @@ export function interruptHandler(kernels: NotebookKernels, waitMs: () => number,
 }
 
 async function offerRestartIfIgnored(
-  kernels: NotebookKernels,
-  kernel: NotebookKernel,
+  sessions: NotebookSessions,
+  session: NotebookSession,
   outcome: Promise<InterruptOutcome>,
   waitMs: number,
   logger: Logger,
@@ -41,12 +42,12 @@ async function offerRestartIfIgnored(
   try {
     if ((await outcome) !== 'ignored') return;
     const seconds = Math.round(waitMs / 1000);
-    logger.warn(`The kernel of ${kernel.notebook.uri.toString()} did not stop the cell within ${seconds} s of an interrupt.`);
+    logger.warn(`The kernel of ${session.notebook.uri.toString()} did not stop the cell within ${seconds} s of an interrupt.`);
     const answer = await vscode.window.showWarningMessage(
       `The kernel did not stop the running cell within ${seconds} s of the interrupt. Restart it? Its variables will be lost.`,
       RESTART,
     );
-    if (answer === RESTART && kernels.get(kernel.notebook) === kernel) await kernel.restart();
+    if (answer === RESTART && sessions.get(session.notebook) === session) await session.runner.restart();
   } catch (error) {
     logger.error(`Interrupt failed: ${errorMessage(error)}`);
     notifyError(`Could not interrupt the kernel: ${errorMessage(error)}`);

@@ -4,7 +4,7 @@ import { DisposableStore } from '../core/common/disposable';
 import { errorMessage } from '../core/common/errors';
 import type { Logger } from '../core/common/logger';
 import type { InterruptHandler } from './interruptCommand';
-import type { NotebookKernels } from './notebookKernels';
+import type { NotebookSessions } from './notebookSessions';
 import { notifyError, notifyInfo } from './notify';
 
 /**
@@ -20,11 +20,11 @@ function targetNotebook(arg: unknown): vscode.NotebookDocument | undefined {
   return vscode.window.activeNotebookEditor?.notebook;
 }
 
-export function registerKernelCommands(kernels: NotebookKernels, interrupt: InterruptHandler, channel: vscode.OutputChannel, logger: Logger): Disposable {
+export function registerKernelCommands(sessions: NotebookSessions, interrupt: InterruptHandler, channel: vscode.OutputChannel, logger: Logger): Disposable {
   const subscriptions = new DisposableStore();
   const withKernel = (action: string, run: (notebook: vscode.NotebookDocument) => Promise<void>) => async (arg: unknown) => {
     const notebook = targetNotebook(arg);
-    if (!notebook || !kernels.get(notebook)) {
+    if (!notebook || !sessions.get(notebook)) {
       notifyInfo(`Nothing to ${action}: this notebook has no CellBridge kernel yet. Run a cell first.`);
       return;
     }
@@ -40,15 +40,15 @@ export function registerKernelCommands(kernels: NotebookKernels, interrupt: Inte
   register(
     'cellbridge.restartKernel',
     withKernel('restart the kernel', async (notebook) => {
-      await kernels.get(notebook)?.restart();
+      await sessions.get(notebook)?.runner.restart();
     }),
   );
   register(
     'cellbridge.restartKernelAndRunAll',
     withKernel('restart the kernel and run all cells', async (notebook) => {
-      const kernel = kernels.get(notebook);
-      await kernel?.restart();
-      await kernel?.execute(notebook.getCells().filter((cell) => cell.kind === vscode.NotebookCellKind.Code));
+      const session = sessions.get(notebook);
+      await session?.runner.restart();
+      await session?.executions.execute(notebook.getCells().filter((cell) => cell.kind === vscode.NotebookCellKind.Code));
     }),
   );
   register(

@@ -5,7 +5,7 @@ import { errorMessage } from '../core/common/errors';
 import type { Logger } from '../core/common/logger';
 import { EXTENSION_ID, INTERACTIVE_SUFFIX, KernelChoice, vscodeLanguageIdOf } from './kernelChoice';
 import { kernelspecNameOf, notebookLanguageOf } from './notebookMetadata';
-import type { NotebookKernels } from './notebookKernels';
+import type { NotebookSessions } from './notebookSessions';
 import type { InterruptHandler } from './interruptCommand';
 import { notifyError } from './notify';
 
@@ -28,7 +28,7 @@ export class KernelControllers implements Disposable {
   private readonly pairs = new Map<string, ControllerPair>();
   private readonly subscriptions = new DisposableStore();
 
-  constructor(private readonly kernels: NotebookKernels, private readonly interrupt: InterruptHandler, private readonly logger: Logger) {
+  constructor(private readonly sessions: NotebookSessions, private readonly interrupt: InterruptHandler, private readonly logger: Logger) {
     this.subscriptions.add(vscode.workspace.onDidOpenNotebookDocument((notebook) => this.updateAffinity(notebook)));
     // selectPreferred logs its own failure.
     this.subscriptions.add(vscode.window.onDidChangeActiveNotebookEditor((editor) => editor && void this.selectPreferred(editor.notebook)));
@@ -74,7 +74,7 @@ export class KernelControllers implements Disposable {
         controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
           // Another controller was picked: this one's kernel for the notebook is of no more use.
           // shutdown() logs a failed shutdown itself.
-          if (!selected && this.kernels.get(notebook)?.choice.id === choice.id) void this.kernels.shutdown(notebook, 'another kernel was selected');
+          if (!selected && this.sessions.get(notebook)?.choice.id === choice.id) void this.sessions.shutdown(notebook, 'another kernel was selected');
         }),
       );
       return controller;
@@ -86,14 +86,14 @@ export class KernelControllers implements Disposable {
     const pair = this.pairs.get(id);
     if (!pair) return;
     this.pairs.delete(id);
-    void this.kernels.shutdownWhere((choice) => choice.id === id); // each failed shutdown is logged inside
+    void this.sessions.shutdownWhere((choice) => choice.id === id); // each failed shutdown is logged inside
     pair.subscriptions.dispose();
   }
 
   private async execute(cells: vscode.NotebookCell[], notebook: vscode.NotebookDocument, controller: vscode.NotebookController, choice: KernelChoice): Promise<void> {
     try {
-      const kernel = await this.kernels.getOrCreate(notebook, controller, choice);
-      await kernel.execute(cells);
+      const session = await this.sessions.getOrCreate(notebook, controller, choice);
+      await session.executions.execute(cells);
     } catch (error) {
       this.logger.error(`Could not run cells of ${notebook.uri.toString()}: ${errorMessage(error)}`);
       notifyError(`CellBridge could not run the cells: ${errorMessage(error)}`);

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Disposable } from '../core/common/disposable';
 import { DisposableStore } from '../core/common/disposable';
 import type { SessionStatus } from '../core/execution/kernelSession';
-import type { NotebookKernels } from './notebookKernels';
+import type { NotebookSessions } from './notebookSessions';
 
 const LOOK: Record<SessionStatus, { icon: string; words: string }> = {
   notStarted: { icon: '$(circle-outline)', words: 'not started' },
@@ -17,11 +17,11 @@ export class KernelStatusBar implements Disposable {
   private readonly item = vscode.window.createStatusBarItem('cellbridge.kernelStatus', vscode.StatusBarAlignment.Left, 100);
   private readonly subscriptions = new DisposableStore();
 
-  constructor(private readonly kernels: NotebookKernels) {
+  constructor(private readonly sessions: NotebookSessions) {
     this.item.name = 'CellBridge kernel';
     this.item.command = 'cellbridge.showLog';
     this.subscriptions.add(vscode.window.onDidChangeActiveNotebookEditor(() => this.refresh()));
-    this.subscriptions.add(kernels.onDidChangeStatus(({ kernel }) => kernel.notebook === this.activeNotebook() && this.refresh()));
+    this.subscriptions.add(sessions.onDidChangeStatus(({ session }) => session.notebook === this.activeNotebook() && this.refresh()));
     this.refresh();
   }
 
@@ -31,15 +31,15 @@ export class KernelStatusBar implements Disposable {
 
   private refresh(): void {
     const notebook = this.activeNotebook();
-    const kernel = notebook && this.kernels.get(notebook);
-    if (!kernel) {
+    const session = notebook && this.sessions.get(notebook);
+    if (!session) {
       this.item.hide();
       return;
     }
-    const status = kernel.session.status;
+    const status = session.runner.session.status;
     const look = LOOK[status];
-    this.item.text = `${look.icon} ${kernel.choice.label}: ${look.words}`;
-    this.item.tooltip = `CellBridge kernel '${kernel.choice.kernelName}' ${kernel.choice.description} is ${look.words}. Click for the log.`;
+    this.item.text = `${look.icon} ${session.choice.label}: ${look.words}`;
+    this.item.tooltip = `CellBridge kernel '${session.choice.kernelName}' ${session.choice.description} is ${look.words}. Click for the log.`;
     this.item.backgroundColor = status === 'dead' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();
   }

@@ -14,6 +14,8 @@ export interface DocumentRunnerOptions {
   /** true (a notebook): a failing cell cancels the cells queued after it, unless tagged `raises-exception`. */
   stopOnError: boolean;
   cellTimeoutMs?: number;
+  /** How long a timed-out or stopped cell gets to stop when interrupted before its kernel is replaced. */
+  interruptGraceMs?: number;
   stdin?: InputProvider;
   /** Stream text each cell shows; the rest is dropped and counted in a marker. Unlimited when undefined. */
   maxStreamCharsPerCell?: number;
@@ -45,6 +47,7 @@ export class DocumentRunner implements Disposable {
       stopOnError: options.stopOnError,
       logger,
       ...(options.cellTimeoutMs ? { cellTimeoutMs: options.cellTimeoutMs } : {}),
+      ...(options.interruptGraceMs === undefined ? {} : { interruptGraceMs: options.interruptGraceMs }),
       ...(options.stdin ? { stdin: options.stdin } : {}),
     });
   }

@@ -3,7 +3,7 @@ import type { Disposable } from '../../core/common/disposable';
 import { DisposableStore } from '../../core/common/disposable';
 import { EXTENSION_ID } from '../kernelChoice';
 import type { KernelControllers } from '../kernelControllers';
-import type { NotebookKernels } from '../notebookKernels';
+import type { NotebookSessions } from '../notebookSessions';
 import { settings } from '../settings';
 import { CellOrigin, originMetadata } from './cellOrigin';
 
@@ -24,7 +24,7 @@ export class InteractiveWindows implements Disposable {
   private readonly windows = new Map<string, vscode.NotebookDocument>();
   private readonly subscriptions = new DisposableStore();
 
-  constructor(private readonly controllers: KernelControllers, private readonly kernels: NotebookKernels) {
+  constructor(private readonly controllers: KernelControllers, private readonly sessions: NotebookSessions) {
     this.subscriptions.add(
       vscode.workspace.onDidCloseNotebookDocument((notebook) => {
         for (const [key, window] of this.windows) if (window === notebook) this.windows.delete(key);
@@ -44,8 +44,8 @@ export class InteractiveWindows implements Disposable {
     });
     edit.set(notebook.uri, [vscode.NotebookEdit.insertCells(first, cells)]);
     if (!(await vscode.workspace.applyEdit(edit))) throw new Error('VS Code refused to add the cells to the interactive window.');
-    const kernel = await this.kernels.getOrCreate(notebook, controller, choice);
-    await kernel.execute(notebook.getCells(new vscode.NotebookRange(first, first + cells.length)));
+    const session = await this.sessions.getOrCreate(notebook, controller, choice);
+    await session.executions.execute(notebook.getCells(new vscode.NotebookRange(first, first + cells.length)));
     return notebook;
   }
 

@@ -3,7 +3,7 @@ import type { Disposable } from '../../core/common/disposable';
 import { DisposableStore } from '../../core/common/disposable';
 import { errorMessage } from '../../core/common/errors';
 import type { Logger } from '../../core/common/logger';
-import type { NotebookKernels } from '../notebookKernels';
+import type { NotebookSessions } from '../notebookSessions';
 import { exportInteractiveWindow } from './exportInteractive';
 import type { CodeToRun, InteractiveWindows } from './interactiveWindows';
 import { cellIndexAt, codeCellsOf, hasCellMarkers, toRun } from './pythonCells';
@@ -15,7 +15,7 @@ const HAS_CELLS_CONTEXT = 'cellbridge.pythonFileHasCells';
  * The commands that send a .py file's code to its interactive window. Each takes an optional file and cell
  * index (what the CodeLens passes); without them it works on the active editor and its cursor.
  */
-export function registerPythonCellCommands(windows: InteractiveWindows, kernels: NotebookKernels, logger: Logger): Disposable {
+export function registerPythonCellCommands(windows: InteractiveWindows, sessions: NotebookSessions, logger: Logger): Disposable {
   const subscriptions = new DisposableStore();
   const register = (id: string, pick: (editor: vscode.TextEditor, index: number | undefined) => CodeToRun[] | undefined, after?: (editor: vscode.TextEditor, index: number) => void) =>
     subscriptions.add(
@@ -64,7 +64,7 @@ export function registerPythonCellCommands(windows: InteractiveWindows, kernels:
     return [{ code, origin: { file: editor.document.uri.fsPath, line: range.start.line + 1 } }];
   });
   subscriptions.add(vscode.commands.registerCommand('cellbridge.clearInteractive', () => clearInteractive()));
-  subscriptions.add(vscode.commands.registerCommand('cellbridge.exportInteractive', (target?: vscode.Uri) => exportInteractiveWindow(kernels, target)));
+  subscriptions.add(vscode.commands.registerCommand('cellbridge.exportInteractive', (target?: vscode.Uri) => exportInteractiveWindow(sessions, target)));
 
   const updateContext = (): void => {
     const document = vscode.window.activeTextEditor?.document;

@@ -37,9 +37,9 @@ for (const kernelName of KERNELS) {
         assert.equal(setup?.state, 'done');
         const kernelBefore = doc.session.kernelIfStarted;
 
-        const [run, queued] = doc.queue.enqueue([{ code }, { code: 'print("after")' }]);
+        const [run, queued] = doc.runner.enqueue([{ code }, { code: 'print("after")' }]);
         await untilInsideCell(doc, run!, marker);
-        await doc.queue.interrupt();
+        await doc.interrupt();
         await Promise.all([run!.finished, queued!.finished]);
 
         assert.equal(run!.state, 'failed');
@@ -63,7 +63,7 @@ for (const kernelName of KERNELS) {
 
     test('interrupt with nothing running does nothing', async () => {
       await doc.run('kept = "idle"');
-      await doc.queue.interrupt();
+      await doc.interrupt();
       assert.equal(await valueOf(doc, 'kept'), `'idle'`);
     });
   });

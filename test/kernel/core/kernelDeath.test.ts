@@ -27,7 +27,7 @@ for (const kernelName of KERNELS) {
       const first = doc.session.kernelIfStarted;
       assert.ok(first instanceof LocalKernel);
 
-      const runs = doc.queue.enqueue([{ code: 'import os, signal\nos.kill(os.getpid(), signal.SIGKILL)' }, { code: 'x = 1' }, { code: 'y = 2' }]);
+      const runs = doc.runner.enqueue([{ code: 'import os, signal\nos.kill(os.getpid(), signal.SIGKILL)' }, { code: 'x = 1' }, { code: 'y = 2' }]);
       await Promise.all(runs.map((r) => r.finished));
       const [killer, queued1, queued2] = runs as [CellRun, CellRun, CellRun];
 

@@ -30,7 +30,7 @@ describe('execution queue (python3)', () => {
   test('cells run strictly in order, one at a time, with increasing execution counts and timings', async () => {
     await doc.run('import time\norder = []');
     const cells = [0, 1, 2, 3, 4].map((i) => ({ code: `order.append(${i})\ntime.sleep(0.05)` }));
-    const runs = doc.queue.enqueue(cells);
+    const runs = doc.runner.enqueue(cells);
     assert.ok(runs.every((r) => r.state === 'queued'), 'nothing starts before enqueue() returns');
     const firstStates: string[] = [];
     runs[0]!.onDidChangeState((state) => firstStates.push(state));
@@ -56,7 +56,7 @@ describe('execution queue (python3)', () => {
   test('blank and skip cells are never sent, even when a failure cancels the cells around them', async () => {
     const before = await doc.run('1');
     const counted = before[0]!.executionCount!;
-    const runs = doc.queue.enqueue([{ code: ' \n\t' }, { code: '2' }, { code: 'print("skipped")', skip: true }, { code: '1/0' }, { code: '' }, { code: 'print("x")', skip: true }, { code: '3' }]);
+    const runs = doc.runner.enqueue([{ code: ' \n\t' }, { code: '2' }, { code: 'print("skipped")', skip: true }, { code: '1/0' }, { code: '' }, { code: 'print("x")', skip: true }, { code: '3' }]);
     await settle(runs);
     assert.deepEqual(runs.map((r) => r.state), ['skipped', 'done', 'skipped', 'failed', 'skipped', 'skipped', 'cancelled']);
     assert.deepEqual(runs.map((r) => r.executionCount), [null, counted + 1, null, counted + 2, null, null, null], 'only sent cells are counted');
@@ -68,19 +68,19 @@ describe('execution queue (python3)', () => {
     // Whether the gap is hit depends on how many promise hops lie between `finished` and the next enqueue,
     // so the cells are awaited both directly and through helpers that add hops.
     for (let i = 0; i < 10; i++) {
-      const [run] = doc.queue.enqueue([{ code: `n = ${i}` }]);
+      const [run] = doc.runner.enqueue([{ code: `n = ${i}` }]);
       await run!.finished;
       assert.equal(run!.state, 'done', `cell ${i}`);
       const [viaHelper] = await doc.run(`n = ${i}`);
       assert.equal(viaHelper!.state, 'done', `cell ${i} via a helper`);
-      const [viaAll] = await settle(doc.queue.enqueue([{ code: `n = ${i}` }]));
+      const [viaAll] = await settle(doc.runner.enqueue([{ code: `n = ${i}` }]));
       assert.equal(viaAll!.state, 'done', `cell ${i} via Promise.all`);
     }
-    await doc.queue.whenIdle();
+    await doc.runner.whenIdle();
   });
 
   test('stopOnError: a failing cell cancels the cells queued after it; they never run', async () => {
-    const runs = await settle(doc.queue.enqueue([{ code: 'a = 1' }, { code: 'raise ValueError("stop here")' }, { code: 'b = 2' }, { code: 'c = 3' }]));
+    const runs = await settle(doc.runner.enqueue([{ code: 'a = 1' }, { code: 'raise ValueError("stop here")' }, { code: 'b = 2' }, { code: 'c = 3' }]));
     assert.deepEqual(
       runs.map((r) => r.state),
       ['done', 'failed', 'cancelled', 'cancelled'],
@@ -100,7 +100,7 @@ describe('execution queue (python3)', () => {
   });
 
   test('stopOnError: a failing cell tagged raises-exception does not stop the queue', async () => {
-    const runs = await settle(doc.queue.enqueue([{ code: 'raise KeyError("expected")', tags: ['raises-exception'] }, { code: 'd = 4' }]));
+    const runs = await settle(doc.runner.enqueue([{ code: 'raise KeyError("expected")', tags: ['raises-exception'] }, { code: 'd = 4' }]));
     assert.deepEqual(
       runs.map((r) => r.state),
       ['failed', 'done'],
@@ -120,13 +120,13 @@ describe('execution queue (python3)', () => {
   });
 
   test('cancel(run) on a queued run cancels only it', async () => {
-    const [first, cancelled, kept] = doc.queue.enqueue([
+    const [first, cancelled, kept] = doc.runner.enqueue([
       { code: 'print("first", flush=True)\ntime.sleep(0.3)' },
       { code: 'g = "should not run"' },
       { code: 'h = "ran"' },
     ]);
     await untilInsideCell(doc, first!, 'first');
-    await doc.queue.cancel(cancelled!);
+    await doc.runner.cancel(cancelled!);
     assert.equal(cancelled!.state, 'cancelled', 'at once');
     await settle([first!, cancelled!, kept!]);
     assert.equal(first!.state, 'done', 'the running cell is not affected');
@@ -138,7 +138,7 @@ describe('execution queue (python3)', () => {
 
   test('cancel(run) on a finished run changes nothing', async () => {
     const [run] = await doc.run('i = 1');
-    await doc.queue.cancel(run!);
+    await doc.runner.cancel(run!);
     assert.equal(run!.state, 'done');
   });
 });

@@ -61,9 +61,9 @@ describe('remote kernels on a Jupyter Server (python3)', () => {
 
   test('interrupting time.sleep (the REST call) fails the cell with KeyboardInterrupt and keeps the state', { timeout: 30_000 }, async () => {
     await doc.run('kept = "remote state"');
-    const [run] = doc.queue.enqueue([{ code: 'import time\nprint("sleeping", flush=True)\ntime.sleep(60)' }]);
+    const [run] = doc.runner.enqueue([{ code: 'import time\nprint("sleeping", flush=True)\ntime.sleep(60)' }]);
     await untilInsideCell(doc, run!, 'sleeping');
-    await doc.queue.interrupt();
+    await doc.interrupt();
     await run!.finished;
     assert.equal(run!.state, 'failed');
     assert.deepEqual(errorNames(run!), ['KeyboardInterrupt']);

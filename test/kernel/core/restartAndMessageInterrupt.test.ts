@@ -52,14 +52,14 @@ describe("interrupt_mode 'message': interrupt_request on the control channel, no
 
   test('a sleeping cell ends with KeyboardInterrupt and the state survives', async () => {
     await doc.runOne('state = "kept"');
-    const [run] = doc.queue.enqueue([{ code: 'import time\nprint("sleeping", flush=True)\ntime.sleep(60)' }]);
+    const [run] = doc.runner.enqueue([{ code: 'import time\nprint("sleeping", flush=True)\ntime.sleep(60)' }]);
     await untilInsideCell(doc, run!, 'sleeping');
     // Proof that the request went over the control channel: only then does the kernel send interrupt_reply.
     const replies: string[] = [];
     doc.session.kernelIfStarted!.connection.anyMessage.connect((_, { msg, direction }) => {
       if (direction === 'recv' && msg.header.msg_type === 'interrupt_reply') replies.push(msg.channel);
     });
-    await doc.queue.interrupt();
+    await doc.interrupt();
     await run!.finished;
     assert.deepEqual(replies, ['control']);
     assert.equal(run!.state, 'failed');

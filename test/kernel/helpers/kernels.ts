@@ -3,14 +3,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { silentLogger, stderrLogger } from '../../../src/core/common/logger';
 import type { CellRequest, CellRun } from '../../../src/core/execution/cellRun';
-import { ExecutionQueue, ExecutionQueueOptions } from '../../../src/core/execution/executionQueue';
-import { KernelSession } from '../../../src/core/execution/kernelSession';
+import { DocumentRunner, type DocumentRunnerOptions } from '../../../src/core/execution/documentRunner';
+import type { KernelSession } from '../../../src/core/execution/kernelSession';
 import type { KernelHandle } from '../../../src/core/kernel/kernelHandle';
 import { createKernelLauncher, KernelTarget } from '../../../src/core/kernel/kernelLauncher';
 import { LocalKernel } from '../../../src/core/kernel/localKernel';
 import type { CellOutputs } from '../../../src/core/outputs/cellOutputs';
 import { type CellTranscript, DocumentTranscripts } from '../../../src/core/outputs/cellTranscript';
-import { DocumentOutputs } from '../../../src/core/outputs/documentOutputs';
+import type { DocumentOutputs } from '../../../src/core/outputs/documentOutputs';
 
 /** The two kernels the suite runs against: they split streams and report errors differently. */
 export const KERNELS = ['python3', 'xpython'] as const;
@@ -88,21 +88,27 @@ export function transcriptOf(run: CellRun): CellTranscript {
   return transcripts.of(run.outputs);
 }
 
-/** A document's worth of engine: a kernel session, its outputs (with transcripts, as the runner keeps) and its queue. */
+/** A document's engine as the faces use it: a DocumentRunner, whose outputs keep transcripts as the runner's do. */
 export class TestDocument {
-  readonly outputs = new DocumentOutputs();
-  private readonly transcripts = new DocumentTranscripts(this.outputs);
-  readonly session: KernelSession;
-  readonly queue: ExecutionQueue;
+  readonly runner: DocumentRunner;
+  private readonly transcripts: DocumentTranscripts;
 
-  constructor(readonly tracker: KernelTracker, kernelName: string, options: Partial<ExecutionQueueOptions> = {}, target: Partial<KernelTarget> = {}) {
-    this.outputs.onDidCreateCell((cell) => transcriptsOfCells.set(cell, this.transcripts));
-    this.session = new KernelSession(() => tracker.launcher({ kernelName, ...target }), logger);
-    this.queue = new ExecutionQueue({ session: this.session, outputs: this.outputs, stopOnError: false, logger, ...options });
+  constructor(readonly tracker: KernelTracker, kernelName: string, options: Partial<DocumentRunnerOptions> = {}, target: Partial<KernelTarget> = {}) {
+    this.runner = new DocumentRunner({ launch: () => tracker.launcher({ kernelName, ...target }), stopOnError: false, logger, ...options });
+    this.transcripts = new DocumentTranscripts(this.runner.outputs);
+    this.runner.outputs.onDidCreateCell((cell) => transcriptsOfCells.set(cell, this.transcripts));
+  }
+
+  get session(): KernelSession {
+    return this.runner.session;
+  }
+
+  get outputs(): DocumentOutputs {
+    return this.runner.outputs;
   }
 
   async run(...cells: Array<string | CellRequest>): Promise<CellRun[]> {
-    const runs = this.queue.enqueue(cells.map((c) => (typeof c === 'string' ? { code: c } : c)));
+    const runs = this.runner.enqueue(cells.map((c) => (typeof c === 'string' ? { code: c } : c)));
     await Promise.all(runs.map((r) => r.finished));
     return runs;
   }
@@ -112,11 +118,14 @@ export class TestDocument {
     return run!;
   }
 
+  /** Sends the running cell an interrupt (whether it stops is for the test to see). */
+  interrupt(): Promise<void> {
+    return this.runner.interrupt(0).sent;
+  }
+
   async close(): Promise<void> {
-    this.queue.dispose();
-    await this.session.shutdown();
+    await this.runner.shutdown();
     this.transcripts.dispose();
-    this.outputs.dispose();
   }
 }
 
@@ -138,7 +147,7 @@ export function plain(text: string): string {
  * One TestDocument on `kernelName` for a `describe` block: made before its tests, closed after them, and
  * checked to have left no kernel process behind. Call inside the describe; the getter gives the document.
  */
-export function useTestDocument(kernelName: string, options: Partial<ExecutionQueueOptions> = {}, target: Partial<KernelTarget> = {}): () => TestDocument {
+export function useTestDocument(kernelName: string, options: Partial<DocumentRunnerOptions> = {}, target: Partial<KernelTarget> = {}): () => TestDocument {
   const tracker = new KernelTracker();
   let doc: TestDocument | undefined;
   before(() => {

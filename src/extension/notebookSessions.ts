@@ -9,9 +9,9 @@ import type { InputProvider } from '../core/execution/stdin';
 import type { KernelHandle } from '../core/kernel/kernelHandle';
 import type { KernelLauncher } from '../core/kernel/kernelLauncher';
 import type { KernelChoice } from './kernelChoice';
-import { NotebookKernel } from './notebookKernel';
+import { NotebookSession } from './notebookSession';
 
-export interface NotebookKernelsOptions {
+export interface NotebookSessionsOptions {
   launcher: KernelLauncher;
   stdin: InputProvider;
   logger: Logger;
@@ -19,42 +19,39 @@ export interface NotebookKernelsOptions {
 }
 
 export interface KernelStatusChange {
-  readonly kernel: NotebookKernel;
+  readonly session: NotebookSession;
   readonly status: SessionStatus;
 }
 
 /**
- * The kernel of each open notebook. A notebook gets one when it first runs a cell on a controller; picking
- * another controller, closing the notebook, or removing the controller's server shuts it down.
+ * The session of each open notebook: its kernel and its cells' runs. A notebook gets one when it first runs a
+ * cell on a controller; picking another controller, closing the notebook, or removing the controller's server
+ * shuts it down.
  */
-export class NotebookKernels implements Disposable {
-  private readonly kernels = new Map<vscode.NotebookDocument, { kernel: NotebookKernel; subscriptions: DisposableStore }>();
+export class NotebookSessions implements Disposable {
+  private readonly sessions = new Map<vscode.NotebookDocument, { session: NotebookSession; subscriptions: DisposableStore }>();
   private readonly statusEmitter = new Emitter<KernelStatusChange>();
-  private readonly diedEmitter = new Emitter<NotebookKernel>();
+  private readonly diedEmitter = new Emitter<NotebookSession>();
   /** Any notebook's kernel changed state (starting, idle, busy, dead, notStarted). */
   readonly onDidChangeStatus = this.statusEmitter.event;
   /** A notebook's kernel died on its own (not shut down by us). */
   readonly onDidDie = this.diedEmitter.event;
   private readonly subscriptions = new DisposableStore();
 
-  constructor(private readonly options: NotebookKernelsOptions) {
+  constructor(private readonly options: NotebookSessionsOptions) {
     this.subscriptions.add(vscode.workspace.onDidCloseNotebookDocument((notebook) => void this.shutdown(notebook, 'the notebook was closed')));
   }
 
-  get(notebook: vscode.NotebookDocument): NotebookKernel | undefined {
-    return this.kernels.get(notebook)?.kernel;
+  get(notebook: vscode.NotebookDocument): NotebookSession | undefined {
+    return this.sessions.get(notebook)?.session;
   }
 
-  all(): NotebookKernel[] {
-    return [...this.kernels.values()].map((entry) => entry.kernel);
-  }
-
-  /** The notebook's kernel on `choice`, created (not started: that waits for the first cell) if needed. */
-  async getOrCreate(notebook: vscode.NotebookDocument, controller: vscode.NotebookController, choice: KernelChoice): Promise<NotebookKernel> {
-    const existing = this.kernels.get(notebook)?.kernel;
+  /** The notebook's session on `choice`, created (its kernel is started by the first cell) if needed. */
+  async getOrCreate(notebook: vscode.NotebookDocument, controller: vscode.NotebookController, choice: KernelChoice): Promise<NotebookSession> {
+    const existing = this.sessions.get(notebook)?.session;
     if (existing?.choice.id === choice.id) return existing;
     if (existing) await this.shutdown(notebook, `switched to ${choice.label}`);
-    const kernel = new NotebookKernel({
+    const session = new NotebookSession({
       notebook,
       choice,
       controller,
@@ -65,35 +62,36 @@ export class NotebookKernels implements Disposable {
     });
     const subscriptions = new DisposableStore();
     subscriptions.add(
-      kernel.session.onDidChangeStatus((status) => {
-        this.statusEmitter.fire({ kernel, status });
-        // The session says `dead` only for a kernel that died by itself: our shutdowns release it first.
-        if (status === 'dead') this.diedEmitter.fire(kernel);
+      session.runner.session.onDidChangeStatus((status) => {
+        this.statusEmitter.fire({ session, status });
+        // The kernel session says `dead` only for a kernel that died by itself: our shutdowns release it first.
+        if (status === 'dead') this.diedEmitter.fire(session);
       }),
     );
-    this.kernels.set(notebook, { kernel, subscriptions });
-    this.statusEmitter.fire({ kernel, status: kernel.session.status });
-    return kernel;
+    this.sessions.set(notebook, { session, subscriptions });
+    this.statusEmitter.fire({ session, status: session.runner.session.status });
+    return session;
   }
 
   /** Shuts down the notebook's kernel, if it has one. */
   async shutdown(notebook: vscode.NotebookDocument, why: string): Promise<void> {
-    const entry = this.kernels.get(notebook);
+    const entry = this.sessions.get(notebook);
     if (!entry) return;
-    this.options.logger.info(`Shutting down kernel '${entry.kernel.choice.kernelName}' of ${notebook.uri.toString()}: ${why}`);
-    this.kernels.delete(notebook);
+    this.options.logger.info(`Shutting down kernel '${entry.session.choice.kernelName}' of ${notebook.uri.toString()}: ${why}`);
+    this.sessions.delete(notebook);
     entry.subscriptions.dispose();
-    this.statusEmitter.fire({ kernel: entry.kernel, status: 'notStarted' });
-    await entry.kernel.shutdown().catch((error: unknown) => this.options.logger.warn(`Kernel shutdown failed: ${errorMessage(error)}`));
+    this.statusEmitter.fire({ session: entry.session, status: 'notStarted' });
+    await entry.session.shutdown().catch((error: unknown) => this.options.logger.warn(`Kernel shutdown failed: ${errorMessage(error)}`));
   }
 
   /** Shuts down every kernel whose choice matches (a controller went away). */
   async shutdownWhere(matches: (choice: KernelChoice) => boolean): Promise<void> {
-    await Promise.all([...this.kernels.values()].filter((entry) => matches(entry.kernel.choice)).map((entry) => this.shutdown(entry.kernel.notebook, 'its kernel source went away')));
+    const gone = [...this.sessions.values()].filter((entry) => matches(entry.session.choice));
+    await Promise.all(gone.map((entry) => this.shutdown(entry.session.notebook, 'its kernel source went away')));
   }
 
   async shutdownAll(): Promise<void> {
-    await Promise.all([...this.kernels.keys()].map((notebook) => this.shutdown(notebook, 'VS Code is closing the extension')));
+    await Promise.all([...this.sessions.keys()].map((notebook) => this.shutdown(notebook, 'VS Code is closing the extension')));
   }
 
   private launchWithProgress(notebook: vscode.NotebookDocument, choice: KernelChoice): Promise<KernelHandle> {
@@ -108,11 +106,11 @@ export class NotebookKernels implements Disposable {
 
   dispose(): void {
     this.subscriptions.dispose();
-    for (const entry of this.kernels.values()) {
+    for (const entry of this.sessions.values()) {
       entry.subscriptions.dispose();
-      entry.kernel.dispose();
+      entry.session.dispose();
     }
-    this.kernels.clear();
+    this.sessions.clear();
     this.statusEmitter.dispose();
     this.diedEmitter.dispose();
   }
