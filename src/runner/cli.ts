@@ -8,6 +8,10 @@ import { linesInputProvider } from '../core/execution/stdin';
 import { describeServerFailure, serverSettingsFor } from '../core/kernel/jupyterServer';
 import { createKernelLauncher } from '../core/kernel/kernelLauncher';
 import { findKernelspecs } from '../core/kernel/kernelspec';
+import { environmentKernelName } from '../core/environments/environmentKernelspec';
+import { findEnvironments } from '../core/environments/findEnvironments';
+import { environmentLabel } from '../core/environments/pythonEnvironment';
+import { environmentKernelspecAt, environmentKernelspecNamed, environmentKernelspecs } from './environmentKernels';
 import { WidgetStateRecorder } from '../core/outputs/widgetState';
 import { CliCommand, parseCliArgs, RunOptions, ServeOptions, ServerOption, USAGE } from './cliArgs';
 import { serializeNotebook } from '../core/formats/notebookFile';
@@ -54,6 +58,13 @@ export async function main(argv: string[]): Promise<number> {
 
 async function runFile(file: string, options: RunOptions, logger: Logger): Promise<number> {
   const prepared = await prepareRun(file, options);
+  const environment =
+    options.python !== undefined
+      ? await environmentKernelspecAt(options.python, '--python')
+      : options.server
+        ? undefined
+        : await environmentKernelspecNamed(prepared.request.kernel, prepared.workDir ?? process.cwd());
+  if (environment) prepared.request.kernel = environment.name;
   const stdinLines = options.stdin === undefined ? undefined : await readStdinLines(options.stdin);
   const progress = new ProgressLine(process.stderr);
   const stop = new CancellationTokenSource();
@@ -68,7 +79,7 @@ async function runFile(file: string, options: RunOptions, logger: Logger): Promi
   process.on('SIGTERM', onSignal);
   try {
     const { response, runs, cleanup } = await runCells(prepared.request, {
-      launcher: createKernelLauncher(logger),
+      launcher: createKernelLauncher(logger, environment ? { kernelspecs: new Map([[environment.name, environment]]) } : {}),
       logger,
       stop: stop.token,
       ...(options.server ? { server: options.server } : {}),
@@ -99,7 +110,8 @@ async function serve(options: ServeOptions, logger: Logger): Promise<number> {
   if (!isLoopback(options.host) && !options.token) {
     logger.warn(`Listening on ${options.host} without --token: anyone who can reach this port can run code here.`);
   }
-  const service = await RunService.start({ ...options, logger });
+  const kernelspecs = await environmentKernelspecs(options.environments);
+  const service = await RunService.start({ ...options, logger, launcher: createKernelLauncher(logger, { kernelspecs }) });
   process.stderr.write(`cellbridge: serving POST ${service.url}/run_jupyter (pool ${options.poolSize} × ${options.warmKernel}, ${options.maxConcurrency} at once)\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -132,20 +144,47 @@ async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+interface KernelRow {
+  name: string;
+  displayName: string;
+  language: string;
+  location: string;
+  /** Environments only: where it was found and whether it can run a kernel now. */
+  environment?: { kind: string; interpreter: string; version: string | null; hasIpykernel: boolean };
+}
+
 async function listKernels(json: boolean, server: ServerOption | undefined): Promise<number> {
-  const rows = server ? await serverKernelspecs(server) : (await findKernelspecs()).map((s) => ({ name: s.name, displayName: s.displayName, language: s.language, location: s.resourceDir }));
+  const rows = server ? await serverKernelspecs(server) : await localKernelRows();
   if (json) {
     process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   } else if (rows.length === 0) {
     process.stdout.write('No kernelspecs found. Install one, e.g. `apt-get install python3-ipykernel`.\n');
   } else {
     const width = Math.max(...rows.map((r) => r.name.length));
-    for (const row of rows) process.stdout.write(`${row.name.padEnd(width)}  ${row.displayName} (${row.language})  ${row.location}\n`);
+    for (const row of rows) {
+      const missing = row.environment && !row.environment.hasIpykernel ? '  [no ipykernel]' : '';
+      process.stdout.write(`${row.name.padEnd(width)}  ${row.displayName} (${row.language})  ${row.location}${missing}\n`);
+    }
   }
   return EXIT.finished;
 }
 
-async function serverKernelspecs(server: ServerOption): Promise<Array<{ name: string; displayName: string; language: string; location: string }>> {
+/** The kernelspecs, then the Python environments of this folder, pyenv, conda and PATH (`--python` takes any). */
+async function localKernelRows(): Promise<KernelRow[]> {
+  const [specs, environments] = await Promise.all([findKernelspecs(), findEnvironments({ projectFolders: [process.cwd()], askConda: true })]);
+  return [
+    ...specs.map((s) => ({ name: s.name, displayName: s.displayName, language: s.language, location: s.resourceDir })),
+    ...environments.map((environment) => ({
+      name: environmentKernelName(environment),
+      displayName: environmentLabel(environment),
+      language: 'python',
+      location: environment.prefix,
+      environment: { kind: environment.kind, interpreter: environment.interpreter, version: environment.version ?? null, hasIpykernel: environment.hasIpykernel },
+    })),
+  ];
+}
+
+async function serverKernelspecs(server: ServerOption): Promise<KernelRow[]> {
   try {
     const specs = await KernelSpecAPI.getSpecs(serverSettingsFor(server));
     return Object.values(specs.kernelspecs).flatMap((spec) =>

@@ -4,10 +4,11 @@ import { InvalidInputError } from '../core/common/errors';
 import type { JupyterServerAddress } from '../core/kernel/jupyterServer';
 import type { RunServiceOptions } from './service/runService';
 import { PYTHON_WARM_UP_STEPS } from '../core/kernel/silentWarmUp';
+import { parseEnvironmentOption } from './environmentKernels';
 
 export const USAGE = `Usage:
   cellbridge run FILE [options]     run the cells of FILE in a fresh kernel and print the results as JSON
-  cellbridge kernels [--json]       list the kernelspecs found on this machine (or on --server)
+  cellbridge kernels [--json]       list the kernelspecs and Python environments found here (or --server's kernelspecs)
   cellbridge serve [options]        serve POST /run_jupyter (the run-cells contract), GET /health, GET /metrics
   cellbridge --help | --version
 
@@ -15,6 +16,7 @@ FILE is a notebook (.ipynb), a Python script with "# %%" cells (.py), or a run-c
 
 Options for run:
   --kernel NAME          kernelspec to use (default: the notebook's, else python3)
+  --python PATH          run in this Python environment instead (an interpreter, or a venv/conda folder)
   --cell-timeout S       per-cell limit in seconds: interrupt, then restart the kernel if it does not stop
   --total-timeout S      limit for the whole run; cells finished so far are still reported
   --stop-on-error        cancel the cells after a failing one (cells tagged raises-exception excepted)
@@ -31,6 +33,7 @@ Options for serve:
   --token T              require Authorization: Bearer T (or set CELLBRIDGE_TOKEN)
   --kernel-pool N        started kernels kept ready per kernel name (default 2)
   --kernel NAME          the kernel the pool warms at start-up (default python3)
+  --env NAME=PATH        offer the Python environment at PATH as kernel NAME (repeatable)
   --max-concurrency N    runs at once (default: the number of CPUs)
   --max-queue N          requests that may wait for a slot before 429 (default 64)
   --max-body-mb N        request body limit (default 64)
@@ -52,10 +55,16 @@ export type CliCommand =
 export type ServerOption = JupyterServerAddress;
 
 /** `serve` takes exactly what the service does, less what only code can give (its logger, a launcher). */
-export type ServeOptions = Omit<RunServiceOptions, 'logger' | 'launcher'> & { verbose: boolean };
+export type ServeOptions = Omit<RunServiceOptions, 'logger' | 'launcher'> & {
+  verbose: boolean;
+  /** `--env NAME=PATH`: Python environments offered as kernels. */
+  environments: Array<{ name: string; location: string }>;
+};
 
 export interface RunOptions {
   kernel?: string;
+  /** An interpreter or environment folder to run in, instead of a kernelspec. */
+  python?: string;
   cellTimeoutSeconds?: number;
   totalTimeoutSeconds?: number;
   stopOnError: boolean;
@@ -79,6 +88,8 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
         version: { type: 'boolean' },
         json: { type: 'boolean' },
         kernel: { type: 'string' },
+        python: { type: 'string' },
+        env: { type: 'string', multiple: true },
         'cell-timeout': { type: 'string' },
         'total-timeout': { type: 'string' },
         'stop-on-error': { type: 'boolean' },
@@ -115,6 +126,11 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
       if (rest.length !== 1) throw new InvalidInputError('arguments', '`run` takes exactly one FILE');
       const options: RunOptions = { stopOnError: values['stop-on-error'] ?? false, pretty: values.pretty ?? false, verbose };
       if (values.kernel !== undefined) options.kernel = values.kernel;
+      if (values.python !== undefined) {
+        if (values.kernel !== undefined) throw new InvalidInputError('--python', 'cannot be given with --kernel');
+        if (server) throw new InvalidInputError('--python', 'names a local environment; it cannot be used with --server');
+        options.python = values.python;
+      }
       if (values['cell-timeout'] !== undefined) options.cellTimeoutSeconds = seconds('--cell-timeout', values['cell-timeout']);
       if (values['total-timeout'] !== undefined) options.totalTimeoutSeconds = seconds('--total-timeout', values['total-timeout']);
       if (values.stdin !== undefined) options.stdin = values.stdin;
@@ -136,6 +152,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
         maxStreamCharsPerCell: whole('--max-output-chars', values['max-output-chars'], 10_000_000, 1, 2_000_000_000),
         warmUpSteps: values['warm-up'] === undefined ? PYTHON_WARM_UP_STEPS : values['warm-up'].trim() ? [values['warm-up']] : [],
         verbose,
+        environments: environmentsOption(values.env, server),
         ...(token ? { token } : {}),
         ...(server ? { server } : {}),
       };
@@ -146,6 +163,11 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
     default:
       throw new InvalidInputError('arguments', `unknown command '${command}' (expected run, kernels or serve)`);
   }
+}
+
+function environmentsOption(values: string[] | undefined, server: ServerOption | undefined): Array<{ name: string; location: string }> {
+  if (values?.length && server) throw new InvalidInputError('--env', 'names local environments; it cannot be used with --server');
+  return (values ?? []).map(parseEnvironmentOption);
 }
 
 function whole(option: string, text: string | undefined, fallback: number, min: number, max: number): number {

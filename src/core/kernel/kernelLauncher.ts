@@ -1,6 +1,6 @@
 import type { Logger } from '../common/logger';
 import type { KernelHandle } from './kernelHandle';
-import { findKernelspec } from './kernelspec';
+import { findKernelspec, type Kernelspec } from './kernelspec';
 import type { JupyterServerAddress } from './jupyterServer';
 import { LocalKernel } from './localKernel';
 import { RemoteKernel } from './remoteKernel';
@@ -19,11 +19,16 @@ export interface KernelTarget {
 
 export type KernelLauncher = (target: KernelTarget) => Promise<KernelHandle>;
 
-export function createKernelLauncher(logger: Logger): KernelLauncher {
+export interface KernelLauncherOptions {
+  /** Local kernels by name that are not kernelspecs on disk (Python environments'); they win over those. */
+  kernelspecs?: ReadonlyMap<string, Kernelspec>;
+}
+
+export function createKernelLauncher(logger: Logger, options: KernelLauncherOptions = {}): KernelLauncher {
   return async (target) => {
     const timeouts = target.startTimeoutMs === undefined ? {} : { startTimeoutMs: target.startTimeoutMs };
     if (target.server) return RemoteKernel.start(target.server, target.kernelName, { logger, ...timeouts });
-    const spec = await findKernelspec(target.kernelName, target.env ? { env: target.env } : {});
+    const spec = options.kernelspecs?.get(target.kernelName) ?? (await findKernelspec(target.kernelName, target.env ? { env: target.env } : {}));
     return LocalKernel.start(spec, {
       logger,
       ...timeouts,

@@ -88,7 +88,7 @@ export class KernelProcess implements Disposable {
       // ipykernel warns on stderr about frozen modules and the debugger unless told not to validate.
       PYDEVD_DISABLE_FILE_VALIDATION: '1',
       ...baseEnv,
-      ...spec.env,
+      ...substituteEnv(spec.env, baseEnv),
       // ipykernel exits when its parent goes away, so a crash of ours leaves no orphan kernel.
       JPY_PARENT_PID: String(process.pid),
     };
@@ -148,6 +148,18 @@ export class KernelProcess implements Disposable {
     signalGroup(this.child.pid, 'SIGKILL');
     liveGroups.delete(this.child.pid);
   }
+}
+
+/**
+ * `${NAME}` in a kernelspec's env values stands for NAME in the environment the kernel starts from, as in
+ * jupyter_client (so `"PATH": "/env/bin:${PATH}"` prepends); names not set there stay as written.
+ */
+export function substituteEnv(specEnv: Readonly<Record<string, string>>, baseEnv: NodeJS.ProcessEnv): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(specEnv)) {
+    result[key] = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => baseEnv[name] ?? whole);
+  }
+  return result;
 }
 
 function describeSpawnError(command: string, specFile: string, error: NodeJS.ErrnoException): string {

@@ -5,6 +5,8 @@ import { REPO } from './cli';
 /** The kernelspec of scripts/setupCurrentStack.sh: ipykernel 7, ipywidgets 8 and comm, which Debian's Python lacks. */
 export const CURRENT_STACK_KERNEL = 'python3-current';
 const JUPYTER_DATA_DIR = path.join(REPO, '.test-venvs', 'jupyter');
+/** The venv itself (ipykernel 7.4 on the python3 of PATH), for tests of environments. */
+export const CURRENT_STACK_VENV = path.join(REPO, '.test-venvs', 'current');
 
 /**
  * Makes sure the current-stack venv and its kernelspec exist (well under a second once they do; scripts/test.sh

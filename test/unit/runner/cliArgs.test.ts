@@ -30,3 +30,23 @@ test('no command or --help asks for help', () => {
   assert.deepEqual(parseCliArgs([], {}), { command: 'help' });
   assert.deepEqual(parseCliArgs(['run', '--help'], {}), { command: 'help' });
 });
+
+test('--python names an environment for run; --env NAME=PATH offers environments to serve', () => {
+  const run = parseCliArgs(['run', 'a.py', '--python', '.venv'], {});
+  assert.equal(run.command === 'run' && run.options.python, '.venv');
+  const serve = parseCliArgs(['serve', '--env', 'ds=/envs/ds', '--env', 'ml = /envs/ml=2'], {});
+  assert.deepEqual(serve.command === 'serve' && serve.options.environments, [
+    { name: 'ds', location: '/envs/ds' },
+    { name: 'ml', location: '/envs/ml=2' },
+  ]);
+  for (const argv of [
+    ['run', 'a', '--python', 'p', '--kernel', 'k'],
+    ['run', 'a', '--python', 'p', '--server', 'http://h'],
+    ['serve', '--env', 'noequals'],
+    ['serve', '--env', '=/path'],
+    ['serve', '--env', 'name='],
+    ['serve', '--env', 'a=/p', '--server', 'http://h'],
+  ]) {
+    assert.throws(() => parseCliArgs(argv, {}), /--python|--env/, argv.join(' '));
+  }
+});
