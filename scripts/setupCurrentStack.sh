@@ -1,23 +1,26 @@
 #!/usr/bin/env bash
-# A Python with the current Jupyter stack for the tests that need Jupyter widgets and comms (nbclient's
-# JupyterWidgets.ipynb and "Other Comms.ipynb"): Debian's ipykernel 6.17 has neither ipywidgets 8 nor `comm`.
+# A Python with the current Jupyter stack (ipykernel 7, IPython 9, jupyter_server 2, ipywidgets 8, comm), which
+# users run and Debian's (ipykernel 6.17, IPython 8, jupyter-server 1.23, no comm) is not. The kernel suite runs
+# once on each; the widget and comm tests need this one.
 #
 # Creates, when missing:
 #   .test-venvs/current/                                     a venv of the first `python3` on PATH, with pip's own
-#                                                            index settings (about 15 s with a reachable index)
+#                                                            index settings (about 30 s with a reachable index)
 #   .test-venvs/jupyter/kernels/python3-current/kernel.json  its kernelspec; tests put .test-venvs/jupyter on JUPYTER_PATH
+#   .test-venvs/jupyter-as-python3/kernels/python3/...       the same kernel named python3: with this directory first
+#                                                            on JUPYTER_PATH, every test of `python3` runs on this stack
 # Safe to run again: once the pinned packages are installed it only checks, in well under a second.
 # CELLBRIDGE_CURRENT_STACK_PYTHON picks another base Python.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(ipykernel==7.4.0 ipywidgets==8.1.9 comm==0.2.3)
+PACKAGES=(ipykernel==7.4.0 ipython==9.17.1 jupyter_client==8.10.0 jupyter_server==2.21.1 ipywidgets==8.1.9 comm==0.2.3)
 BASE_PYTHON=${CELLBRIDGE_CURRENT_STACK_PYTHON:-python3}
 ROOT=$PWD/.test-venvs
 VENV=$ROOT/current
 # Written only after pip succeeded, so an interrupted install is finished by the next run, not trusted.
 STAMP=$VENV/.cellbridge-installed
-SPEC_DIR=$ROOT/jupyter/kernels/python3-current
+SPEC_DIRS=("$ROOT/jupyter/kernels/python3-current" "$ROOT/jupyter-as-python3/kernels/python3")
 
 fail() {
   echo "cellbridge setup (current Jupyter stack): $*" >&2
@@ -47,15 +50,14 @@ if [ "$(cat "$STAMP" 2>/dev/null)" != "${PACKAGES[*]}" ]; then
   # One retry: an index that cannot be reached (a mirror-only machine) would otherwise cost minutes of back-off.
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --retries 1 "${PACKAGES[@]}" ||
     fail "pip could not install ${PACKAGES[*]} into $VENV; check that pip reaches a package index (pip config list)."
-  "$VENV/bin/python" -c 'import ipykernel, ipywidgets, comm' ||
-    fail "$VENV cannot import ipykernel, ipywidgets and comm after installing them."
+  "$VENV/bin/python" -c 'import ipykernel, ipywidgets, comm, jupyter_server' ||
+    fail "$VENV cannot import ipykernel, ipywidgets, comm and jupyter_server after installing them."
   echo "${PACKAGES[*]}" >"$STAMP"
 fi
 
 # Rewritten when it differs, so a checkout that moved gets a kernelspec pointing at its own venv.
-"$VENV/bin/python" - "$SPEC_DIR" <<'PY'
+"$VENV/bin/python" - "${SPEC_DIRS[@]}" <<'PY'
 import json, os, sys
-spec_dir = sys.argv[1]
 spec = {
     "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
     "display_name": "Python 3 (current Jupyter stack)",
@@ -63,14 +65,15 @@ spec = {
     "metadata": {"debugger": True},
 }
 text = json.dumps(spec, indent=1) + "\n"
-path = os.path.join(spec_dir, "kernel.json")
-os.makedirs(spec_dir, exist_ok=True)
-try:
-    with open(path) as f:
-        unchanged = f.read() == text
-except OSError:
-    unchanged = False
-if not unchanged:
-    with open(path, "w") as f:
-        f.write(text)
+for spec_dir in sys.argv[1:]:
+    path = os.path.join(spec_dir, "kernel.json")
+    os.makedirs(spec_dir, exist_ok=True)
+    try:
+        with open(path) as f:
+            unchanged = f.read() == text
+    except OSError:
+        unchanged = False
+    if not unchanged:
+        with open(path, "w") as f:
+            f.write(text)
 PY

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { errorMessage } from '../core/common/errors';
+import type { Logger } from '../core/common/logger';
 import { createKernelLauncher } from '../core/kernel/kernelLauncher';
 import { reportDeadKernels } from './deadKernelNotice';
 import { interruptHandler } from './interruptCommand';
@@ -7,7 +7,7 @@ import { registerKernelCommands } from './kernelCommands';
 import { KernelControllers } from './kernelControllers';
 import { KernelStatusBar } from './kernelStatusBar';
 import { JupyterServers } from './jupyterServers';
-import { localKernelChoices } from './localKernels';
+import { LocalKernels } from './localKernels';
 import { NotebookSessions } from './notebookSessions';
 import { outputChannelLogger } from './outputChannelLogger';
 import { settings } from './settings';
@@ -24,13 +24,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const logger = outputChannelLogger(channel);
   sessions = new NotebookSessions({ launcher: createKernelLauncher(logger), stdin: inputBoxProvider, logger, maxStreamCharsPerCell: settings.maxStreamCharsPerCell });
   const interrupt = interruptHandler(sessions, settings.interruptWaitMs, logger);
-  const controllers = new KernelControllers(sessions, interrupt, logger);
+  const controllers = new KernelControllers(sessions, interrupt, context.workspaceState, logger);
+  const localKernels = new LocalKernels(context.globalState, controllers, logger);
   const servers = new JupyterServers(context, controllers, logger);
   const interactiveWindows = new InteractiveWindows(controllers, sessions);
   context.subscriptions.push(
     channel,
     sessions,
     controllers,
+    localKernels,
+    // refresh() logs its own failures.
+    sessions.onDidChangeEnvironment(() => void localKernels.refresh()),
     servers,
     new KernelStatusBar(sessions),
     reportDeadKernels(sessions, logger),
@@ -39,22 +43,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     registerPythonCellCommands(interactiveWindows, sessions, logger),
     vscode.languages.registerCodeLensProvider({ language: 'python' }, new PythonCellCodeLens()),
     registerKernelCommands(sessions, interrupt, channel, logger),
-    vscode.commands.registerCommand('cellbridge.refreshKernels', () => refreshLocalKernels(controllers, logger)),
+    vscode.commands.registerCommand('cellbridge.refreshKernels', () => localKernels.refresh()),
   );
-  await refreshLocalKernels(controllers, logger);
+  await offerLocalKernels(localKernels, logger);
   // Saved servers may be slow or gone: they come back in the background, and a failure is only logged.
   // Each server's failure is logged inside; activation does not wait for remote servers.
   void servers.restore();
 }
 
-async function refreshLocalKernels(controllers: KernelControllers, logger: ReturnType<typeof outputChannelLogger>): Promise<void> {
-  try {
-    const choices = await localKernelChoices();
-    controllers.sync(choices, (choice) => choice.server === undefined);
-    logger.info(`Local kernels: ${choices.map((choice) => choice.kernelName).join(', ') || 'none found'}`);
-  } catch (error) {
-    logger.error(`Could not list local kernels: ${errorMessage(error)}`);
-  }
+/**
+ * What was found last time is offered before activation ends, and refreshed in the background; on a first
+ * start there is nothing to offer, so activation waits for discovery (a Run would otherwise find no kernel).
+ */
+async function offerLocalKernels(localKernels: LocalKernels, logger: Logger): Promise<void> {
+  const started = Date.now();
+  const restored = localKernels.restore();
+  const refreshed = localKernels.refresh(); // logs its own failures
+  if (!restored) await refreshed;
+  logger.info(`Kernels offered ${Date.now() - started} ms into activation (${restored ? 'as found last time; refreshing' : 'first discovery'})`);
 }
 
 /** Shuts every kernel down before VS Code closes the extension host, so none is left running. */

@@ -74,7 +74,7 @@ export class JupyterServers implements Disposable {
       if (saved.length === 0) notifyInfo('No Jupyter Server is connected.');
       return false;
     }
-    this.controllers.sync([], (choice) => choice.server?.id === server.id);
+    await this.controllers.sync([], (choice) => choice.server?.id === server.id);
     await this.save(saved.filter((s) => s.id !== server.id));
     await this.context.secrets.delete(tokenKey(server.id));
     this.logger.info(`Disconnected from the Jupyter Server at ${displayUrl(server.url)}`);
@@ -86,7 +86,7 @@ export class JupyterServers implements Disposable {
     const address = { url: server.url, token };
     const specs = await findServerKernelspecs(address);
     const choices = specs.map((spec) => serverKernelChoice({ id: server.id, address }, spec));
-    this.controllers.sync(choices, (choice) => choice.server?.id === server.id);
+    await this.controllers.sync(choices, (choice) => choice.server?.id === server.id);
     return choices;
   }
 

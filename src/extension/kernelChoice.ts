@@ -1,7 +1,12 @@
+import { environmentKernelName } from '../core/environments/environmentKernelspec';
+import { environmentLabel, type PythonEnvironment } from '../core/environments/pythonEnvironment';
 import type { JupyterServerAddress } from '../core/kernel/jupyterServer';
 import { displayUrl } from './serverUrl';
 
-/** A kernel a notebook can be run on: a local kernelspec, or a kernelspec of a connected Jupyter Server. */
+/**
+ * A kernel a notebook can be run on: a local kernelspec, a Python environment (an IPython kernel run in it),
+ * or a kernelspec of a connected Jupyter Server.
+ */
 export interface KernelChoice {
   /** Controller id for notebooks; the interactive window's controller adds INTERACTIVE_SUFFIX. */
   readonly id: string;
@@ -10,6 +15,7 @@ export interface KernelChoice {
   readonly description: string;
   readonly language: string;
   readonly server?: { readonly id: string; readonly address: JupyterServerAddress };
+  readonly environment?: PythonEnvironment;
 }
 
 /** This extension's id (publisher.name in package.json): VS Code's commands name controllers with it. */
@@ -19,6 +25,19 @@ export const INTERACTIVE_SUFFIX = '.interactive';
 
 export function localKernelChoice(spec: { name: string; displayName: string; language: string; resourceDir: string }): KernelChoice {
   return { id: `cellbridge.kernelspec.${spec.name}`, kernelName: spec.name, label: spec.displayName, description: spec.resourceDir, language: spec.language };
+}
+
+export function environmentKernelChoice(environment: PythonEnvironment): KernelChoice {
+  const kernelName = environmentKernelName(environment);
+  return {
+    id: `cellbridge.env.${kernelName}`,
+    kernelName,
+    label: environmentLabel(environment),
+    // Shown under the label in the picker: where it is, and that choosing it will offer to install ipykernel.
+    description: environment.hasIpykernel ? environment.prefix : `${environment.prefix} (ipykernel not installed)`,
+    language: 'python',
+    environment,
+  };
 }
 
 export function serverKernelChoice(

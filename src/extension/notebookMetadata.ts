@@ -22,6 +22,12 @@ export function kernelspecNameOf(notebook: vscode.NotebookDocument): string | un
   return typeof name === 'string' && name !== '' ? name.toLowerCase() : undefined;
 }
 
+/** The display name of the kernelspec the notebook was saved with: for an environment, what identifies it. */
+export function kernelspecDisplayNameOf(notebook: vscode.NotebookDocument): string | undefined {
+  const name = objectAt(nbformatMetadataOf(notebook), 'kernelspec')?.display_name;
+  return typeof name === 'string' && name !== '' ? name : undefined;
+}
+
 /** The kernel language the notebook was saved with (language_info, else the kernelspec's). */
 export function notebookLanguageOf(notebook: vscode.NotebookDocument): string | undefined {
   const metadata = nbformatMetadataOf(notebook);
@@ -33,4 +39,25 @@ export function notebookLanguageOf(notebook: vscode.NotebookDocument): string | 
 export function tagsOf(cell: vscode.NotebookCell): string[] {
   const tags = objectAt(cell.metadata, 'metadata')?.tags ?? (cell.metadata as Json).tags;
   return Array.isArray(tags) ? tags.filter((tag): tag is string => typeof tag === 'string') : [];
+}
+
+/** nbformat's `metadata.kernelspec`: what Jupyter reads to know which kernel runs the notebook. */
+export interface SavedKernelspec {
+  name: string;
+  display_name: string;
+  language: string;
+}
+
+/**
+ * The notebook's metadata with `kernelspec` set, or undefined when it already says that. Kept under the key
+ * VS Code's ipynb support reads it from (`metadata`, or `custom.metadata` in older versions).
+ */
+export function withKernelspec(notebook: vscode.NotebookDocument, kernelspec: SavedKernelspec): Record<string, unknown> | undefined {
+  const current = objectAt(nbformatMetadataOf(notebook), 'kernelspec');
+  if (current?.name === kernelspec.name && current.display_name === kernelspec.display_name && current.language === kernelspec.language) return undefined;
+  const custom = objectAt(notebook.metadata, 'custom');
+  if (custom && objectAt(custom, 'metadata') && !objectAt(notebook.metadata, 'metadata')) {
+    return { ...notebook.metadata, custom: { ...custom, metadata: { ...nbformatMetadataOf(notebook), kernelspec } } };
+  }
+  return { ...notebook.metadata, metadata: { ...nbformatMetadataOf(notebook), kernelspec } };
 }

@@ -9,6 +9,7 @@ import type { InputProvider } from '../core/execution/stdin';
 import type { KernelHandle } from '../core/kernel/kernelHandle';
 import type { KernelLauncher } from '../core/kernel/kernelLauncher';
 import type { KernelChoice } from './kernelChoice';
+import { environmentKernelspecFor } from './environmentKernelspecs';
 import { NotebookSession } from './notebookSession';
 
 export interface NotebookSessionsOptions {
@@ -32,6 +33,9 @@ export class NotebookSessions implements Disposable {
   private readonly sessions = new Map<vscode.NotebookDocument, { session: NotebookSession; subscriptions: DisposableStore }>();
   private readonly statusEmitter = new Emitter<KernelStatusChange>();
   private readonly diedEmitter = new Emitter<NotebookSession>();
+  private readonly environmentEmitter = new Emitter<void>();
+  /** An environment changed under us: ipykernel was installed into it to start a kernel. */
+  readonly onDidChangeEnvironment = this.environmentEmitter.event;
   /** Any notebook's kernel changed state (starting, idle, busy, dead, notStarted). */
   readonly onDidChangeStatus = this.statusEmitter.event;
   /** A notebook's kernel died on its own (not shut down by us). */
@@ -94,14 +98,17 @@ export class NotebookSessions implements Disposable {
     await Promise.all([...this.sessions.keys()].map((notebook) => this.shutdown(notebook, 'VS Code is closing the extension')));
   }
 
-  private launchWithProgress(notebook: vscode.NotebookDocument, choice: KernelChoice): Promise<KernelHandle> {
+  private async launchWithProgress(notebook: vscode.NotebookDocument, choice: KernelChoice): Promise<KernelHandle> {
+    const { logger } = this.options;
     const cwd = workingDirectoryOf(notebook);
     const where = choice.server ? { server: choice.server.address } : cwd ? { cwd } : {};
+    // An environment's kernel: may first need ipykernel, which the user is offered to install.
+    const spec = choice.environment && (await environmentKernelspecFor(choice.environment, logger, () => this.environmentEmitter.fire()));
     const title = `Starting kernel ${choice.label}${choice.server ? ` ${choice.description}` : ''}…`;
-    return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, async () => {
-      this.options.logger.info(`Starting kernel '${choice.kernelName}' for ${notebook.uri.toString()}`);
-      return this.options.launcher({ kernelName: choice.kernelName, ...where });
-    }));
+    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, async () => {
+      logger.info(`Starting kernel ${choice.label} (${choice.kernelName}) for ${notebook.uri.toString()}`);
+      return this.options.launcher({ kernelName: choice.kernelName, ...where, ...(spec ? { spec } : {}) });
+    });
   }
 
   dispose(): void {
@@ -113,6 +120,7 @@ export class NotebookSessions implements Disposable {
     this.sessions.clear();
     this.statusEmitter.dispose();
     this.diedEmitter.dispose();
+    this.environmentEmitter.dispose();
   }
 }
 

@@ -15,4 +15,12 @@ export const settings = {
   sharedInteractiveWindow(): boolean {
     return vscode.workspace.getConfiguration('cellbridge').get<string>('interactiveWindow.mode', 'perFile') === 'shared';
   },
+  /** The Python extension's `python.defaultInterpreterPath`, with `${workspaceFolder}` and `~` resolved; undefined for its default. */
+  pythonDefaultInterpreterPath(): string | undefined {
+    const setting = vscode.workspace.getConfiguration('python').get<string>('defaultInterpreterPath');
+    // Its default, `python`, names no particular interpreter.
+    if (!setting || setting === 'python' || setting === 'python3') return undefined;
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+    return setting.replaceAll('${workspaceFolder}', folder).replace(/^~(?=\/|$)/, process.env.HOME ?? '');
+  },
 };

@@ -20,13 +20,15 @@ const PROJECT_ENV_NAMES = ['.venv', 'venv', 'env', '.conda'];
 
 /**
  * Every Python environment the search can see, each once (two ways to one `sys.prefix` meet), in the order a
- * user would pick from: configured ones, the project's, conda's, pyenv's, then the system's.
+ * user would pick from: the project's, configured ones, conda's, pyenv's, then the system's.
  */
 export async function findEnvironments(search: EnvironmentSearch = {}): Promise<PythonEnvironment[]> {
   const env = search.env ?? process.env;
   const candidates: Array<{ location: string; hint?: EnvironmentHint }> = [
-    ...(search.configured ?? []).map((location) => ({ location })),
+    // The project's first: an environment reached twice keeps the path of the first find, and a project's
+    // `.venv` is recognised as the project's by that path.
     ...(await projectEnvironmentFolders(search.projectFolders ?? [])).map((location) => ({ location })),
+    ...(search.configured ?? []).map((location) => ({ location })),
     ...(await condaEnvironments(env, search.askConda ?? false)),
     ...(await pyenvVersions(env)),
     ...(await pythonsOnPath(env)).map((location) => ({ location })),

@@ -8,6 +8,8 @@ import { RemoteKernel } from './remoteKernel';
 /** Which kernel to start, and where: a local kernelspec (the default) or a Jupyter Server. */
 export interface KernelTarget {
   kernelName: string;
+  /** A kernelspec made here (a Python environment's), started as it is instead of one found by `kernelName`. */
+  spec?: Kernelspec;
   server?: JupyterServerAddress;
   /** Working directory of a local kernel. */
   cwd?: string;
@@ -28,7 +30,7 @@ export function createKernelLauncher(logger: Logger, options: KernelLauncherOpti
   return async (target) => {
     const timeouts = target.startTimeoutMs === undefined ? {} : { startTimeoutMs: target.startTimeoutMs };
     if (target.server) return RemoteKernel.start(target.server, target.kernelName, { logger, ...timeouts });
-    const spec = options.kernelspecs?.get(target.kernelName) ?? (await findKernelspec(target.kernelName, target.env ? { env: target.env } : {}));
+    const spec = target.spec ?? options.kernelspecs?.get(target.kernelName) ?? (await findKernelspec(target.kernelName, target.env ? { env: target.env } : {}));
     return LocalKernel.start(spec, {
       logger,
       ...timeouts,

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Disposable } from '../../core/common/disposable';
 import { DisposableStore } from '../../core/common/disposable';
-import { EXTENSION_ID } from '../kernelChoice';
+import { EXTENSION_ID, type KernelChoice } from '../kernelChoice';
 import type { KernelControllers } from '../kernelControllers';
 import type { NotebookSessions } from '../notebookSessions';
 import { settings } from '../settings';
@@ -21,13 +21,14 @@ export interface CodeToRun {
  * as a new cell and run on the window's kernel, which is started on first use and keeps its state.
  */
 export class InteractiveWindows implements Disposable {
-  private readonly windows = new Map<string, vscode.NotebookDocument>();
+  /** Each window with the kernel it was opened on: it keeps that one, whatever discovery finds later. */
+  private readonly windows = new Map<string, { notebook: vscode.NotebookDocument; choice: KernelChoice }>();
   private readonly subscriptions = new DisposableStore();
 
   constructor(private readonly controllers: KernelControllers, private readonly sessions: NotebookSessions) {
     this.subscriptions.add(
       vscode.workspace.onDidCloseNotebookDocument((notebook) => {
-        for (const [key, window] of this.windows) if (window === notebook) this.windows.delete(key);
+        for (const [key, window] of this.windows) if (window.notebook === notebook) this.windows.delete(key);
       }),
     );
   }
@@ -50,14 +51,18 @@ export class InteractiveWindows implements Disposable {
   }
 
   /** The interactive window a file's code runs in, opened (beside the editor, keeping focus) if needed. */
-  private async windowFor(file: vscode.Uri): Promise<{ notebook: vscode.NotebookDocument; controller: vscode.NotebookController; choice: NonNullable<ReturnType<KernelControllers['localChoice']>> }> {
-    const choice = this.controllers.localChoice('python3');
-    const controller = choice && this.controllers.controllerFor(choice, 'interactive');
-    if (!choice || !controller) throw new Error('No python3 kernelspec was found: install python3-ipykernel, then run "CellBridge: Refresh Local Kernels".');
+  private async windowFor(file: vscode.Uri): Promise<{ notebook: vscode.NotebookDocument; controller: vscode.NotebookController; choice: KernelChoice }> {
     const shared = settings.sharedInteractiveWindow();
     const key = shared ? SHARED_KEY : file.toString();
     const open = this.windows.get(key);
-    if (open && !open.isClosed) return { notebook: open, controller, choice };
+    const openController = open && this.controllers.controllerFor(open.choice, 'interactive');
+    if (open && openController && !open.notebook.isClosed) return { ...open, controller: openController };
+    // As a Python notebook beside the file would: the project's environment, else python3.
+    const choice = this.controllers.choiceForFile(file);
+    const controller = choice && this.controllers.controllerFor(choice, 'interactive');
+    if (!choice || !controller) {
+      throw new Error('No Python kernel was found: create a .venv with ipykernel, or install python3-ipykernel, then run "CellBridge: Refresh Local Kernels".');
+    }
     const title = shared ? 'Interactive' : `Interactive: ${vscode.workspace.asRelativePath(file)}`;
     const opened = await vscode.commands.executeCommand<{ notebookUri: vscode.Uri } | undefined>(
       'interactive.open',
@@ -68,7 +73,7 @@ export class InteractiveWindows implements Disposable {
     );
     const notebook = opened && vscode.workspace.notebookDocuments.find((doc) => doc.uri.toString() === opened.notebookUri.toString());
     if (!notebook) throw new Error('VS Code did not open an interactive window.');
-    this.windows.set(key, notebook);
+    this.windows.set(key, { notebook, choice });
     return { notebook, controller, choice };
   }
 

@@ -7,7 +7,8 @@ import { withTimeout } from '../../../src/core/common/async';
 import type { JupyterServerAddress } from '../../../src/core/kernel/jupyterServer';
 import { freeLoopbackPort } from '../../shared/freeLoopbackPort';
 
-const JUPYTER_SERVER = '/usr/bin/jupyter-server';
+/** Debian's jupyter-server 1.23, unless the run is on the current stack (scripts/test.sh sets this to its 2.x). */
+const JUPYTER_SERVER = process.env.CELLBRIDGE_TEST_JUPYTER_SERVER || '/usr/bin/jupyter-server';
 const NODELAY_CONFIG = path.join('test', 'fixtures', 'jupyter_server_nodelay.py');
 const READY_TIMEOUT_MS = 30_000;
 const TERM_GRACE_MS = 5_000;

@@ -136,6 +136,8 @@ export class CodeServer {
       XDG_CONFIG_HOME: path.join(home, '.config'),
       XDG_DATA_HOME: path.join(home, '.local', 'share'),
       PYDEVD_DISABLE_FILE_VALIDATION: '1',
+      // The package index this machine's pip reaches is configured in the real HOME, which code-server does not see.
+      ...pipConfigOutsideHome(),
     };
     delete env.VSCODE_IPC_HOOK_CLI; // Set when run from a VS Code terminal; would make code-server talk to that one.
     if (options.extensionsToInstall?.length) {
@@ -249,3 +251,14 @@ function repoRoot(): string {
   throw new Error(`repository root not found above ${__dirname}`);
 }
 
+
+/**
+ * pip as this machine has it: PIP_CONFIG_FILE for the user's own pip.conf (the package index it reaches), and
+ * one retry, as scripts/setupCurrentStack.sh does: where pypi.org is unreachable, pip's default back-off turns
+ * an install of a few seconds into minutes.
+ */
+function pipConfigOutsideHome(): { PIP_CONFIG_FILE?: string; PIP_RETRIES: string } {
+  const file = path.join(os.homedir(), '.config', 'pip', 'pip.conf');
+  const config = !process.env.PIP_CONFIG_FILE && existsSync(file) ? { PIP_CONFIG_FILE: file } : {};
+  return { PIP_RETRIES: process.env.PIP_RETRIES ?? '1', ...config };
+}
