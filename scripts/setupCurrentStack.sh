@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(ipykernel==7.4.0 ipython==9.17.1 jupyter_client==8.10.0 jupyter_server==2.21.1 ipywidgets==8.1.9 comm==0.2.3)
+PACKAGES=(ipykernel==7.4.0 ipython==9.17.1 jupyter_client==8.10.0 jupyter_server==2.21.1 ipywidgets==8.1.9 comm==0.2.3 numpy==2.4.6 pandas==3.0.6 matplotlib==3.11.2)
 BASE_PYTHON=${CELLBRIDGE_CURRENT_STACK_PYTHON:-python3}
 ROOT=$PWD/.test-venvs
 VENV=$ROOT/current

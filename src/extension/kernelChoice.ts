@@ -1,6 +1,7 @@
 import { environmentKernelName } from '../core/environments/environmentKernelspec';
 import { environmentLabel, type PythonEnvironment } from '../core/environments/pythonEnvironment';
 import type { JupyterServerAddress } from '../core/kernel/jupyterServer';
+import type { Kernelspec } from '../core/kernel/kernelspec';
 import { displayUrl } from './serverUrl';
 
 /**
@@ -16,6 +17,8 @@ export interface KernelChoice {
   readonly language: string;
   readonly server?: { readonly id: string; readonly address: JupyterServerAddress };
   readonly environment?: PythonEnvironment;
+  /** A kernelspec not on Jupyter's paths (one an environment carries), started as it is rather than by name. */
+  readonly spec?: Kernelspec;
 }
 
 /** This extension's id (publisher.name in package.json): VS Code's commands name controllers with it. */
@@ -25,6 +28,11 @@ export const INTERACTIVE_SUFFIX = '.interactive';
 
 export function localKernelChoice(spec: { name: string; displayName: string; language: string; resourceDir: string }): KernelChoice {
   return { id: `cellbridge.kernelspec.${spec.name}`, kernelName: spec.name, label: spec.displayName, description: spec.resourceDir, language: spec.language };
+}
+
+/** A kernelspec an environment carries (see kernelspecsInEnvironment). */
+export function carriedKernelChoice(spec: Kernelspec): KernelChoice {
+  return { ...localKernelChoice(spec), spec };
 }
 
 export function environmentKernelChoice(environment: PythonEnvironment): KernelChoice {

@@ -6,13 +6,15 @@ import type { Logger } from '../core/common/logger';
 import { findEnvironments } from '../core/environments/findEnvironments';
 import type { PythonEnvironment } from '../core/environments/pythonEnvironment';
 import { findKernelspecs } from '../core/kernel/kernelspec';
-import { environmentKernelChoice, KernelChoice, localKernelChoice } from './kernelChoice';
+import { kernelspecsInEnvironment } from '../core/environments/kernelspecsInEnvironment';
+import { carriedKernelChoice, environmentKernelChoice, KernelChoice, localKernelChoice } from './kernelChoice';
 import type { KernelControllers } from './kernelControllers';
 import { configuredInterpreters } from './configuredInterpreters';
 
 const CACHE_KEY = 'cellbridge.localKernels.v1';
 
 interface Found {
+  /** Jupyter's kernelspecs, then those environments carry. */
   kernelspecs: KernelChoice[];
   environments: PythonEnvironment[];
 }
@@ -85,7 +87,8 @@ export class LocalKernels implements Disposable {
       configuredInterpreters(this.logger).then((configured) => findEnvironments({ projectFolders, configured, askConda: true })),
     ]);
     for (const folder of projectFolders) this.searched.add(folder);
-    return { kernelspecs: specs.map(localKernelChoice), environments };
+    const carried = (await Promise.all(environments.map(kernelspecsInEnvironment))).flat();
+    return { kernelspecs: [...specs.map(localKernelChoice), ...carried.map(carriedKernelChoice)], environments };
   }
 
   /** The workspace folders and the folders of open notebooks: where a project's environments live. */

@@ -103,7 +103,7 @@ export class NotebookSessions implements Disposable {
     const cwd = workingDirectoryOf(notebook);
     const where = choice.server ? { server: choice.server.address } : cwd ? { cwd } : {};
     // An environment's kernel: may first need ipykernel, which the user is offered to install.
-    const spec = choice.environment && (await environmentKernelspecFor(choice.environment, logger, () => this.environmentEmitter.fire()));
+    const spec = choice.spec ?? (choice.environment && (await environmentKernelspecFor(choice.environment, logger, () => this.environmentEmitter.fire())));
     const title = `Starting kernel ${choice.label}${choice.server ? ` ${choice.description}` : ''}…`;
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, async () => {
       logger.info(`Starting kernel ${choice.label} (${choice.kernelName}) for ${notebook.uri.toString()}`);

@@ -2,6 +2,7 @@ import { InvalidInputError } from '../core/common/errors';
 import { environmentKernelName, environmentKernelspec } from '../core/environments/environmentKernelspec';
 import { findEnvironments } from '../core/environments/findEnvironments';
 import { inspectEnvironment } from '../core/environments/inspectEnvironment';
+import { kernelspecsInEnvironment } from '../core/environments/kernelspecsInEnvironment';
 import { environmentLabel, type PythonEnvironment } from '../core/environments/pythonEnvironment';
 import { findKernelspecs, type Kernelspec } from '../core/kernel/kernelspec';
 
@@ -39,11 +40,14 @@ export async function environmentKernelspecs(options: ReadonlyArray<{ name: stri
 }
 
 /**
- * For `--kernel NAME` when NAME is no kernelspec: the environment `cellbridge kernels` lists under that name
- * (found from `folder`, as it lists them), or undefined.
+ * For `--kernel NAME` when NAME is no kernelspec: the environment, or the kernelspec an environment carries,
+ * that `cellbridge kernels` lists under that name (found from `folder`, as it lists them), or undefined.
  */
 export async function environmentKernelspecNamed(name: string, folder: string): Promise<Kernelspec | undefined> {
   if ((await findKernelspecs()).some((spec) => spec.name === name.toLowerCase())) return undefined;
-  const environment = (await findEnvironments({ projectFolders: [folder], askConda: true })).find((e) => environmentKernelName(e) === name);
-  return environment && kernelspecOf(environment, '--kernel');
+  const environments = await findEnvironments({ projectFolders: [folder], askConda: true });
+  const environment = environments.find((e) => environmentKernelName(e) === name);
+  if (environment) return kernelspecOf(environment, '--kernel');
+  // A kernelspec an environment carries, listed by `cellbridge kernels` under its prefixed name.
+  return (await Promise.all(environments.map(kernelspecsInEnvironment))).flat().find((spec) => spec.name === name);
 }

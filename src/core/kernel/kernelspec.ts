@@ -42,7 +42,8 @@ export async function findKernelspec(name: string, options: KernelspecDiscoveryO
   return spec;
 }
 
-async function readKernelsDir(kernelsDir: string): Promise<Kernelspec[]> {
+/** The kernelspecs of one `kernels` directory; a folder without a valid kernel.json is skipped, as Jupyter skips it. */
+export async function readKernelsDir(kernelsDir: string): Promise<Kernelspec[]> {
   let entries: string[];
   try {
     entries = await fs.readdir(kernelsDir);

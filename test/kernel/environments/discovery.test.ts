@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, 
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { environmentKernelspec } from '../../../src/core/environments/environmentKernelspec';
+import { environmentKernelName, environmentKernelspec } from '../../../src/core/environments/environmentKernelspec';
+import { kernelspecsInEnvironment } from '../../../src/core/environments/kernelspecsInEnvironment';
 import { findEnvironments } from '../../../src/core/environments/findEnvironments';
 import { inspectEnvironment } from '../../../src/core/environments/inspectEnvironment';
 import { environmentLabel } from '../../../src/core/environments/pythonEnvironment';
@@ -107,6 +108,21 @@ describe('finding Python environments from their files', () => {
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
+  });
+
+  test("kernelspecs an environment carries run with its interpreter and activation; its IPython one is the environment's own kernel", async () => {
+    const venv = path.join(project, 'tools-env');
+    const kernels = path.join(venv, 'share', 'jupyter', 'kernels');
+    mkdirSync(path.join(kernels, 'echo'), { recursive: true });
+    mkdirSync(path.join(kernels, 'python3'), { recursive: true });
+    writeFileSync(path.join(kernels, 'echo', 'kernel.json'), JSON.stringify({ argv: ['python', '-m', 'echo_kernel', '-f', '{connection_file}'], display_name: 'Echo', language: 'text', env: { ECHO: '1' } }));
+    writeFileSync(path.join(kernels, 'python3', 'kernel.json'), JSON.stringify({ argv: ['python', '-m', 'ipykernel_launcher', '-f', '{connection_file}'], display_name: 'Python 3', language: 'python' }));
+    const environment = (await inspectEnvironment(venv))!;
+    const carried = await kernelspecsInEnvironment(environment);
+    assert.deepEqual(
+      carried.map((spec) => [spec.name, spec.displayName, spec.argv[0], spec.env.ECHO, spec.env.VIRTUAL_ENV]),
+      [[`${environmentKernelName(environment)}-echo`, `Echo (${environmentLabel(environment)})`, path.join(venv, 'bin', 'python3'), '1', venv]],
+    );
   });
 
   test('what is not a Python environment is not one', async () => {

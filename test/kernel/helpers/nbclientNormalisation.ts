@@ -10,6 +10,8 @@
  *   the XML declaration, doctype and comments ignored; base64 payloads are compared ignoring line wrapping;
  * - traceback lines lose their ANSI colours, and the cell location (`Cell In[N], line M`, `Input In [N]`,
  *   `<ipython-input-N-hash> in <module>`), which varies with IPython's version and the run, becomes a placeholder;
+ *   the source lines shown around the failing one (`      1 import sys`) are dropped, as IPython 9 shows more of a
+ *   short cell than IPython 8 did; the failing line itself (`----> 3 …`) stays;
  * - text stored as a list of lines (as on disk) is joined, so a file and a parsed notebook compare alike.
  */
 import assert from 'node:assert/strict';
@@ -34,6 +36,9 @@ const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
 const OLD_INPUT_LOCATION = /<ipython-input-\d+-[0-9a-f]+> in (?:<module>|<cell line: \d+>\(\))/g;
 /** IPython 8 and later: `Cell In[3], line 2`, `Input In [3], in <module>`, `Input In [3], in <cell line: 2>()`. */
 const INPUT_LOCATION = /(?:Cell|Input) In ?\[\d+\], (?:in )?(?:line \d+|<module>|<cell line: \d+>\(\))/g;
+
+/** A source line IPython shows around the failing one in a frame: blanks where the arrow would be, its number, the code. */
+const SOURCE_CONTEXT_LINE = /^\s+\d+ /;
 
 type Json = Record<string, unknown>;
 
@@ -99,7 +104,11 @@ function canonicalXml(text: string): string {
 }
 
 function normaliseTracebackLine(line: string): string {
-  return line.replace(ANSI, '').replace(OLD_INPUT_LOCATION, INPUT_LOCATION_PLACEHOLDER).replace(INPUT_LOCATION, INPUT_LOCATION_PLACEHOLDER);
+  const plain = line.replace(ANSI, '').replace(OLD_INPUT_LOCATION, INPUT_LOCATION_PLACEHOLDER).replace(INPUT_LOCATION, INPUT_LOCATION_PLACEHOLDER);
+  return plain
+    .split('\n')
+    .filter((part) => !SOURCE_CONTEXT_LINE.test(part))
+    .join('\n');
 }
 
 /** nbformat stores multi-line strings as lists of lines; JSON MIME types hold JSON, which may be a list itself. */

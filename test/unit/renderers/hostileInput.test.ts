@@ -31,7 +31,7 @@ test('markup in the message and in the stack is shown as text', () => {
 });
 
 test('the real kernels\' traceback of a hostile message is inert, and its OSC 8 link keeps only its text', () => {
-  for (const name of ['ipykernel.json', 'xeus-python.json', 'xeus-python-raw.json']) {
+  for (const name of ['ipykernel.json', 'ipykernel7-ipython9.json', 'xeus-python.json', 'xeus-python-raw.json']) {
     const payload = payloadOf(fixtureCase(loadFixture(name), 'hostile-message'));
     const html = formatError(payload);
     assertInertHtml(html);

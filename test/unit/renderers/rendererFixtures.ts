@@ -23,13 +23,15 @@ export interface Fixture {
   /** The HOME and hostile directory of the capture run (real captures only). */
   readonly home?: string;
   readonly hostileDir?: string;
+  /** The kernel's standard library directory (captures from before this was recorded: Debian's). */
+  readonly stdlib?: string;
   readonly cases: readonly FixtureCase[];
 }
 
 /** Tests run from out/test/unit/renderers/; the fixtures stay in the source tree. */
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'unit', 'renderers', 'fixtures');
 
-export const CAPTURED = ['ipykernel.json', 'xeus-python.json', 'xeus-python-raw.json'] as const;
+export const CAPTURED = ['ipykernel.json', 'ipykernel7-ipython9.json', 'xeus-python.json', 'xeus-python-raw.json'] as const;
 export const HAND_WRITTEN = ['ipython7.json', 'ipython8.0.json', 'ipython8-later.json'] as const;
 
 export function loadFixture(name: string): Fixture {

@@ -13,9 +13,10 @@ function targets(traceback: readonly string[]): LinkTarget[] {
 const cell = (executionCount: number, line?: number): LinkTarget => ({ kind: 'cell', executionCount, line });
 const file = (path: string, line?: number): LinkTarget => ({ kind: 'file', path, line });
 
-for (const name of ['ipykernel.json', 'xeus-python.json']) {
+for (const name of ['ipykernel.json', 'ipykernel7-ipython9.json', 'xeus-python.json']) {
   const fixture = loadFixture(name);
   const of = (id: string) => targets(fixtureCase(fixture, id).output.traceback);
+  const stdlib = fixture.stdlib ?? '/usr/lib/python3.11';
 
   test(`${fixture.kernel}: a nested function's frames link to their cell and lines`, () => {
     const count = fixtureCase(fixture, 'nested-function').execution_count;
@@ -33,9 +34,9 @@ for (const name of ['ipykernel.json', 'xeus-python.json']) {
     const count = fixtureCase(fixture, 'library-raise').execution_count;
     assert.deepEqual(of('library-raise'), [
       cell(count, 2),
-      file('/usr/lib/python3.11/json/__init__.py', 346),
-      file('/usr/lib/python3.11/json/decoder.py', 337),
-      file('/usr/lib/python3.11/json/decoder.py', 353),
+      file(`${stdlib}/json/__init__.py`, 346),
+      file(`${stdlib}/json/decoder.py`, 337),
+      file(`${stdlib}/json/decoder.py`, 353),
     ]);
   });
 
@@ -46,16 +47,17 @@ for (const name of ['ipykernel.json', 'xeus-python.json']) {
 
   test(`${fixture.kernel}: home (~) paths, paths with quotes and angle brackets, Cython sources`, () => {
     assert.deepEqual(of('user-modules').slice(1), [file('~/project/helpers.py', 2), file(`${fixture.hostileDir}/hostile.py`, 2)]);
-    assert.ok(of('deep-library').some((t) => t.kind === 'file' && t.path === 'pandas/_libs/hashtable_class_helper.pxi' && t.line === 5745));
+    // Cython sources are named relative to pandas; their lines change with its version.
+    assert.ok(of('deep-library').some((t) => t.kind === 'file' && t.path === 'pandas/_libs/hashtable_class_helper.pxi' && (t.line ?? 0) > 0));
   });
 
   test(`${fixture.kernel}: %xmode Plain frames (\`File path:line in f\`)`, () => {
     const count = fixtureCase(fixture, 'plain-mode').execution_count;
     assert.deepEqual(of('plain-mode'), [
       cell(count, 3),
-      file('/usr/lib/python3.11/json/__init__.py', 346),
-      file('/usr/lib/python3.11/json/decoder.py', 337),
-      file('/usr/lib/python3.11/json/decoder.py', 353),
+      file(`${stdlib}/json/__init__.py`, 346),
+      file(`${stdlib}/json/decoder.py`, 337),
+      file(`${stdlib}/json/decoder.py`, 353),
     ]);
   });
 }

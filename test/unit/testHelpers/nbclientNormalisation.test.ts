@@ -59,6 +59,14 @@ test('tracebacks lose colours and the cell location of every IPython generation'
   ]);
 });
 
+test("the source shown around the failing line is dropped (IPython 9 shows more of it than 8), the failing line kept", () => {
+  const frame = (lines: string[]): unknown => ({ output_type: 'error', ename: 'E', evalue: 'm', traceback: [['Cell In[1], line 3', ...lines].join('\n')] });
+  const ipython8 = frame(['      2 print("hello")', '----> 3 raise E("m")', '      4 x = 1']);
+  const ipython9 = frame(['      1 import sys', '      2 print("hello")', '----> 3 raise E("m")', '      4 x = 1', '     10 y = 2']);
+  assert.deepEqual(normaliseOutput(ipython9), normaliseOutput(ipython8));
+  assert.notDeepEqual(normaliseOutput(frame(['----> 4 raise E("m")'])), normaliseOutput(ipython8), 'another failing line differs');
+});
+
 test('notebooks match cell by cell, outputs and execution counts; the message names the cell that differs', () => {
   const expected = {
     cells: [
