@@ -30,7 +30,7 @@ export function localKernelChoice(spec: { name: string; displayName: string; lan
   return { id: `cellbridge.kernelspec.${spec.name}`, kernelName: spec.name, label: spec.displayName, description: spec.resourceDir, language: spec.language };
 }
 
-/** A kernelspec an environment carries (see kernelspecsInEnvironment). */
+/** A kernelspec an environment carries (see kernelspecsCarriedBy). */
 export function carriedKernelChoice(spec: Kernelspec): KernelChoice {
   return { ...localKernelChoice(spec), spec };
 }

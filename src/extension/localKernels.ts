@@ -6,7 +6,7 @@ import type { Logger } from '../core/common/logger';
 import { findEnvironments } from '../core/environments/findEnvironments';
 import type { PythonEnvironment } from '../core/environments/pythonEnvironment';
 import { findKernelspecs } from '../core/kernel/kernelspec';
-import { kernelspecsInEnvironment } from '../core/environments/kernelspecsInEnvironment';
+import { kernelspecsCarriedBy } from '../core/environments/kernelspecsInEnvironment';
 import { carriedKernelChoice, environmentKernelChoice, KernelChoice, localKernelChoice } from './kernelChoice';
 import type { KernelControllers } from './kernelControllers';
 import { configuredInterpreters } from './configuredInterpreters';
@@ -87,7 +87,7 @@ export class LocalKernels implements Disposable {
       configuredInterpreters(this.logger).then((configured) => findEnvironments({ projectFolders, configured, askConda: true })),
     ]);
     for (const folder of projectFolders) this.searched.add(folder);
-    const carried = (await Promise.all(environments.map(kernelspecsInEnvironment))).flat();
+    const carried = await kernelspecsCarriedBy(environments, specs);
     return { kernelspecs: [...specs.map(localKernelChoice), ...carried.map(carriedKernelChoice)], environments };
   }
 

@@ -10,7 +10,7 @@ import { createKernelLauncher } from '../core/kernel/kernelLauncher';
 import { findKernelspecs } from '../core/kernel/kernelspec';
 import { environmentKernelName } from '../core/environments/environmentKernelspec';
 import { findEnvironments } from '../core/environments/findEnvironments';
-import { kernelspecsInEnvironment } from '../core/environments/kernelspecsInEnvironment';
+import { kernelspecsCarriedBy } from '../core/environments/kernelspecsInEnvironment';
 import { environmentLabel } from '../core/environments/pythonEnvironment';
 import { environmentKernelspecAt, environmentKernelspecNamed, environmentKernelspecs } from './environmentKernels';
 import { WidgetStateRecorder } from '../core/outputs/widgetState';
@@ -173,7 +173,7 @@ async function listKernels(json: boolean, server: ServerOption | undefined): Pro
 /** The kernelspecs, then the Python environments of this folder, pyenv, conda and PATH (`--python` takes any). */
 async function localKernelRows(): Promise<KernelRow[]> {
   const [specs, environments] = await Promise.all([findKernelspecs(), findEnvironments({ projectFolders: [process.cwd()], askConda: true })]);
-  const carried = (await Promise.all(environments.map(kernelspecsInEnvironment))).flat();
+  const carried = await kernelspecsCarriedBy(environments, specs);
   return [
     ...[...specs, ...carried].map((s) => ({ name: s.name, displayName: s.displayName, language: s.language, location: s.resourceDir })),
     ...environments.map((environment) => ({

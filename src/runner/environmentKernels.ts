@@ -2,7 +2,7 @@ import { InvalidInputError } from '../core/common/errors';
 import { environmentKernelName, environmentKernelspec } from '../core/environments/environmentKernelspec';
 import { findEnvironments } from '../core/environments/findEnvironments';
 import { inspectEnvironment } from '../core/environments/inspectEnvironment';
-import { kernelspecsInEnvironment } from '../core/environments/kernelspecsInEnvironment';
+import { kernelspecsCarriedBy } from '../core/environments/kernelspecsInEnvironment';
 import { environmentLabel, type PythonEnvironment } from '../core/environments/pythonEnvironment';
 import { findKernelspecs, type Kernelspec } from '../core/kernel/kernelspec';
 
@@ -49,5 +49,5 @@ export async function environmentKernelspecNamed(name: string, folder: string): 
   const environment = environments.find((e) => environmentKernelName(e) === name);
   if (environment) return kernelspecOf(environment, '--kernel');
   // A kernelspec an environment carries, listed by `cellbridge kernels` under its prefixed name.
-  return (await Promise.all(environments.map(kernelspecsInEnvironment))).flat().find((spec) => spec.name === name);
+  return (await kernelspecsCarriedBy(environments, await findKernelspecs())).find((spec) => spec.name === name);
 }

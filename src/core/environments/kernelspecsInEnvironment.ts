@@ -5,15 +5,25 @@ import { environmentKernelName, environmentKernelspec } from './environmentKerne
 import { environmentLabel, type PythonEnvironment } from './pythonEnvironment';
 
 /**
- * The kernelspecs an environment carries in its own `share/jupyter/kernels` (an R or Julia kernel installed
- * into a conda environment, say), which Jupyter finds only when started from that environment. Each runs
- * with the environment activated, a bare `python` in its argv meaning the environment's interpreter (as
- * jupyter_client started from there reads it), under a name that tells it from a system kernelspec.
- * IPython kernels are left out: the environment's own kernel (environmentKernelspec) is that one.
+ * The kernelspecs environments carry in their own `share/jupyter/kernels` (an R or Julia kernel installed
+ * into a conda environment, say), which Jupyter finds only when started from that environment, less those
+ * its own search found already (`found`: the system Python's prefix is /usr, whose kernels are on Jupyter's
+ * paths). Each runs with its environment activated, a bare `python` in its argv meaning the environment's
+ * interpreter (as jupyter_client started from there reads it), under a name that tells it from a system
+ * kernelspec. IPython kernels are left out: the environment's own kernel (environmentKernelspec) is that one.
  */
-export async function kernelspecsInEnvironment(environment: PythonEnvironment): Promise<Kernelspec[]> {
+export async function kernelspecsCarriedBy(environments: readonly PythonEnvironment[], found: readonly Kernelspec[]): Promise<Kernelspec[]> {
+  const known = new Set(found.map((spec) => path.resolve(spec.resourceDir)));
+  const carried: Kernelspec[] = [];
+  for (const environment of environments) {
+    const specs = await readKernelsDir(path.join(environment.prefix, 'share', 'jupyter', 'kernels'));
+    carried.push(...carriedBy(environment, specs.filter((spec) => !known.has(path.resolve(spec.resourceDir)))));
+  }
+  return carried;
+}
+
+function carriedBy(environment: PythonEnvironment, specs: readonly Kernelspec[]): Kernelspec[] {
   const activated = environmentKernelspec(environment);
-  const specs = await readKernelsDir(path.join(environment.prefix, 'share', 'jupyter', 'kernels'));
   return specs
     .filter((spec) => !isIPythonKernel(spec.argv))
     .map((spec) => ({

@@ -5,7 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { environmentKernelName, environmentKernelspec } from '../../../src/core/environments/environmentKernelspec';
-import { kernelspecsInEnvironment } from '../../../src/core/environments/kernelspecsInEnvironment';
+import { kernelspecsCarriedBy } from '../../../src/core/environments/kernelspecsInEnvironment';
+import { findKernelspecs } from '../../../src/core/kernel/kernelspec';
 import { findEnvironments } from '../../../src/core/environments/findEnvironments';
 import { inspectEnvironment } from '../../../src/core/environments/inspectEnvironment';
 import { environmentLabel } from '../../../src/core/environments/pythonEnvironment';
@@ -118,11 +119,18 @@ describe('finding Python environments from their files', () => {
     writeFileSync(path.join(kernels, 'echo', 'kernel.json'), JSON.stringify({ argv: ['python', '-m', 'echo_kernel', '-f', '{connection_file}'], display_name: 'Echo', language: 'text', env: { ECHO: '1' } }));
     writeFileSync(path.join(kernels, 'python3', 'kernel.json'), JSON.stringify({ argv: ['python', '-m', 'ipykernel_launcher', '-f', '{connection_file}'], display_name: 'Python 3', language: 'python' }));
     const environment = (await inspectEnvironment(venv))!;
-    const carried = await kernelspecsInEnvironment(environment);
+    const carried = await kernelspecsCarriedBy([environment], []);
     assert.deepEqual(
       carried.map((spec) => [spec.name, spec.displayName, spec.argv[0], spec.env.ECHO, spec.env.VIRTUAL_ENV]),
       [[`${environmentKernelName(environment)}-echo`, `Echo (${environmentLabel(environment)})`, path.join(venv, 'bin', 'python3'), '1', venv]],
     );
+  });
+
+  test("the system Python's kernelspecs, on Jupyter's paths already, are not found again as carried by it", async () => {
+    const system = (await inspectEnvironment('/usr/bin/python3'))!;
+    const found = await findKernelspecs();
+    assert.ok(found.some((spec) => spec.resourceDir.startsWith('/usr/share/jupyter/kernels/')), 'this machine has system kernelspecs');
+    assert.deepEqual(await kernelspecsCarriedBy([system], found), []);
   });
 
   test('what is not a Python environment is not one', async () => {
