@@ -5,7 +5,7 @@
 #
 # Creates, when missing:
 #   .test-venvs/current/                                     a venv of the first `python3` on PATH, with pip's own
-#                                                            index settings (about 30 s with a reachable index)
+#                                                            index settings (about a minute with a reachable index)
 #   .test-venvs/jupyter/kernels/python3-current/kernel.json  its kernelspec; tests put .test-venvs/jupyter on JUPYTER_PATH
 #   .test-venvs/jupyter-as-python3/kernels/python3/...       the same kernel named python3: with this directory first
 #                                                            on JUPYTER_PATH, every test of `python3` runs on this stack
@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(ipykernel==7.4.0 ipython==9.17.1 jupyter_client==8.10.0 jupyter_server==2.21.1 ipywidgets==8.1.9 comm==0.2.3 numpy==2.4.6 pandas==3.0.6 matplotlib==3.11.2)
+PACKAGES=(ipykernel==7.4.0 ipython==9.17.1 jupyter_client==8.10.0 jupyter_server==2.21.1 ipywidgets==8.1.9 comm==0.2.3 numpy==2.4.6 pandas==3.0.6 matplotlib==3.11.2 plotly==7.1.0 altair==6.3.0 tqdm==4.70.1)
 BASE_PYTHON=${CELLBRIDGE_CURRENT_STACK_PYTHON:-python3}
 ROOT=$PWD/.test-venvs
 VENV=$ROOT/current
