@@ -6,8 +6,15 @@ import * as path from 'node:path';
 import { connectionDirPrefix, removeStaleConnectionDirs } from './staleConnectionDirs';
 
 /** The contents of a kernel connection file (https://jupyter-client.readthedocs.io/en/stable/kernels.html#connection-files). */
+/**
+ * How a kernel's sockets are reached: `tcp`, on loopback ports; `ipc`, as Unix sockets `<ip>-<port>` in a
+ * directory (any user who can reach a port can knock on a tcp kernel; an ipc kernel's sockets are files in a
+ * directory only its owner can enter, and no port can be taken by another process while it starts).
+ */
+export type Transport = 'tcp' | 'ipc';
+
 export interface ConnectionInfo {
-  transport: 'tcp';
+  transport: Transport;
   ip: string;
   shell_port: number;
   iopub_port: number;
@@ -21,8 +28,26 @@ export interface ConnectionInfo {
 
 export type Channel = 'shell' | 'iopub' | 'stdin' | 'control';
 
+/** The ZeroMQ endpoint of a channel, as jupyter_client writes it: `tcp://ip:port`, `ipc://ip-port`. */
 export function channelUrl(info: ConnectionInfo, channel: Channel | 'hb'): string {
-  return `${info.transport}://${info.ip}:${info[`${channel}_port`]}`;
+  const port = info[`${channel}_port`];
+  return info.transport === 'ipc' ? `ipc://${info.ip}-${port}` : `tcp://${info.ip}:${port}`;
+}
+
+/** Unix sockets in `dir` (which must be the kernel's own, closed to others) instead of ports. */
+export function ipcConnectionInfo(kernelName: string, dir: string): ConnectionInfo {
+  return {
+    transport: 'ipc',
+    ip: path.join(dir, 'kernel'),
+    shell_port: 1,
+    iopub_port: 2,
+    stdin_port: 3,
+    control_port: 4,
+    hb_port: 5,
+    key: randomUUID(),
+    signature_scheme: 'hmac-sha256',
+    kernel_name: kernelName,
+  };
 }
 
 /**
@@ -85,21 +110,26 @@ function listenOnFreePort(server: net.Server): Promise<number> {
   });
 }
 
-/** A connection file in a private temp directory, removed with the directory. */
+/**
+ * A connection file in a private temp directory (mode 0700, as mkdtemp makes it), removed with the directory;
+ * an ipc kernel's sockets live there too.
+ */
 export class ConnectionFile {
   /** Once per process: the first kernel start clears what killed processes left (see staleConnectionDirs). */
   private static staleDirsRemoved: Promise<unknown> | undefined;
 
-  private constructor(readonly dir: string, readonly path: string) {}
+  private constructor(readonly dir: string, readonly path: string, readonly info: ConnectionInfo) {}
 
-  static async write(info: ConnectionInfo): Promise<ConnectionFile> {
+  /** Writes the info that `infoFor` makes for the directory (an ipc kernel's sockets are named after it). */
+  static async write(infoFor: ConnectionInfo | ((dir: string) => ConnectionInfo)): Promise<ConnectionFile> {
     ConnectionFile.staleDirsRemoved ??= removeStaleConnectionDirs().catch(() => undefined);
     await ConnectionFile.staleDirsRemoved;
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), connectionDirPrefix()));
+    const info = typeof infoFor === 'function' ? infoFor(dir) : infoFor;
     const file = path.join(dir, `kernel-${randomBytes(6).toString('hex')}.json`);
     // The key signs every message; only this user may read it.
     await fs.writeFile(file, JSON.stringify(info, null, 1), { mode: 0o600 });
-    return new ConnectionFile(dir, file);
+    return new ConnectionFile(dir, file, info);
   }
 
   async remove(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Logger } from '../common/logger';
 import type { KernelHandle } from './kernelHandle';
 import { findKernelspec, type Kernelspec } from './kernelspec';
+import type { Transport } from './connectionInfo';
 import type { JupyterServerAddress } from './jupyterServer';
 import { LocalKernel } from './localKernel';
 import { RemoteKernel } from './remoteKernel';
@@ -17,6 +18,8 @@ export interface KernelTarget {
   startTimeoutMs?: number;
   /** A local IPython kernel keeps its history in memory, not in the user's profile (see KernelProcessOptions). */
   historyInMemory?: boolean;
+  /** How a local kernel's sockets are reached (see connectionInfo's Transport); tcp unless said. */
+  transport?: Transport;
 }
 
 export type KernelLauncher = (target: KernelTarget) => Promise<KernelHandle>;
@@ -37,6 +40,7 @@ export function createKernelLauncher(logger: Logger, options: KernelLauncherOpti
       ...(target.cwd ? { cwd: target.cwd } : {}),
       ...(target.env ? { env: target.env } : {}),
       ...(target.historyInMemory ? { historyInMemory: true } : {}),
+      ...(target.transport ? { transport: target.transport } : {}),
     });
   };
 }

@@ -4,11 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { withTimeout } from '../common/async';
 import { errorMessage, KernelConnectionError, KernelDiedError, KernelPortsTakenError, KernelStartError, MemoryLimitExceededError } from '../common/errors';
 import type { Logger } from '../common/logger';
-import { allocateConnectionInfo, ConnectionFile } from './connectionInfo';
+import { allocateConnectionInfo, ConnectionFile, ipcConnectionInfo, type Transport } from './connectionInfo';
 import { awaitKernelReady } from './kernelHandshake';
 import type { KernelHandle, KernelStatus } from './kernelHandle';
 import { KernelLife } from './kernelLife';
-import { KernelProcess, KernelProcessOptions } from './kernelProcess';
+import { isIPythonKernel, KernelProcess, KernelProcessOptions } from './kernelProcess';
 import { MemoryWatchdog } from './processMemory';
 import type { Kernelspec } from './kernelspec';
 import { ZmqChannels } from './wire/zmqChannels';
@@ -17,6 +17,8 @@ import { createZmqKernelConnection } from './wire/zmqKernelConnection';
 export interface LocalKernelOptions extends KernelProcessOptions {
   logger: Logger;
   startTimeoutMs?: number;
+  /** `tcp` (the default, as Jupyter) or `ipc`: Unix sockets in the kernel's private connection directory (IPython kernels; see transportFor). */
+  transport?: Transport;
 }
 
 const SHUTDOWN_REPLY_GRACE_MS = 2000;
@@ -25,6 +27,15 @@ const START_ATTEMPTS = 3;
 const TERMINATE_GRACE_MS = 1000;
 /** A kernel that exits this soon after SIGINT is taken to have died of it. */
 const DIED_OF_INTERRUPT_WITHIN_MS = 5000;
+
+/**
+ * ipc where asked for and the kernel is IPython's. xeus 2 (xeus-python 0.14) aborts with EINVAL once the
+ * socket path prefix is longer than about 20 characters (measured: `/tmp/` + 15 works, + 20 does not), which
+ * a private temp directory always is; other kernels are started over tcp.
+ */
+function transportFor(spec: Kernelspec, options: LocalKernelOptions): Transport {
+  return options.transport === 'ipc' && isIPythonKernel(spec.argv) ? 'ipc' : 'tcp';
+}
 
 /** A kernel process on this machine, reached over ZeroMQ. */
 export class LocalKernel implements KernelHandle {
@@ -69,10 +80,12 @@ export class LocalKernel implements KernelHandle {
   }
 
   private static async startOnce(spec: Kernelspec, options: LocalKernelOptions): Promise<LocalKernel> {
-    const info = await allocateConnectionInfo(spec.name);
-    const connectionFile = await ConnectionFile.write(info);
+    const connectionFile =
+      transportFor(spec, options) === 'ipc'
+        ? await ConnectionFile.write((dir) => ipcConnectionInfo(spec.name, dir))
+        : await ConnectionFile.write(await allocateConnectionInfo(spec.name));
     const process = KernelProcess.spawn(spec, connectionFile.path, options);
-    const channels = new ZmqChannels(info, options.logger);
+    const channels = new ZmqChannels(connectionFile.info, options.logger);
     try {
       await awaitKernelReady(channels, process, spec.name, options.startTimeoutMs ?? 60_000, options.logger);
       const connection = createZmqKernelConnection(channels, { id: randomUUID(), name: spec.name }, options.logger);
