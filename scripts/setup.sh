@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBIAN_PACKAGES=(python3-ipykernel jupyter-client jupyter-core jupyter-server python3-matplotlib python3-numpy python3-pandas python3-nbclient python3-nbformat python3-requests xpython procps)
+DEBIAN_PACKAGES=(python3-ipykernel jupyter-client jupyter-core jupyter-server python3-matplotlib python3-numpy python3-pandas python3-nbclient python3-nbformat python3-requests xpython procps bubblewrap)
 
 source scripts/debianPackages.sh
 install_debian_packages "${DEBIAN_PACKAGES[@]}"

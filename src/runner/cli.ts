@@ -84,6 +84,7 @@ async function runFile(file: string, options: RunOptions, logger: Logger): Promi
       logger,
       stop: stop.token,
       ...(options.server ? { server: options.server } : {}),
+      ...(options.sandbox ? { sandbox: true } : {}),
       ...(prepared.workDir ? { workDir: prepared.workDir } : {}),
       ...(stdinLines ? { stdin: linesInputProvider(stdinLines, (request) => new StdinUnavailableError(request.prompt)) } : {}),
       onCellStateChange: (run, total) => progress.update(run, total),

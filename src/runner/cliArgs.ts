@@ -24,6 +24,8 @@ Options for run:
   --server URL           run on a Jupyter Server instead of a local kernel
   --server-token T       its token (or set CELLBRIDGE_SERVER_TOKEN / JUPYTER_TOKEN)
   --output OUT.ipynb     also write the executed notebook, with outputs and execution counts
+  --sandbox              run the kernel in a bubblewrap sandbox: no network, the system read-only, the
+                         notebook's folder its only writable place (IPython kernels)
   --pretty               print the results for a person instead of JSON
   --verbose              log kernel starts, exits and errors to stderr
 
@@ -63,6 +65,8 @@ export type ServeOptions = Omit<RunServiceOptions, 'logger' | 'launcher'> & {
 
 export interface RunOptions {
   kernel?: string;
+  /** Run the kernel in a sandbox (off by default: `run` runs the user's own code). */
+  sandbox?: boolean;
   /** An interpreter or environment folder to run in, instead of a kernelspec. */
   python?: string;
   cellTimeoutSeconds?: number;
@@ -89,6 +93,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
         json: { type: 'boolean' },
         kernel: { type: 'string' },
         python: { type: 'string' },
+        sandbox: { type: 'boolean' },
         env: { type: 'string', multiple: true },
         'cell-timeout': { type: 'string' },
         'total-timeout': { type: 'string' },
@@ -126,6 +131,10 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
       if (rest.length !== 1) throw new InvalidInputError('arguments', '`run` takes exactly one FILE');
       const options: RunOptions = { stopOnError: values['stop-on-error'] ?? false, pretty: values.pretty ?? false, verbose };
       if (values.kernel !== undefined) options.kernel = values.kernel;
+      if (values.sandbox) {
+        if (server) throw new InvalidInputError('--sandbox', "is for local kernels; a Jupyter Server's kernels are the server's to isolate");
+        options.sandbox = true;
+      }
       if (values.python !== undefined) {
         if (values.kernel !== undefined) throw new InvalidInputError('--python', 'cannot be given with --kernel');
         if (server) throw new InvalidInputError('--python', 'names a local environment; it cannot be used with --server');

@@ -19,6 +19,8 @@ export interface RunCellsOptions {
   launcher: KernelLauncher;
   logger: Logger;
   server?: JupyterServerAddress;
+  /** Local kernels run in a sandbox each (src/core/sandbox/): the run's directory their only writable place. */
+  sandbox?: boolean;
   stdin?: InputProvider;
   /** A directory of the caller's to run in, kept afterwards (the CLI running a user's file). */
   workDir?: string;
@@ -109,9 +111,12 @@ async function firstKernel(request: RunRequest, options: RunCellsOptions): Promi
   return startFreshKernel(options.launcher, { kernelName: request.kernel, ...kernelTargetOf(options) });
 }
 
-/** Where the run's kernels start, and how: a batch run's IPython history stays in its kernel's memory. */
-function kernelTargetOf(options: RunCellsOptions): { server?: JupyterServerAddress; historyInMemory: true } {
-  return { historyInMemory: true, ...(options.server ? { server: options.server } : {}) };
+/**
+ * Where the run's kernels start, and how: a batch run's IPython history stays in its kernel's memory, and a
+ * sandboxed run's local kernels run in a sandbox each.
+ */
+function kernelTargetOf(options: RunCellsOptions): { server?: JupyterServerAddress; historyInMemory: true; sandbox?: true } {
+  return { historyInMemory: true, ...(options.server ? { server: options.server } : options.sandbox ? { sandbox: true } : {}) };
 }
 
 function responseOf(request: RunRequest, cells: CellResponse[], limit: Limit | undefined, elapsedSeconds: number): RunResponse {

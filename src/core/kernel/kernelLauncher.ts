@@ -20,6 +20,8 @@ export interface KernelTarget {
   historyInMemory?: boolean;
   /** How a local kernel's sockets are reached (see connectionInfo's Transport); tcp unless said. */
   transport?: Transport;
+  /** Run a local kernel in a bubblewrap sandbox (src/core/sandbox/), `cwd` its only writable place. */
+  sandbox?: boolean;
 }
 
 export type KernelLauncher = (target: KernelTarget) => Promise<KernelHandle>;
@@ -41,6 +43,7 @@ export function createKernelLauncher(logger: Logger, options: KernelLauncherOpti
       ...(target.env ? { env: target.env } : {}),
       ...(target.historyInMemory ? { historyInMemory: true } : {}),
       ...(target.transport ? { transport: target.transport } : {}),
+      ...(target.sandbox ? { sandbox: true } : {}),
     });
   };
 }

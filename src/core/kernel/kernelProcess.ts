@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import type { Disposable } from '../common/disposable';
 import { delay, withTimeout } from '../common/async';
+import { sandboxedCommand } from '../sandbox/sandboxedCommand';
 import { pythonExecutable } from './jupyterPaths';
 import type { Kernelspec } from './kernelspec';
 
@@ -19,6 +20,11 @@ export interface KernelProcessOptions {
    * SQLite file. Kernels that are not IPython's are started as they are.
    */
   historyInMemory?: boolean;
+  /**
+   * Run it in a bubblewrap sandbox (src/core/sandbox/): `cwd` is then its only writable place, its connection
+   * directory the only other host folder it sees, and its environment an allow-list.
+   */
+  sandbox?: boolean;
 }
 
 const IN_MEMORY_HISTORY = '--HistoryManager.hist_file=:memory:';
@@ -84,16 +90,22 @@ export class KernelProcess implements Disposable {
     // As jupyter_client does: a bare `python` in a kernelspec means the Python we were told to use.
     if (argv[0] === 'python' || argv[0] === 'python3') argv[0] = pythonExecutable(baseEnv);
     if (options.historyInMemory && isIPythonKernel(argv)) argv.push(IN_MEMORY_HISTORY);
-    const env: NodeJS.ProcessEnv = {
-      // ipykernel warns on stderr about frozen modules and the debugger unless told not to validate.
-      PYDEVD_DISABLE_FILE_VALIDATION: '1',
-      ...baseEnv,
-      ...substituteEnv(spec.env, baseEnv),
-      // ipykernel exits when its parent goes away, so a crash of ours leaves no orphan kernel.
-      JPY_PARENT_PID: String(process.pid),
-    };
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: options.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const kernelProcess = new KernelProcess(child, argv[0]!, path.join(spec.resourceDir, 'kernel.json'));
+    const specEnv = substituteEnv(spec.env, baseEnv);
+    const command = options.sandbox ? sandboxedKernelCommand(argv, connectionFile, specEnv, baseEnv, options.cwd) : argv;
+    const env: NodeJS.ProcessEnv = options.sandbox
+      ? // bwrap itself needs no more; the kernel gets its allow-list (sandboxedCommand), and no JPY_PARENT_PID:
+        // in its PID namespace its parent is the namespace's init, which ipykernel would take for an orphaning.
+        { PATH: baseEnv.PATH ?? '/usr/bin:/bin' }
+      : {
+          // ipykernel warns on stderr about frozen modules and the debugger unless told not to validate.
+          PYDEVD_DISABLE_FILE_VALIDATION: '1',
+          ...baseEnv,
+          ...specEnv,
+          // ipykernel exits when its parent goes away, so a crash of ours leaves no orphan kernel.
+          JPY_PARENT_PID: String(process.pid),
+        };
+    const child = spawn(command[0]!, command.slice(1), { cwd: options.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const kernelProcess = new KernelProcess(child, command[0]!, path.join(spec.resourceDir, 'kernel.json'));
     if (child.pid !== undefined) {
       const pgid = child.pid;
       liveGroups.add(pgid);
@@ -148,6 +160,11 @@ export class KernelProcess implements Disposable {
     signalGroup(this.child.pid, 'SIGKILL');
     liveGroups.delete(this.child.pid);
   }
+}
+
+function sandboxedKernelCommand(argv: string[], connectionFile: string, specEnv: Record<string, string>, baseEnv: NodeJS.ProcessEnv, cwd: string | undefined): string[] {
+  if (!cwd) throw new Error('a sandboxed kernel needs a working directory: its only writable place');
+  return sandboxedCommand(argv, { workDir: cwd, connectionDir: path.dirname(connectionFile), specEnv, baseEnv });
 }
 
 /**

@@ -34,7 +34,19 @@ const DIED_OF_INTERRUPT_WITHIN_MS = 5000;
  * a private temp directory always is; other kernels are started over tcp.
  */
 function transportFor(spec: Kernelspec, options: LocalKernelOptions): Transport {
-  return options.transport === 'ipc' && isIPythonKernel(spec.argv) ? 'ipc' : 'tcp';
+  // A sandboxed kernel has a network of its own: the host reaches it only through its ipc sockets.
+  return (options.transport === 'ipc' || options.sandbox) && isIPythonKernel(spec.argv) ? 'ipc' : 'tcp';
+}
+
+/**
+ * A kernel in a sandbox is an IPython kernel (ipc sockets: see transportFor), interrupted by message: a
+ * SIGINT to its process group would reach bwrap, which dies of it and takes the sandbox with it.
+ */
+function sandboxable(spec: Kernelspec): Kernelspec {
+  if (!isIPythonKernel(spec.argv)) {
+    throw new KernelStartError(`Kernel '${spec.name}' cannot run in a sandbox: only IPython kernels (ipykernel) can, as they take ipc sockets.`);
+  }
+  return { ...spec, interruptMode: 'message' };
 }
 
 /** A kernel process on this machine, reached over ZeroMQ. */
@@ -68,7 +80,8 @@ export class LocalKernel implements KernelHandle {
    * binds it (more likely with many kernels starting at once); such a kernel exits at once with "Address
    * already in use", and is started again on other ports, a few times at most.
    */
-  static async start(spec: Kernelspec, options: LocalKernelOptions): Promise<LocalKernel> {
+  static async start(given: Kernelspec, options: LocalKernelOptions): Promise<LocalKernel> {
+    const spec = options.sandbox ? sandboxable(given) : given;
     for (let attempt = 1; ; attempt++) {
       try {
         return await LocalKernel.startOnce(spec, options);

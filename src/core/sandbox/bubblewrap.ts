@@ -1,0 +1,77 @@
+/**
+ * The bubblewrap (`bwrap`, Debian's `bubblewrap`) command line that runs one kernel in a sandbox of its own:
+ * - own user (an unprivileged uid, no capabilities), mount, PID, IPC, UTS, cgroup and network namespaces:
+ *   no network but its own loopback, no view of other processes, and everything in it dies with bwrap or
+ *   with bwrap's parent (the service);
+ * - the system read-only; a private empty `/tmp`, `/dev/shm`, `/run`, and no home directories (the service's
+ *   secrets live there); the run directory the only writable place, and the kernel's connection directory
+ *   (its ipc sockets) the only other thing it sees of the host's temp files;
+ * - a clean environment: exactly `env`, nothing inherited.
+ */
+export interface SandboxPlan {
+  /** The run directory: the kernel's working directory and its only writable place. */
+  readonly workDir: string;
+  /** The kernel's connection directory: its connection file and ipc sockets (readable and writable). */
+  readonly connectionDir: string;
+  /** The kernel's whole environment. */
+  readonly env: Readonly<Record<string, string>>;
+  /**
+   * Folders under the hidden home directories that the kernel needs, shown read-only: its interpreter's
+   * environment (a pyenv version, a venv in a home directory).
+   */
+  readonly readOnly: readonly string[];
+}
+
+/** The uid and gid the kernel runs as inside its user namespace: Debian's `nobody`/`nogroup`. */
+export const SANDBOX_UID = 65534;
+
+export const BWRAP = 'bwrap';
+
+/** bwrap's arguments before `--` and the kernel's own command. */
+export function bubblewrapArgs(plan: SandboxPlan): string[] {
+  const args = [
+    '--unshare-all',
+    '--unshare-user',
+    '--uid',
+    String(SANDBOX_UID),
+    '--gid',
+    String(SANDBOX_UID),
+    '--hostname',
+    'sandbox',
+    // Kills the sandbox when bwrap or its parent (the service) dies, however it dies.
+    '--die-with-parent',
+    // No nested user namespaces: they are the usual first step of a kernel exploit.
+    '--disable-userns',
+    '--ro-bind',
+    '/',
+    '/',
+    '--dev',
+    '/dev',
+    '--proc',
+    '/proc',
+    '--tmpfs',
+    '/tmp',
+    '--tmpfs',
+    '/dev/shm',
+    '--tmpfs',
+    '/run',
+    '--tmpfs',
+    '/home',
+    '--tmpfs',
+    '/root',
+  ];
+  for (const folder of plan.readOnly) args.push('--ro-bind', folder, folder);
+  args.push(
+    '--bind',
+    plan.connectionDir,
+    plan.connectionDir,
+    '--bind',
+    plan.workDir,
+    plan.workDir,
+    '--chdir',
+    plan.workDir,
+    '--clearenv',
+  );
+  for (const [name, value] of Object.entries(plan.env)) args.push('--setenv', name, value);
+  return args;
+}

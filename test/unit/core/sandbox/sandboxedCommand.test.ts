@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { sandboxedCommand } from '../../../../src/core/sandbox/sandboxedCommand';
+
+const argvOf = (command: string[]): { bwrap: string[]; kernel: string[] } => {
+  const at = command.indexOf('--');
+  return { bwrap: command.slice(1, at), kernel: command.slice(at + 1) };
+};
+
+/** The values of every occurrence of a flag taking `arity` values. */
+function valuesOf(args: readonly string[], flag: string, arity: number): string[][] {
+  const found: string[][] = [];
+  args.forEach((arg, i) => arg === flag && found.push(args.slice(i + 1, i + 1 + arity)));
+  return found;
+}
+
+test('the kernel sees an allow-listed environment: locale and PATH, its kernelspec env, a HOME of its own; no secret', () => {
+  const command = sandboxedCommand(['/usr/bin/python3', '-m', 'ipykernel_launcher', '-f', '/tmp/c/k.json'], {
+    workDir: '/tmp/run',
+    connectionDir: '/tmp/c',
+    specEnv: { MY_SETTING: '1' },
+    baseEnv: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', CELLBRIDGE_TOKEN: 'secret', AWS_SECRET_ACCESS_KEY: 'k', HOME: '/root' },
+  });
+  assert.equal(command[0], 'bwrap');
+  const { bwrap, kernel } = argvOf(command);
+  assert.deepEqual(kernel, ['/usr/bin/python3', '-m', 'ipykernel_launcher', '-f', '/tmp/c/k.json']);
+  assert.ok(bwrap.includes('--clearenv'));
+  const env = Object.fromEntries(valuesOf(bwrap, '--setenv', 2));
+  assert.deepEqual(Object.keys(env).sort(), ['HOME', 'IPYTHONDIR', 'LANG', 'MPLCONFIGDIR', 'MY_SETTING', 'PATH', 'PYDEVD_DISABLE_FILE_VALIDATION', 'TMPDIR']);
+  assert.equal(env.HOME, '/tmp');
+});
+
+test('binds come after the tmpfs they sit in; the run folder is the working directory and the only writable bind', () => {
+  const { bwrap } = argvOf(sandboxedCommand(['/usr/bin/python3'], { workDir: '/tmp/run', connectionDir: '/tmp/c', specEnv: {}, baseEnv: {} }));
+  const index = (flag: string, value: string): number => bwrap.findIndex((arg, i) => arg === flag && bwrap[i + 1] === value);
+  assert.ok(index('--tmpfs', '/tmp') < index('--bind', '/tmp/run'));
+  assert.ok(index('--tmpfs', '/tmp') < index('--bind', '/tmp/c'));
+  assert.deepEqual(valuesOf(bwrap, '--bind', 2), [
+    ['/tmp/c', '/tmp/c'],
+    ['/tmp/run', '/tmp/run'],
+  ]);
+  assert.deepEqual(valuesOf(bwrap, '--chdir', 1), [['/tmp/run']]);
+  for (const flag of ['--unshare-all', '--unshare-user', '--die-with-parent', '--disable-userns']) assert.ok(bwrap.includes(flag), flag);
+  assert.deepEqual(valuesOf(bwrap, '--ro-bind', 2)[0], ['/', '/']);
+});
+
+test("an interpreter in a hidden home comes back read-only; a bare command is found on the host's PATH", () => {
+  const { bwrap, kernel } = argvOf(sandboxedCommand(['sh', '-c', 'true'], { workDir: '/tmp/run', connectionDir: '/tmp/c', specEnv: {}, baseEnv: { PATH: '/usr/bin:/bin' } }));
+  assert.ok(kernel[0] === '/usr/bin/sh' || kernel[0] === '/bin/sh', kernel[0]);
+  const venv = argvOf(sandboxedCommand(['/home/ann/project/.venv/bin/python'], { workDir: '/tmp/run', connectionDir: '/tmp/c', specEnv: {}, baseEnv: {} }));
+  assert.deepEqual(valuesOf(venv.bwrap, '--ro-bind', 2).slice(1), [['/home/ann/project/.venv', '/home/ann/project/.venv']]);
+  assert.deepEqual(valuesOf(bwrap, '--ro-bind', 2).slice(1), [], 'nothing comes back for a system interpreter');
+});
