@@ -25,7 +25,7 @@ Options for run:
   --server-token T       its token (or set CELLBRIDGE_SERVER_TOKEN / JUPYTER_TOKEN)
   --output OUT.ipynb     also write the executed notebook, with outputs and execution counts
   --sandbox              run the kernel in a bubblewrap sandbox: no network, the system read-only, the
-                         notebook's folder its only writable place (IPython kernels)
+                         notebook's folder its only writable place
   --pretty               print the results for a person instead of JSON
   --verbose              log kernel starts, exits and errors to stderr
 

@@ -120,15 +120,21 @@ export class ConnectionFile {
 
   private constructor(readonly dir: string, readonly path: string, readonly info: ConnectionInfo) {}
 
-  /** Writes the info that `infoFor` makes for the directory (an ipc kernel's sockets are named after it). */
-  static async write(infoFor: ConnectionInfo | ((dir: string) => ConnectionInfo)): Promise<ConnectionFile> {
+  /**
+   * Writes the info that `infoFor` makes for the directory (an ipc kernel's sockets are named after it).
+   * `kernelDir`: where the kernel sees this directory (a sandbox mounts it elsewhere); the file then names the
+   * ipc sockets by that path, and `info` keeps the host's.
+   */
+  static async write(infoFor: ConnectionInfo | ((dir: string) => ConnectionInfo), options: { kernelDir?: string } = {}): Promise<ConnectionFile> {
     ConnectionFile.staleDirsRemoved ??= removeStaleConnectionDirs().catch(() => undefined);
     await ConnectionFile.staleDirsRemoved;
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), connectionDirPrefix()));
     const info = typeof infoFor === 'function' ? infoFor(dir) : infoFor;
+    const { kernelDir } = options;
+    const written = kernelDir && info.transport === 'ipc' ? { ...info, ip: path.join(kernelDir, path.relative(dir, info.ip)) } : info;
     const file = path.join(dir, `kernel-${randomBytes(6).toString('hex')}.json`);
     // The key signs every message; only this user may read it.
-    await fs.writeFile(file, JSON.stringify(info, null, 1), { mode: 0o600 });
+    await fs.writeFile(file, JSON.stringify(written, null, 1), { mode: 0o600 });
     return new ConnectionFile(dir, file, info);
   }
 

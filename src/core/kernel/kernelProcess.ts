@@ -2,6 +2,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import type { Disposable } from '../common/disposable';
 import { delay, withTimeout } from '../common/async';
+import { readdirSync, readFileSync } from 'node:fs';
+import { SANDBOX_CONNECTION_DIR } from '../sandbox/bubblewrap';
 import { sandboxedCommand } from '../sandbox/sandboxedCommand';
 import { pythonExecutable } from './jupyterPaths';
 import type { Kernelspec } from './kernelspec';
@@ -63,7 +65,8 @@ export class KernelProcess implements Disposable {
   private stderr = '';
   private spawnFailureValue: string | undefined;
 
-  private constructor(private readonly child: ChildProcess, command: string, specFile: string) {
+  /** `sandboxed`: the process is bwrap, the kernel its grandchild (bwrap's init in the sandbox between them). */
+  private constructor(private readonly child: ChildProcess, command: string, specFile: string, private readonly sandboxed: boolean) {
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.exitValue = { code, signal };
@@ -86,7 +89,9 @@ export class KernelProcess implements Disposable {
 
   static spawn(spec: Kernelspec, connectionFile: string, options: KernelProcessOptions): KernelProcess {
     const baseEnv = options.env ?? process.env;
-    const argv = spec.argv.map((arg) => arg.replaceAll('{connection_file}', connectionFile).replaceAll('{resource_dir}', spec.resourceDir));
+    // Inside a sandbox the kernel sees its connection directory elsewhere (see SANDBOX_CONNECTION_DIR).
+    const kernelsConnectionFile = options.sandbox ? path.join(SANDBOX_CONNECTION_DIR, path.basename(connectionFile)) : connectionFile;
+    const argv = spec.argv.map((arg) => arg.replaceAll('{connection_file}', kernelsConnectionFile).replaceAll('{resource_dir}', spec.resourceDir));
     // As jupyter_client does: a bare `python` in a kernelspec means the Python we were told to use.
     if (argv[0] === 'python' || argv[0] === 'python3') argv[0] = pythonExecutable(baseEnv);
     if (options.historyInMemory && isIPythonKernel(argv)) argv.push(IN_MEMORY_HISTORY);
@@ -105,7 +110,7 @@ export class KernelProcess implements Disposable {
           JPY_PARENT_PID: String(process.pid),
         };
     const child = spawn(command[0]!, command.slice(1), { cwd: options.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const kernelProcess = new KernelProcess(child, command[0]!, path.join(spec.resourceDir, 'kernel.json'));
+    const kernelProcess = new KernelProcess(child, command[0]!, path.join(spec.resourceDir, 'kernel.json'), options.sandbox === true);
     if (child.pid !== undefined) {
       const pgid = child.pid;
       liveGroups.add(pgid);
@@ -132,8 +137,24 @@ export class KernelProcess implements Disposable {
     return this.stderr;
   }
 
+  /**
+   * Signals the kernel and whatever it started (its process group). In a sandbox, bwrap and its init in the
+   * sandbox are left out of a SIGINT or the like: bwrap would die of it, and the sandbox with it.
+   */
   signal(signal: NodeJS.Signals): void {
-    if (this.child.pid !== undefined && !this.exitValue) signalGroup(this.child.pid, signal);
+    const pgid = this.child.pid;
+    if (pgid === undefined || this.exitValue) return;
+    if (!this.sandboxed || signal === 'SIGKILL' || signal === 'SIGTERM') {
+      signalGroup(pgid, signal);
+      return;
+    }
+    for (const pid of sandboxedProcessesOf(pgid)) {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        // Gone meanwhile.
+      }
+    }
   }
 
   /** SIGTERM to the group, SIGKILL after `graceMs`; then SIGKILL whatever is left of the group. */
@@ -160,6 +181,24 @@ export class KernelProcess implements Disposable {
     signalGroup(this.child.pid, 'SIGKILL');
     liveGroups.delete(this.child.pid);
   }
+}
+
+/** The processes of a sandbox's group that are neither bwrap (the leader) nor its init (the leader's children). */
+function sandboxedProcessesOf(pgid: number): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses; the rest follows the last ')'.
+      const [, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const pid = Number(entry);
+      if (Number(pgrp) === pgid && pid !== pgid && Number(ppid) !== pgid) pids.push(pid);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return pids;
 }
 
 function sandboxedKernelCommand(argv: string[], connectionFile: string, specEnv: Record<string, string>, baseEnv: NodeJS.ProcessEnv, cwd: string | undefined): string[] {

@@ -8,6 +8,7 @@ import { allocateConnectionInfo, ConnectionFile, ipcConnectionInfo, type Transpo
 import { awaitKernelReady } from './kernelHandshake';
 import type { KernelHandle, KernelStatus } from './kernelHandle';
 import { KernelLife } from './kernelLife';
+import { SANDBOX_CONNECTION_DIR } from '../sandbox/bubblewrap';
 import { isIPythonKernel, KernelProcess, KernelProcessOptions } from './kernelProcess';
 import { MemoryWatchdog } from './processMemory';
 import type { Kernelspec } from './kernelspec';
@@ -29,24 +30,14 @@ const TERMINATE_GRACE_MS = 1000;
 const DIED_OF_INTERRUPT_WITHIN_MS = 5000;
 
 /**
- * ipc where asked for and the kernel is IPython's. xeus 2 (xeus-python 0.14) aborts with EINVAL once the
- * socket path prefix is longer than about 20 characters (measured: `/tmp/` + 15 works, + 20 does not), which
- * a private temp directory always is; other kernels are started over tcp.
+ * A sandboxed kernel has a network of its own: the host reaches it only through ipc sockets, which the
+ * sandbox shows it under a short path. Outside a sandbox, ipc where asked for, for IPython kernels: xeus 2
+ * (xeus-python 0.14) aborts with EINVAL once the socket path is longer than about 20 characters (measured:
+ * `/tmp/` + 15 works, + 20 does not), as a private temp directory's always is; other kernels stay on tcp.
  */
 function transportFor(spec: Kernelspec, options: LocalKernelOptions): Transport {
-  // A sandboxed kernel has a network of its own: the host reaches it only through its ipc sockets.
-  return (options.transport === 'ipc' || options.sandbox) && isIPythonKernel(spec.argv) ? 'ipc' : 'tcp';
-}
-
-/**
- * A kernel in a sandbox is an IPython kernel (ipc sockets: see transportFor), interrupted by message: a
- * SIGINT to its process group would reach bwrap, which dies of it and takes the sandbox with it.
- */
-function sandboxable(spec: Kernelspec): Kernelspec {
-  if (!isIPythonKernel(spec.argv)) {
-    throw new KernelStartError(`Kernel '${spec.name}' cannot run in a sandbox: only IPython kernels (ipykernel) can, as they take ipc sockets.`);
-  }
-  return { ...spec, interruptMode: 'message' };
+  if (options.sandbox) return 'ipc';
+  return options.transport === 'ipc' && isIPythonKernel(spec.argv) ? 'ipc' : 'tcp';
 }
 
 /** A kernel process on this machine, reached over ZeroMQ. */
@@ -80,8 +71,7 @@ export class LocalKernel implements KernelHandle {
    * binds it (more likely with many kernels starting at once); such a kernel exits at once with "Address
    * already in use", and is started again on other ports, a few times at most.
    */
-  static async start(given: Kernelspec, options: LocalKernelOptions): Promise<LocalKernel> {
-    const spec = options.sandbox ? sandboxable(given) : given;
+  static async start(spec: Kernelspec, options: LocalKernelOptions): Promise<LocalKernel> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await LocalKernel.startOnce(spec, options);
@@ -95,7 +85,7 @@ export class LocalKernel implements KernelHandle {
   private static async startOnce(spec: Kernelspec, options: LocalKernelOptions): Promise<LocalKernel> {
     const connectionFile =
       transportFor(spec, options) === 'ipc'
-        ? await ConnectionFile.write((dir) => ipcConnectionInfo(spec.name, dir))
+        ? await ConnectionFile.write((dir) => ipcConnectionInfo(spec.name, dir), options.sandbox ? { kernelDir: SANDBOX_CONNECTION_DIR } : {})
         : await ConnectionFile.write(await allocateConnectionInfo(spec.name));
     const process = KernelProcess.spawn(spec, connectionFile.path, options);
     const channels = new ZmqChannels(connectionFile.info, options.logger);

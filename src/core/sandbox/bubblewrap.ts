@@ -11,7 +11,10 @@
 export interface SandboxPlan {
   /** The run directory: the kernel's working directory and its only writable place. */
   readonly workDir: string;
-  /** The kernel's connection directory: its connection file and ipc sockets (readable and writable). */
+  /**
+   * The kernel's connection directory: its connection file and ipc sockets (readable and writable), seen
+   * inside as SANDBOX_CONNECTION_DIR.
+   */
   readonly connectionDir: string;
   /** The kernel's whole environment. */
   readonly env: Readonly<Record<string, string>>;
@@ -26,6 +29,13 @@ export interface SandboxPlan {
 export const SANDBOX_UID = 65534;
 
 export const BWRAP = 'bwrap';
+
+/**
+ * Where a sandboxed kernel sees its connection directory: a short path, because xeus 2 aborts on ipc socket
+ * paths longer than about 20 characters, which any temp directory of the host's is. In the sandbox's own
+ * /run (a tmpfs), as the root is read-only.
+ */
+export const SANDBOX_CONNECTION_DIR = '/run/k';
 
 /** bwrap's arguments before `--` and the kernel's own command. */
 export function bubblewrapArgs(plan: SandboxPlan): string[] {
@@ -64,7 +74,7 @@ export function bubblewrapArgs(plan: SandboxPlan): string[] {
   args.push(
     '--bind',
     plan.connectionDir,
-    plan.connectionDir,
+    SANDBOX_CONNECTION_DIR,
     '--bind',
     plan.workDir,
     plan.workDir,

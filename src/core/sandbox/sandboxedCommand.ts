@@ -6,7 +6,8 @@ import { BWRAP, bubblewrapArgs } from './bubblewrap';
 const INHERITED = ['PATH', 'LANG', 'LANGUAGE', 'LC_ALL', 'LC_CTYPE', 'LC_MESSAGES', 'TZ'];
 
 /**
- * The command that runs `argv` (a kernel's, its connection file already in `connectionDir`) in a sandbox,
+ * The command that runs `argv` (a kernel's, naming its connection file inside as under SANDBOX_CONNECTION_DIR)
+ * in a sandbox,
  * with the environment a kernel needs and nothing else: a few locale variables and PATH, the kernelspec's
  * own `env`, and a HOME, IPython and matplotlib directories in the sandbox's private /tmp (so nothing of
  * theirs lands among the run's files).

@@ -36,7 +36,7 @@ test('binds come after the tmpfs they sit in; the run folder is the working dire
   assert.ok(index('--tmpfs', '/tmp') < index('--bind', '/tmp/run'));
   assert.ok(index('--tmpfs', '/tmp') < index('--bind', '/tmp/c'));
   assert.deepEqual(valuesOf(bwrap, '--bind', 2), [
-    ['/tmp/c', '/tmp/c'],
+    ['/tmp/c', '/run/k'],
     ['/tmp/run', '/tmp/run'],
   ]);
   assert.deepEqual(valuesOf(bwrap, '--chdir', 1), [['/tmp/run']]);
