@@ -9,6 +9,7 @@ import { awaitKernelReady } from './kernelHandshake';
 import type { KernelHandle, KernelStatus } from './kernelHandle';
 import { KernelLife } from './kernelLife';
 import { SANDBOX_CONNECTION_DIR } from '../sandbox/bubblewrap';
+import { probeSandbox } from '../sandbox/sandboxProbe';
 import { isIPythonKernel, KernelProcess, KernelProcessOptions } from './kernelProcess';
 import { MemoryWatchdog } from './processMemory';
 import type { Kernelspec } from './kernelspec';
@@ -72,6 +73,10 @@ export class LocalKernel implements KernelHandle {
    * already in use", and is started again on other ports, a few times at most.
    */
   static async start(spec: Kernelspec, options: LocalKernelOptions): Promise<LocalKernel> {
+    if (options.sandbox) {
+      const support = await probeSandbox();
+      if (support.kind === 'unavailable') throw new KernelStartError(`Kernel '${spec.name}' cannot be sandboxed: ${support.reason}. To fix it, ${support.fix}.`);
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         return await LocalKernel.startOnce(spec, options);

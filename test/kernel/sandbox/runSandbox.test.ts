@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -136,6 +136,22 @@ describe('cellbridge run --sandbox', () => {
       rmSync(tmp, { recursive: true, force: true });
       rmSync(marker, { force: true });
     }
+  });
+
+  test('without bubblewrap, --sandbox refuses to start and says how to get it', async () => {
+    const file = path.join(folder, 'plain.py');
+    writeFileSync(file, '# %%\nprint(1)\n');
+    // A PATH without bwrap, as on a host that lacks it (the kernel's interpreter is named by its full path).
+    const result = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      execFile(process.execPath, [path.join(REPO, 'bin', 'cellbridge.js'), 'run', file, '--sandbox'], { cwd: folder, env: { ...process.env, PATH: '/nonexistent' } }, (error, stdout) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout }),
+      );
+    });
+    assert.equal(result.code, 2);
+    // The contract's answer for a run that could not start, saying why and what fixes it.
+    const answer = JSON.parse(result.stdout) as RunResponse;
+    assert.equal(answer.status, 'SandboxError');
+    assert.match(answer.message, /cannot be sandboxed: bubblewrap \(bwrap\) is not installed\. To fix it, install it: apt-get install bubblewrap/);
   });
 
   test('xeus-python runs sandboxed too (its ipc sockets under a short path inside), and is just as cut off', { skip: !KERNELS.includes('xpython') && 'not on this pass' }, async () => {
