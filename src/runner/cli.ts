@@ -2,7 +2,7 @@ import { promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { KernelSpecAPI } from '@jupyterlab/services';
 import { CancellationTokenSource } from '../core/common/cancellation';
-import { CellBridgeError, errorMessage, InvalidInputError, StdinUnavailableError } from '../core/common/errors';
+import { CellBridgeError, errorMessage, InvalidInputError, SandboxUnavailableError, StdinUnavailableError } from '../core/common/errors';
 import { Logger, stderrLogger } from '../core/common/logger';
 import { linesInputProvider } from '../core/execution/stdin';
 import { describeServerFailure, serverSettingsFor } from '../core/kernel/jupyterServer';
@@ -13,6 +13,7 @@ import { findEnvironments } from '../core/environments/findEnvironments';
 import { kernelspecsCarriedBy } from '../core/environments/kernelspecsInEnvironment';
 import { environmentLabel } from '../core/environments/pythonEnvironment';
 import { environmentKernelspecAt, environmentKernelspecNamed, environmentKernelspecs } from './environmentKernels';
+import { probeSandbox } from '../core/sandbox/sandboxProbe';
 import { WidgetStateRecorder } from '../core/outputs/widgetState';
 import { CliCommand, parseCliArgs, RunOptions, ServeOptions, ServerOption, USAGE } from './cliArgs';
 import { serializeNotebook } from '../core/formats/notebookFile';
@@ -112,6 +113,7 @@ async function serve(options: ServeOptions, logger: Logger): Promise<number> {
   if (!isLoopback(options.host) && !options.token) {
     logger.warn(`Listening on ${options.host} without --token: anyone who can reach this port can run code here.`);
   }
+  await checkSandbox(options, logger);
   const kernelspecs = await environmentKernelspecs(options.environments);
   const service = await RunService.start({ ...options, logger, launcher: createKernelLauncher(logger, { kernelspecs }) });
   process.stderr.write(`cellbridge: serving POST ${service.url}/run_jupyter (pool ${options.poolSize} × ${options.warmKernel}, ${options.maxConcurrency} at once)\n`);
@@ -122,6 +124,27 @@ async function serve(options: ServeOptions, logger: Logger): Promise<number> {
   process.stderr.write('cellbridge: shutting down…\n');
   await service.close();
   return EXIT.finished;
+}
+
+/**
+ * Refuses to serve with a sandbox that cannot be made here (saying why and how to fix it), warns when it is
+ * off, and says at start-up what a kernel's sandbox guarantees on this host and what it does not yet.
+ */
+async function checkSandbox(options: ServeOptions, logger: Logger): Promise<void> {
+  if (options.server) return;
+  if (!options.sandbox) {
+    logger.warn('--sandbox off: kernels run as this user, with its network, files and processes. Serve only code you trust.');
+    return;
+  }
+  const support = await probeSandbox();
+  if (support.kind === 'unavailable') {
+    throw new SandboxUnavailableError(`cannot sandbox kernels: ${support.reason}. To fix it, ${support.fix}; or pass --sandbox off to serve code you trust without one.`);
+  }
+  process.stderr.write(
+    `cellbridge: every kernel runs in a sandbox of its own (${support.version}): own user, mount, PID, IPC and network namespaces; ` +
+      'no network; the system read-only; private /tmp; its run directory the only writable place; a clean environment; ' +
+      'gone with the service. Not enforced yet: limits on processes, CPU time, file size and tmpfs memory (memory_limit_MB counts resident memory).\n',
+  );
 }
 
 function isLoopback(host: string): boolean {

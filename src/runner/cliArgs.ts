@@ -36,6 +36,8 @@ Options for serve:
   --kernel-pool N        started kernels kept ready per kernel name (default 2)
   --kernel NAME          the kernel the pool warms at start-up (default python3)
   --env NAME=PATH        offer the Python environment at PATH as kernel NAME (repeatable)
+  --sandbox on|off       run every kernel in a bubblewrap sandbox of its own (default on; off only for
+                         code you trust)
   --max-concurrency N    runs at once (default: the number of CPUs)
   --max-queue N          requests that may wait for a slot before 429 (default 64)
   --max-body-mb N        request body limit (default 64)
@@ -84,7 +86,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: withSandboxValue(argv),
       allowPositionals: true,
       strict: true,
       options: {
@@ -93,7 +95,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
         json: { type: 'boolean' },
         kernel: { type: 'string' },
         python: { type: 'string' },
-        sandbox: { type: 'boolean' },
+        sandbox: { type: 'string' },
         env: { type: 'string', multiple: true },
         'cell-timeout': { type: 'string' },
         'total-timeout': { type: 'string' },
@@ -131,10 +133,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
       if (rest.length !== 1) throw new InvalidInputError('arguments', '`run` takes exactly one FILE');
       const options: RunOptions = { stopOnError: values['stop-on-error'] ?? false, pretty: values.pretty ?? false, verbose };
       if (values.kernel !== undefined) options.kernel = values.kernel;
-      if (values.sandbox) {
-        if (server) throw new InvalidInputError('--sandbox', "is for local kernels; a Jupyter Server's kernels are the server's to isolate");
-        options.sandbox = true;
-      }
+      if (values.sandbox !== undefined && sandboxOption(values.sandbox, server)) options.sandbox = true;
       if (values.python !== undefined) {
         if (values.kernel !== undefined) throw new InvalidInputError('--python', 'cannot be given with --kernel');
         if (server) throw new InvalidInputError('--python', 'names a local environment; it cannot be used with --server');
@@ -162,6 +161,8 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
         warmUpSteps: values['warm-up'] === undefined ? PYTHON_WARM_UP_STEPS : values['warm-up'].trim() ? [values['warm-up']] : [],
         verbose,
         environments: environmentsOption(values.env, server),
+        // On unless turned off; a Jupyter Server's kernels are the server's to isolate.
+        sandbox: sandboxOption(values.sandbox ?? (server ? 'off' : 'on'), server),
         ...(token ? { token } : {}),
         ...(server ? { server } : {}),
       };
@@ -172,6 +173,19 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
     default:
       throw new InvalidInputError('arguments', `unknown command '${command}' (expected run, kernels or serve)`);
   }
+}
+
+/** A bare `--sandbox` (as `run` takes it) means `--sandbox on`; parseArgs would take the next argument for its value. */
+function withSandboxValue(argv: readonly string[]): string[] {
+  return argv.map((arg, i) => (arg === '--sandbox' && argv[i + 1] !== 'on' && argv[i + 1] !== 'off' ? '--sandbox=on' : arg));
+}
+
+/** `--sandbox on|off`. */
+function sandboxOption(value: string, server: ServerOption | undefined): boolean {
+  const on = value === 'on';
+  if (!on && value !== 'off') throw new InvalidInputError('--sandbox', `expected on or off, got '${value}'`);
+  if (on && server) throw new InvalidInputError('--sandbox', "is for local kernels; a Jupyter Server's kernels are the server's to isolate");
+  return on;
 }
 
 function environmentsOption(values: string[] | undefined, server: ServerOption | undefined): Array<{ name: string; location: string }> {

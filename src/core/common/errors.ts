@@ -27,6 +27,11 @@ export class KernelStartError extends CellBridgeError {
 /** The kernel exited at start-up because a port chosen for it was taken meanwhile; it can be started again on others. */
 export class KernelPortsTakenError extends KernelStartError {}
 
+/** A kernel sandbox cannot be made on this host: the message says why and what would fix it. */
+export class SandboxUnavailableError extends CellBridgeError {
+  readonly code = 'sandbox_unavailable';
+}
+
 /** A message could not be handed to a running kernel. */
 export class KernelConnectionError extends CellBridgeError {
   readonly code = 'kernel_connection_failed';

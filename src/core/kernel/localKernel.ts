@@ -2,9 +2,9 @@ import type { Kernel } from '@jupyterlab/services';
 import { KernelMessage } from '@jupyterlab/services';
 import { randomUUID } from 'node:crypto';
 import { withTimeout } from '../common/async';
-import { errorMessage, KernelConnectionError, KernelDiedError, KernelPortsTakenError, KernelStartError, MemoryLimitExceededError } from '../common/errors';
+import { errorMessage, KernelConnectionError, KernelDiedError, KernelPortsTakenError, KernelStartError, MemoryLimitExceededError, SandboxUnavailableError } from '../common/errors';
 import type { Logger } from '../common/logger';
-import { allocateConnectionInfo, ConnectionFile, ipcConnectionInfo, type Transport } from './connectionInfo';
+import { allocateConnectionInfo, ConnectionFile, type ConnectionInfo, ipcConnectionInfo, type Transport } from './connectionInfo';
 import { awaitKernelReady } from './kernelHandshake';
 import type { KernelHandle, KernelStatus } from './kernelHandle';
 import { KernelLife } from './kernelLife';
@@ -75,7 +75,7 @@ export class LocalKernel implements KernelHandle {
   static async start(spec: Kernelspec, options: LocalKernelOptions): Promise<LocalKernel> {
     if (options.sandbox) {
       const support = await probeSandbox();
-      if (support.kind === 'unavailable') throw new KernelStartError(`Kernel '${spec.name}' cannot be sandboxed: ${support.reason}. To fix it, ${support.fix}.`);
+      if (support.kind === 'unavailable') throw new SandboxUnavailableError(`Kernel '${spec.name}' cannot be sandboxed: ${support.reason}. To fix it, ${support.fix}.`);
     }
     for (let attempt = 1; ; attempt++) {
       try {
@@ -127,6 +127,11 @@ export class LocalKernel implements KernelHandle {
 
   get connectionFilePath(): string {
     return this.connectionFile.path;
+  }
+
+  /** Its endpoints and signing key, as this process reaches them. */
+  get connectionInfo(): ConnectionInfo {
+    return this.connectionFile.info;
   }
 
   limitMemory(limitBytes: number): boolean {

@@ -29,6 +29,8 @@ export interface RunServiceOptions {
   maxBodyBytes: number;
   maxStreamCharsPerCell: number;
   server?: JupyterServerAddress;
+  /** Run every local kernel, pooled ones included, in a sandbox of its own (src/core/sandbox/). */
+  sandbox: boolean;
   /** Run silently, step by step, in pooled Python kernels before they are handed out; empty for none. */
   warmUpSteps: readonly string[];
   logger: Logger;
@@ -60,7 +62,7 @@ export class RunService {
       logger: options.logger,
       size: options.poolSize,
       // One request's code must not be readable by the next (IPython writes history to the user's profile).
-      target: { historyInMemory: true, ...(options.server ? { server: options.server } : {}) },
+      target: { historyInMemory: true, ...(options.server ? { server: options.server } : options.sandbox ? { sandbox: true } : {}) },
       ...(options.warmUpSteps.length ? { warmUp: silentWarmUp('python', options.warmUpSteps) } : {}),
     });
     this.metrics.poolReady.track(() => this.pool.readyCount());
@@ -203,6 +205,7 @@ export class RunService {
       maxStreamCharsPerCell: this.options.maxStreamCharsPerCell,
       stop,
       ...(this.options.server ? { server: this.options.server } : {}),
+      ...(this.options.sandbox ? { sandbox: true } : {}),
     });
     this.metrics.run(answer, (Date.now() - arrived) / 1000, cellTimeoutsOf(runs));
     sendJson(response, 200, answer);

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CellResponse, RunResponse } from '../../../src/runner/runResponse';
 import { RunService, RunServiceOptions } from '../../../src/runner/service/runService';
 import { assertRunAnswer, errorBodyProblems } from '../../shared/sandboxFusionSchema';
+import type { KernelHandle } from '../../../src/core/kernel/kernelHandle';
+import { LocalKernel } from '../../../src/core/kernel/localKernel';
 import { KernelTracker, logger } from './kernels';
 
 /** The example of ../shared/reference/000_*.txt (SandboxFusion's Jupyter mode), byte for byte. */
@@ -29,6 +31,17 @@ export interface Answer<T = unknown> {
  * file), so `close()` can prove that nothing of the service outlived it. Kernels are started through a
  * KernelTracker, which also checks each kernel's process group. One per test file: the TMPDIR is per process.
  */
+/**
+ * A cell that prints which kernel runs it: its signing key, which CellBridge made for that kernel alone. (Not its
+ * pid: in a sandbox every kernel is pid 2 of its own PID namespace.) IPython kernels only.
+ */
+export const KERNEL_KEY_CELL = 'print(get_ipython().kernel.session.key.decode())';
+
+/** The key KERNEL_KEY_CELL prints in that kernel. */
+export function keyOf(kernel: KernelHandle): string | undefined {
+  return kernel instanceof LocalKernel ? kernel.connectionInfo.key : undefined;
+}
+
 export class TestService {
   private constructor(
     readonly service: RunService,
@@ -55,6 +68,8 @@ export class TestService {
         maxBodyBytes: 1024 * 1024,
         maxStreamCharsPerCell: 1_000_000,
         warmUpSteps: [],
+        // As `cellbridge serve` runs by default.
+        sandbox: true,
         logger,
         launcher: tracker.launcher,
         ...options,
@@ -202,27 +217,55 @@ export class Metrics {
 }
 
 /**
+ * The file `name` in whichever of the service's run directories (under its TMPDIR, `runsDir`) holds it: where a
+ * cell can leave a sign for the test, as a sandboxed kernel can write nowhere else.
+ */
+export function fileInARunDir(runsDir: string, name: string): string | undefined {
+  return readdirSync(runsDir)
+    .filter((entry) => entry.startsWith('cellbridge-run-'))
+    .map((entry) => path.join(runsDir, entry, name))
+    .find((file) => existsSync(file));
+}
+
+/**
  * A file a cell waits for: the test decides when the cell goes on, instead of guessing with a sleep.
- * The cell gives up after 60 s, so a failing test never leaves a cell waiting for ever.
+ * The cell gives up after 60 s, so a failing test never leaves a cell waiting for ever. A sandboxed kernel
+ * sees no host folder but its own run directory, so the gate is a file there: opening it puts it in every
+ * run directory of the service, and keeps putting it in those made later, until the gate is disposed.
  */
 export class Gate {
-  private constructor(readonly path: string) {}
+  private opener: NodeJS.Timeout | undefined;
 
-  static create(dir: string): Gate {
-    return new Gate(path.join(dir, `gate-${process.hrtime.bigint()}`));
+  private constructor(private readonly runsDir: string, private readonly name: string) {}
+
+  /** `runsDir`: where the service makes its run directories (its TMPDIR). */
+  static create(runsDir: string): Gate {
+    return new Gate(runsDir, `gate-${process.hrtime.bigint()}`);
   }
 
   /** Python that returns once the gate is open. */
   get waitCode(): string {
-    return `import os, time\n_deadline = time.time() + 60\nwhile not os.path.exists(${JSON.stringify(this.path)}) and time.time() < _deadline:\n    time.sleep(0.02)`;
+    return `import os, time\n_deadline = time.time() + 60\nwhile not os.path.exists(${JSON.stringify(this.name)}) and time.time() < _deadline:\n    time.sleep(0.02)`;
   }
 
   open(): void {
-    writeFileSync(this.path, '');
+    const put = (): void => {
+      for (const entry of readdirSync(this.runsDir)) {
+        if (!entry.startsWith('cellbridge-run-')) continue;
+        try {
+          const file = path.join(this.runsDir, entry, this.name);
+          if (!existsSync(file)) writeFileSync(file, '');
+        } catch {
+          // The run ended and its directory went meanwhile.
+        }
+      }
+    };
+    put();
+    this.opener ??= setInterval(put, 10);
   }
 
   dispose(): void {
-    rmSync(this.path, { force: true });
+    clearInterval(this.opener);
   }
 }
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import * as path from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { until } from '../helpers/cellWaits';
+import { LocalKernel } from '../../../src/core/kernel/localKernel';
 import { processesInGroup } from '../helpers/kernels';
-import { TestService } from '../helpers/service';
+import { fileInARunDir, keyOf, TestService } from '../helpers/service';
 
 /** Many clients at once, a client that leaves, and what /metrics and /health say about it all. */
 const REQUESTS = 50;
@@ -22,45 +22,48 @@ describe('concurrent requests', () => {
   test(`${REQUESTS} requests at once are all answered, each with its own outputs`, async () => {
     const ids = Array.from({ length: REQUESTS }, (_, i) => `request-${i}-${Math.random().toString(36).slice(2)}`);
     const answers = await Promise.all(
-      ids.map((id) => service.run({ cells: [`rid = ${JSON.stringify(id)}`, 'import os\nprint(rid, os.getpid())', 'rid'] })),
+      ids.map((id) => service.run({ cells: [`rid = ${JSON.stringify(id)}`, 'print(rid, get_ipython().kernel.session.key.decode())', 'rid'] })),
     );
-    const pids = new Set<string>();
+    // Kernels told apart by their signing keys (KERNEL_KEY_CELL): in a sandbox every kernel is pid 2.
+    const keys = new Set<string>();
     answers.forEach((answer, i) => {
       assert.equal(answer.status, 200, JSON.stringify(answer.body));
       const response = answer.body;
       assert.equal(response.status, 'Success', `${response.message} ${JSON.stringify(response.cells.map((c) => c.error))}`);
-      const [printed, pid] = response.cells[1]!.stdout.trim().split(' ');
+      const [printed, key] = response.cells[1]!.stdout.trim().split(' ');
       assert.equal(printed, ids[i]);
       assert.deepEqual(response.cells[2]?.display, [{ 'text/plain': `'${ids[i]}'` }]);
-      pids.add(pid!);
+      keys.add(key!);
     });
-    assert.equal(pids.size, REQUESTS, 'every request had a kernel of its own');
+    assert.equal(keys.size, REQUESTS, 'every request had a kernel of its own');
   });
 });
 
 describe('a client that disconnects mid-run', () => {
   test('its run is stopped, its kernel shut down and its directory removed', async () => {
-    const report = path.join(service.tmp, 'running-kernel');
+    // The cell reports in its own run directory: the only place it can write (the service's kernels are sandboxed).
+    const reportOf = (): string | undefined => {
+      const file = fileInARunDir(service.tmp, 'running-kernel');
+      return file && readFileSync(file, 'utf8').includes(' ') ? file : undefined;
+    };
     const leaving = new AbortController();
-    const cells = [`import os\nopen(${JSON.stringify(report)}, "w").write(f"{os.getpid()} {os.getcwd()}")`, 'import time\ntime.sleep(60)'];
+    const cells = ['import os\nopen("running-kernel", "w").write(get_ipython().kernel.session.key.decode() + " " + os.getcwd())', 'import time\ntime.sleep(60)'];
     const answer = service.run({ cells, total_timeout: 0 }, { signal: leaving.signal }).catch((error: unknown) => error);
-    try {
-      await until(() => existsSync(report) && readFileSync(report, 'utf8').includes(' '), 'the cell to report its kernel');
-      const [pid, cwd] = readFileSync(report, 'utf8').split(' ');
-      assert.equal(processesInGroup(Number(pid)).length > 0, true);
-      leaving.abort();
-      assert.ok((await answer) instanceof Error);
-      await until(() => processesInGroup(Number(pid)).length === 0 && !existsSync(cwd!), `kernel ${pid} and ${cwd} to be gone`);
-      let running = -1;
-      await until(() => running === 0, 'the run to end', async () => {
-        running = (await service.request<{ running: number }>('/health')).body.running;
-      });
-      const metrics = await service.metrics();
-      assert.equal(metrics.count('cellbridge_requests_total', { route: '/run_jupyter', code: '499' }), 1);
-      assert.equal(metrics.count('cellbridge_runs_total', { status: 'Failed' }), 1);
-    } finally {
-      rmSync(report, { force: true });
-    }
+    await until(() => reportOf() !== undefined, 'the cell to report its kernel');
+    const [key, cwd] = readFileSync(reportOf()!, 'utf8').split(' ');
+    const kernel = service.tracker.started.find((k) => keyOf(k) === key);
+    const pid = kernel instanceof LocalKernel ? kernel.pid : undefined;
+    assert.ok(pid !== undefined && processesInGroup(pid).length > 0, 'the kernel runs');
+    leaving.abort();
+    assert.ok((await answer) instanceof Error);
+    await until(() => processesInGroup(pid).length === 0 && !existsSync(cwd!), `kernel ${pid} and ${cwd} to be gone`);
+    let running = -1;
+    await until(() => running === 0, 'the run to end', async () => {
+      running = (await service.request<{ running: number }>('/health')).body.running;
+    });
+    const metrics = await service.metrics();
+    assert.equal(metrics.count('cellbridge_requests_total', { route: '/run_jupyter', code: '499' }), 1);
+    assert.equal(metrics.count('cellbridge_runs_total', { status: 'Failed' }), 1);
   });
 });
 

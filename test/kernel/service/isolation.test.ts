@@ -6,7 +6,7 @@ import { PYTHON_WARM_UP_STEPS } from '../../../src/core/kernel/silentWarmUp';
 import type { RunResponse } from '../../../src/runner/runResponse';
 import { until } from '../helpers/cellWaits';
 import { processesInGroup } from '../helpers/kernels';
-import { TestService } from '../helpers/service';
+import { KERNEL_KEY_CELL, keyOf, TestService } from '../helpers/service';
 
 /** Files in and out of a run, and what makes the service stateless: a fresh kernel in a fresh directory each time. */
 let service: TestService;
@@ -60,12 +60,13 @@ describe('files and fetch_files', () => {
 
 describe('statelessness', () => {
   const probe = [
-    'import os, sys\nprint(os.getpid(), os.getcwd(), sorted(os.listdir(".")), globals().get("secret", "undefined"))',
+    'import os, sys\nprint(get_ipython().kernel.session.key.decode(), os.getcwd(), sorted(os.listdir(".")), globals().get("secret", "undefined"))',
     'secret = 42\nprint([n for n in globals() if n.startswith("_cellbridge")], hasattr(sys, "last_value"))',
     'import matplotlib.pyplot as plt\nplt.get_fignums()',
   ];
   interface Probe {
-    pid: number;
+    /** The kernel's signing key: which kernel ran the request (see KERNEL_KEY_CELL). */
+    key: string;
     cwd: string;
     listing: string;
     secret: string;
@@ -77,8 +78,8 @@ describe('statelessness', () => {
     for (let i = 0; i < 3; i++) {
       const response = await service.runOk({ cells: probe });
       assert.equal(response.status, 'Success', JSON.stringify(response.cells.map((c) => c.error)));
-      const [pid, cwd, listing, secret] = response.cells[0]!.stdout.trim().split(' ');
-      probes.push({ pid: Number(pid), cwd: cwd!, listing: listing!, secret: secret!, response });
+      const [key, cwd, listing, secret] = response.cells[0]!.stdout.trim().split(' ');
+      probes.push({ key: key!, cwd: cwd!, listing: listing!, secret: secret!, response });
     }
   });
 
@@ -87,10 +88,10 @@ describe('statelessness', () => {
   });
 
   test('every request runs in a kernel nobody used before, one of those the service started', () => {
-    const pids = probes.map((p) => p.pid);
-    assert.equal(new Set(pids).size, pids.length, `kernels reused: ${pids.join(', ')}`);
-    const started = service.tracker.started.map((k) => (k instanceof LocalKernel ? k.pid : undefined));
-    for (const pid of pids) assert.ok(started.includes(pid), `${pid} is a kernel of the service`);
+    const keys = probes.map((p) => p.key);
+    assert.equal(new Set(keys).size, keys.length, `kernels reused: ${keys.join(', ')}`);
+    const started = service.tracker.started.map(keyOf);
+    for (const key of keys) assert.ok(started.includes(key), `${key} is a kernel of the service`);
   });
 
   test('execution counts start at 1, and the warm-up left nothing a user would see', () => {
@@ -105,9 +106,12 @@ describe('statelessness', () => {
   test('each request has its own fresh, empty working directory, removed after the answer with its kernel', async () => {
     const cwds = probes.map((p) => p.cwd);
     assert.equal(new Set(cwds).size, cwds.length);
-    for (const { cwd, listing, pid } of probes) {
+    for (const { cwd, listing, key } of probes) {
       assert.ok(cwd.startsWith(service.tmp), `${cwd} is under the service's TMPDIR`);
       assert.equal(listing, '[]');
+      const kernel = service.tracker.started.find((k) => keyOf(k) === key);
+      const pid = kernel instanceof LocalKernel ? kernel.pid : undefined;
+      assert.ok(pid !== undefined, `the kernel of key ${key} is one the service started`);
       await until(() => !existsSync(cwd) && processesInGroup(pid).length === 0, `${cwd} and kernel ${pid} to be gone`);
     }
   });
@@ -126,9 +130,9 @@ describe('the pool', () => {
     assert.ok(pooled instanceof LocalKernel && pooled.pid !== undefined);
     process.kill(pooled.pid, 'SIGKILL');
     await until(() => pooled.diedWith !== undefined, 'the pooled kernel to be seen dead');
-    const response = await service.runOk({ cells: ['import os\nprint(os.getpid())'] });
+    const response = await service.runOk({ cells: [KERNEL_KEY_CELL] });
     assert.equal(response.status, 'Success');
-    assert.notEqual(response.cells[0]?.stdout, `${pooled.pid}\n`);
+    assert.notEqual(response.cells[0]?.stdout, `${keyOf(pooled)}\n`);
   });
 });
 

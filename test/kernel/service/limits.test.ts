@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { RunResponse } from '../../../src/runner/runResponse';
 import { until } from '../helpers/cellWaits';
-import { Gate, TestService } from '../helpers/service';
+import { Gate, KERNEL_KEY_CELL, TestService } from '../helpers/service';
 
 /** Each limit of the service, over real HTTP, one request at a time (the service runs one at once, queues one). */
 const OUTPUT_CAP = 1000;
@@ -29,11 +29,12 @@ async function untilHealth(condition: (health: Health) => boolean, what: string)
 }
 
 const statuses = (response: RunResponse): string[] => response.cells.map((cell) => cell.status);
-const PID = 'import os; print(os.getpid())';
+/** Which kernel runs the cell (see KERNEL_KEY_CELL). */
+const WHICH_KERNEL = KERNEL_KEY_CELL;
 
 describe('cell_timeout', () => {
   test('the cell is interrupted and reported as timeout; later cells run in the same kernel', async () => {
-    const response = await service.runOk({ cells: ['x = 1', PID, 'import time; time.sleep(60)', PID, 'print(x + 1)'], cell_timeout: 1 });
+    const response = await service.runOk({ cells: ['x = 1', WHICH_KERNEL, 'import time; time.sleep(60)', WHICH_KERNEL, 'print(x + 1)'], cell_timeout: 1 });
     assert.equal(response.status, 'Success');
     assert.equal(response.driver.status, 'Finished');
     assert.deepEqual(statuses(response), ['ok', 'ok', 'timeout', 'ok', 'ok']);
@@ -45,7 +46,7 @@ describe('cell_timeout', () => {
 
   test('a cell that ignores SIGINT: its kernel is killed, and later cells run on a new one', async () => {
     const ignoring = 'import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\ntime.sleep(60)';
-    const response = await service.runOk({ cells: ['x = 1', PID, ignoring, PID, 'print(globals().get("x", "gone"))'], cell_timeout: 1 });
+    const response = await service.runOk({ cells: ['x = 1', WHICH_KERNEL, ignoring, WHICH_KERNEL, 'print(globals().get("x", "gone"))'], cell_timeout: 1 });
     assert.equal(response.status, 'Success');
     assert.deepEqual(statuses(response), ['ok', 'ok', 'timeout', 'ok', 'ok']);
     assert.notEqual(response.cells[1]?.stdout, response.cells[3]?.stdout, 'a new kernel');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -8,7 +8,7 @@ import type { RunResponse } from '../../../src/runner/runResponse';
 import { assertRunAnswer } from '../../shared/sandboxFusionSchema';
 import { until } from '../helpers/cellWaits';
 import { runCli } from '../helpers/cli';
-import { Metrics, TestService } from '../helpers/service';
+import { fileInARunDir, Metrics, TestService } from '../helpers/service';
 
 /**
  * One real run per way a run can end, each answer checked against SandboxFusion's response models (its
@@ -129,13 +129,13 @@ describe('every way a run ends gives an answer SandboxFusion accepts, with the d
 
 describe('a run stopped by its client', () => {
   test('a client that hangs up mid-run: its run ends, the running cell counted stopped, nothing logged as broken', async () => {
-    const marker = path.join(work, 'hang-up.marker');
     const before = await service.metrics();
     const loggedBefore = logged.length;
     const leaving = new AbortController();
-    const cells = ['print("first")', `import time; open(${JSON.stringify(marker)}, "w").close(); time.sleep(30)`, 'print("never")'];
+    // The sign is left in the cell's run directory: a sandboxed kernel can write nowhere else.
+    const cells = ['print("first")', 'import time; open("hang-up.marker", "w").close(); time.sleep(30)', 'print("never")'];
     const answer = service.run({ cells, total_timeout: 0 }, { signal: leaving.signal }).catch((error: unknown) => error);
-    await until(() => existsSync(marker), 'the second cell to start');
+    await until(() => fileInARunDir(service.tmp, 'hang-up.marker') !== undefined, 'the second cell to start');
     leaving.abort();
     assert.ok((await answer) instanceof Error, 'the client left before any answer');
     // The answer nobody received was still made; /metrics counts it when the run ends.

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -8,7 +7,7 @@ import type { RunResponse } from '../../../src/runner/runResponse';
 import { until } from '../helpers/cellWaits';
 import { REPO } from '../helpers/cli';
 import { ServedCli } from '../helpers/serveCli';
-import { assertRunJupyterAnswer, assertSeedAnswer, Metrics } from '../helpers/service';
+import { assertRunJupyterAnswer, assertSeedAnswer, fileInARunDir, Metrics } from '../helpers/service';
 
 /** `cellbridge serve` as a user runs it, with its default warm-up, asked by the client of SandboxFusion's docs. */
 const CLIENT = path.join(REPO, 'test', 'fixtures', 'sandboxfusion_client.py');
@@ -42,10 +41,9 @@ describe('cellbridge serve', () => {
   });
 
   test('SIGTERM: the run under way answers with what finished, a waiting request gets 503, nothing is left', async () => {
-    const report = path.join(cli.tmp, 'inside');
-    const running = post({ cells: ['print("finished")', `open(${JSON.stringify(report)}, "w").close()\nimport time\ntime.sleep(60)`], total_timeout: 0 });
-    await until(() => existsSync(report), 'the second cell to start');
-    rmSync(report);
+    // The sign is left in the cell's run directory: the service's kernels are sandboxed and can write nowhere else.
+    const running = post({ cells: ['print("finished")', 'open("inside", "w").close()\nimport time\ntime.sleep(60)'], total_timeout: 0 });
+    await until(() => fileInARunDir(cli.tmp, 'inside') !== undefined, 'the second cell to start');
     const waiting = post({ cells: ['print("never")'] });
     let queued = 0;
     await until(() => queued === 1, 'the second request to wait', async () => {

@@ -50,3 +50,22 @@ test('--python names an environment for run; --env NAME=PATH offers environments
     assert.throws(() => parseCliArgs(argv, {}), /--python|--env/, argv.join(' '));
   }
 });
+
+test('serve sandboxes its kernels unless --sandbox off; run only with --sandbox; neither with --server', () => {
+  const sandboxOf = (...args: string[]): boolean | undefined => {
+    const command = parseCliArgs(['serve', ...args], {});
+    return command.command === 'serve' ? command.options.sandbox : undefined;
+  };
+  assert.equal(sandboxOf(), true);
+  assert.equal(sandboxOf('--sandbox', 'off'), false);
+  assert.equal(sandboxOf('--server', 'http://h:8888'), false, "a server's kernels are the server's to isolate");
+  const plain = parseCliArgs(['run', 'a.py'], {});
+  assert.equal(plain.command === 'run' && plain.options.sandbox, undefined);
+  for (const args of [['run', 'a.py', '--sandbox'], ['run', '--sandbox', 'a.py'], ['run', 'a.py', '--sandbox', 'on']]) {
+    const run = parseCliArgs(args, {});
+    assert.equal(run.command === 'run' && run.file === 'a.py' && run.options.sandbox, true, args.join(' '));
+  }
+  for (const argv of [['serve', '--sandbox=maybe'], ['serve', '--sandbox', 'on', '--server', 'http://h'], ['run', 'a', '--sandbox', '--server', 'http://h']]) {
+    assert.throws(() => parseCliArgs(argv, {}), /--sandbox/, argv.join(' '));
+  }
+});
