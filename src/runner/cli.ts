@@ -110,6 +110,8 @@ async function runFile(file: string, options: RunOptions, logger: Logger): Promi
 
 /** Serves until SIGINT or SIGTERM, then answers the runs under way with what finished and shuts every kernel down. */
 async function serve(options: ServeOptions, logger: Logger): Promise<number> {
+  // Read already (parseCliArgs); gone from the environment that every kernel, sandboxed or not, starts from.
+  delete process.env.CELLBRIDGE_TOKEN;
   if (!isLoopback(options.host) && !options.token) {
     logger.warn(`Listening on ${options.host} without --token: anyone who can reach this port can run code here.`);
   }

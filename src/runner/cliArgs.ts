@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { InvalidInputError } from '../core/common/errors';
@@ -32,7 +33,8 @@ Options for run:
 Options for serve:
   --host H               address to listen on (default 127.0.0.1: this machine only)
   --port P               port (default 8080; 0 picks a free one)
-  --token T              require Authorization: Bearer T (or set CELLBRIDGE_TOKEN)
+  --token-file FILE      require Authorization: Bearer <the first line of FILE> (or set CELLBRIDGE_TOKEN;
+                         never on the command line, which every user of the machine can read)
   --kernel-pool N        started kernels kept ready per kernel name (default 2)
   --kernel NAME          the kernel the pool warms at start-up (default python3)
   --env NAME=PATH        offer the Python environment at PATH as kernel NAME (repeatable)
@@ -109,6 +111,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
         host: { type: 'string' },
         port: { type: 'string' },
         token: { type: 'string' },
+        'token-file': { type: 'string' },
         'kernel-pool': { type: 'string' },
         'max-concurrency': { type: 'string' },
         'max-queue': { type: 'string' },
@@ -148,7 +151,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
     }
     case 'serve': {
       if (rest.length) throw new InvalidInputError('arguments', '`serve` takes no file');
-      const token = values.token ?? env.CELLBRIDGE_TOKEN;
+      const token = serviceToken(values.token, values['token-file'], env);
       const options: ServeOptions = {
         host: values.host ?? '127.0.0.1',
         port: whole('--port', values.port, 8080, 0, 65535),
@@ -206,6 +209,26 @@ function seconds(option: string, text: string): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value < 0 || text.trim() === '') throw new InvalidInputError(option, `expected a number of seconds ≥ 0, got '${text}'`);
   return value;
+}
+
+/**
+ * The service's token: from `--token-file` or CELLBRIDGE_TOKEN. A token given on the command line is refused,
+ * as any user of the machine (and any kernel run without a sandbox) can read it in /proc/PID/cmdline.
+ */
+function serviceToken(onCommandLine: string | undefined, file: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (onCommandLine !== undefined) {
+    throw new InvalidInputError('--token', 'a token on the command line can be read by every user of this machine (/proc/PID/cmdline); put it in CELLBRIDGE_TOKEN or in a file for --token-file');
+  }
+  if (file === undefined) return env.CELLBRIDGE_TOKEN || undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InvalidInputError('--token-file', `cannot read '${file}': ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  const token = text.split(/\r?\n/)[0]!.trim();
+  if (!token) throw new InvalidInputError('--token-file', `'${file}' holds no token on its first line`);
+  return token;
 }
 
 function serverOption(url: string | undefined, token: string | undefined, env: NodeJS.ProcessEnv): ServerOption | undefined {

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import { InvalidInputError } from '../../../src/core/common/errors';
 import { parseCliArgs } from '../../../src/runner/cliArgs';
@@ -68,4 +71,25 @@ test('serve sandboxes its kernels unless --sandbox off; run only with --sandbox;
   for (const argv of [['serve', '--sandbox=maybe'], ['serve', '--sandbox', 'on', '--server', 'http://h'], ['run', 'a', '--sandbox', '--server', 'http://h']]) {
     assert.throws(() => parseCliArgs(argv, {}), /--sandbox/, argv.join(' '));
   }
+});
+
+test("serve's token comes from CELLBRIDGE_TOKEN or --token-file, never from the command line", () => {
+  const tokenOf = (argv: string[], env: NodeJS.ProcessEnv = {}): string | undefined => {
+    const command = parseCliArgs(['serve', ...argv], env);
+    return command.command === 'serve' ? command.options.token : undefined;
+  };
+  assert.equal(tokenOf([], { CELLBRIDGE_TOKEN: 'from-env' }), 'from-env');
+  assert.equal(tokenOf([]), undefined);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cellbridge-token-'));
+  try {
+    const file = path.join(dir, 'token');
+    writeFileSync(file, 's3cret\nignored\n');
+    assert.equal(tokenOf(['--token-file', file], { CELLBRIDGE_TOKEN: 'from-env' }), 's3cret', 'the file wins');
+    writeFileSync(file, '\n');
+    assert.throws(() => tokenOf(['--token-file', file]), /--token-file: .* holds no token/);
+    assert.throws(() => tokenOf(['--token-file', path.join(dir, 'missing')]), /--token-file: cannot read .*ENOENT/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.throws(() => tokenOf(['--token', 'visible']), /--token: a token on the command line can be read by every user/);
 });
