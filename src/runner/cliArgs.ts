@@ -6,6 +6,7 @@ import type { JupyterServerAddress } from '../core/kernel/jupyterServer';
 import type { RunServiceOptions } from './service/runService';
 import { PYTHON_WARM_UP_STEPS } from '../core/kernel/silentWarmUp';
 import { parseEnvironmentOption } from './environmentKernels';
+import { MAX_TIMEOUT_SECONDS } from './runRequest';
 
 export const USAGE = `Usage:
   cellbridge run FILE [options]     run the cells of FILE in a fresh kernel and print the results as JSON
@@ -208,7 +209,7 @@ function whole(option: string, text: string | undefined, fallback: number, min: 
 function seconds(option: string, text: string): number {
   const value = Number(text);
   if (!Number.isFinite(value) || value < 0 || text.trim() === '') throw new InvalidInputError(option, `expected a number of seconds ≥ 0, got '${text}'`);
-  return value;
+  return Math.min(value, MAX_TIMEOUT_SECONDS);
 }
 
 /**

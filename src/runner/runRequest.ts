@@ -91,6 +91,8 @@ function optionalField<T>(body: JsonObject, field: string, parse: (field: string
   return value === undefined || value === null ? fallback : parse(field, value);
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function parseCells(value: unknown): string[] {
   if (value === undefined) throw new InvalidInputError('cells', 'is required: a list with the code of each cell');
   if (!Array.isArray(value)) throw new InvalidInputError('cells', `must be a list of strings, got ${describeJsonType(value)}`);
@@ -98,23 +100,36 @@ function parseCells(value: unknown): string[] {
     if (typeof cell !== 'string') {
       throw new InvalidInputError(`cells[${index}]`, `must be a string of code, got ${describeJsonType(cell)}`);
     }
+    // JSON can carry half of a surrogate pair (\ud800); no kernel can take it as text, and one waited for ever.
+    const lone = LONE_SURROGATE.exec(cell);
+    if (lone) throw new InvalidInputError(`cells[${index}]`, `holds invalid Unicode: a lone surrogate (\\u${lone[0].charCodeAt(0).toString(16)}) at character ${lone.index}`);
     return cell;
   });
 }
 
+/** Longer than any kernelspec name; a folder name cannot be much longer anyway. */
+const MAX_KERNEL_NAME_LENGTH = 128;
+
 /** Kernelspec names as jupyter_client accepts them; the name becomes a folder name when specs are looked up. */
 export function checkKernelName(field: string, value: unknown): string {
   if (typeof value !== 'string') throw new InvalidInputError(field, `must be a kernel name, got ${describeJsonType(value)}`);
+  if (value.length > MAX_KERNEL_NAME_LENGTH) throw new InvalidInputError(field, `is ${value.length} characters long; a kernel name has at most ${MAX_KERNEL_NAME_LENGTH}`);
   if (!/^[A-Za-z0-9._-]+$/.test(value) || /^\.+$/.test(value)) {
     throw new InvalidInputError(field, `'${value}' is not a kernel name (letters, digits, '.', '_' and '-' only), e.g. "python3"`);
   }
   return value;
 }
 
+/**
+ * The longest timeout a timer can hold (2^31 - 1 ms, about 24.8 days). Node fires a longer one after 1 ms,
+ * so a generous limit would otherwise end every cell at once.
+ */
+export const MAX_TIMEOUT_SECONDS = (2 ** 31 - 1) / 1000;
+
 function parseSeconds(field: string, value: unknown): number {
   const seconds = parseFiniteNumber(field, value);
   if (seconds < 0) throw new InvalidInputError(field, `must be 0 (no limit) or a positive number of seconds, got ${seconds}`);
-  return seconds;
+  return Math.min(seconds, MAX_TIMEOUT_SECONDS);
 }
 
 function parseMemoryLimit(field: string, value: unknown): number {

@@ -10,16 +10,38 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Deeper nesting than any real request or notebook has (its outputs included); deeper only costs the parser and the event loop time. */
+export const MAX_JSON_DEPTH = 256;
+
 /** Parses JSON text; a syntax error names `field` and, when the engine reports one, the line and column. */
 export function parseJsonText(field: string, text: string): unknown {
   // A UTF-8 BOM is legal at the start of a file but not in JSON; editors on Windows add one.
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const depth = nestingDepth(body);
+  if (depth > MAX_JSON_DEPTH) throw new InvalidInputError(field, `nests arrays and objects ${depth} deep; at most ${MAX_JSON_DEPTH} levels are read`);
   try {
     return JSON.parse(body);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new InvalidInputError(field, `not valid JSON${describePosition(body, reason)}: ${reason}`);
   }
+}
+
+/** How deep arrays and objects nest in JSON text, found in one pass without parsing (brackets in strings skipped). */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
 }
 
 /**

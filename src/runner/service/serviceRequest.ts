@@ -1,4 +1,5 @@
-import { errorMessage, InvalidInputError } from '../../core/common/errors';
+import { InvalidInputError } from '../../core/common/errors';
+import { parseJsonText } from '../../core/formats/jsonInput';
 import { parseRunRequest, RunRequest } from '../runRequest';
 import { HttpError } from './httpJson';
 
@@ -7,15 +8,9 @@ import { HttpError } from './httpJson';
  * started before this has passed. With kernels on a Jupyter Server there is no local directory to hold files.
  */
 export function parseServiceRequest(body: Buffer, options: { remoteKernels: boolean }): RunRequest {
-  let json: unknown;
-  try {
-    json = JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new HttpError(400, `The body is not valid JSON: ${errorMessage(error)}`, 'body');
-  }
   let request: RunRequest;
   try {
-    request = parseRunRequest(json);
+    request = parseRunRequest(parseJsonText('body', body.toString('utf8')));
   } catch (error) {
     if (error instanceof InvalidInputError) throw new HttpError(400, error.message, error.field);
     throw error;

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseRunRequest, safeRelativePath } from '../../../src/runner/runRequest';
+import { MAX_TIMEOUT_SECONDS, parseRunRequest, safeRelativePath } from '../../../src/runner/runRequest';
+import { HttpError } from '../../../src/runner/service/httpJson';
+import { parseServiceRequest } from '../../../src/runner/service/serviceRequest';
 import { assertInvalid } from '../inputTestSupport';
 
 const base64 = (text: string): string => Buffer.from(text).toString('base64');
@@ -158,4 +160,22 @@ test('fetch_files: the same path rule, and the client spelling kept for the resp
   assertInvalid(() => parseRunRequest({ cells: [], fetch_files: ['/etc/passwd'] }), 'fetch_files[0]', /absolute/);
   assertInvalid(() => parseRunRequest({ cells: [], fetch_files: [7] }), 'fetch_files[0]', /got a number/);
   assertInvalid(() => parseRunRequest({ cells: [], fetch_files: 'out.csv' }), 'fetch_files', /list of relative paths/);
+});
+
+test('hostile inputs get a clear error: JSON nested too deep, a kernel name too long, a lone surrogate', () => {
+  const deep = `{"cells": ${'['.repeat(300)}${']'.repeat(300)}}`;
+  assert.throws(() => parseServiceRequest(Buffer.from(deep), { remoteKernels: false }), (error: unknown) => error instanceof HttpError && error.status === 400 && /nests arrays and objects 301 deep/.test(error.message));
+  // Brackets inside strings are text, not nesting.
+  assert.deepEqual(parseRunRequest(JSON.parse(JSON.stringify({ cells: ['['.repeat(200)] }))).cells, ['['.repeat(200)]);
+  assert.equal(parseServiceRequest(Buffer.from(JSON.stringify({ cells: ['x = "[[[{{{"'] })), { remoteKernels: false }).cells.length, 1);
+  assert.throws(() => parseRunRequest({ cells: ['1'], kernel: 'k'.repeat(129) }), /kernel: is 129 characters long/);
+  assert.throws(() => parseRunRequest({ cells: ['print(1)', 'x = "\ud800"'] }), /cells\[1\]: holds invalid Unicode: a lone surrogate \(\\ud800\) at character 5/);
+  assert.equal(parseRunRequest({ cells: ['x = "😀"'] }).cells[0], 'x = "😀"', 'a whole pair is fine');
+});
+
+test('timeouts longer than a timer can hold are clamped to its longest, not fired at once', () => {
+  const request = parseRunRequest({ cells: ['1'], cell_timeout: 1e12, total_timeout: 3e9 });
+  assert.equal(request.cellTimeoutSeconds, MAX_TIMEOUT_SECONDS);
+  assert.equal(request.totalTimeoutSeconds, MAX_TIMEOUT_SECONDS);
+  assert.ok(MAX_TIMEOUT_SECONDS * 1000 <= 2 ** 31 - 1);
 });
