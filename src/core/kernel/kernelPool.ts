@@ -70,6 +70,11 @@ export class KernelPool implements Disposable {
     return total;
   }
 
+  /** The kernel names the pool keeps kernels for: those that started at least once. */
+  kernelNames(): string[] {
+    return [...this.ready.keys()];
+  }
+
   /** Starts filling the pool for a name ahead of the first request. */
   warm(kernelName: string): void {
     this.refill(kernelName);
@@ -116,6 +121,8 @@ export class KernelPool implements Disposable {
         // any other failure may pass, so the pool tries again later rather than staying short until a request comes.
         this.options.logger.warn(`Could not pre-start a '${kernelName}' kernel: ${errorMessage(error)}`);
         if (!(error instanceof KernelNotFoundError || error instanceof InvalidInputError)) this.retryLater(kernelName);
+        // A name nobody can start leaves nothing behind: requests naming random kernels must not grow the pool.
+        else if (list.length === 0) this.ready.delete(kernelName);
         return;
       }
     }

@@ -52,6 +52,9 @@ test('an unknown kernel is not tried again: nothing keeps starting in the backgr
     await new Promise((resolve) => setTimeout(resolve, 3000));
     assert.equal(attempts, 1);
     assert.equal(counting.readyCount(), 0);
+    // Requests for names that do not exist: each fails, and none leaves an entry in the pool.
+    for (let i = 0; i < 5; i++) await assert.rejects(counting.take(`random-${i}`), /random-/);
+    await until(() => counting.kernelNames().length === 0, 'the unknown names to leave the pool');
   } finally {
     await counting.shutdown();
   }
