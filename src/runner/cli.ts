@@ -13,6 +13,7 @@ import { findEnvironments } from '../core/environments/findEnvironments';
 import { kernelspecsCarriedBy } from '../core/environments/kernelspecsInEnvironment';
 import { environmentLabel } from '../core/environments/pythonEnvironment';
 import { environmentKernelspecAt, environmentKernelspecNamed, environmentKernelspecs } from './environmentKernels';
+import { KERNEL_PROCESS_LIMIT, probeProcessLimit } from '../core/sandbox/processLimit';
 import { probeSandbox } from '../core/sandbox/sandboxProbe';
 import { WidgetStateRecorder } from '../core/outputs/widgetState';
 import { CliCommand, parseCliArgs, RunOptions, ServeOptions, ServerOption, USAGE } from './cliArgs';
@@ -142,10 +143,15 @@ async function checkSandbox(options: ServeOptions, logger: Logger): Promise<void
   if (support.kind === 'unavailable') {
     throw new SandboxUnavailableError(`cannot sandbox kernels: ${support.reason}. To fix it, ${support.fix}; or pass --sandbox off to serve code you trust without one.`);
   }
+  const processes = await probeProcessLimit();
+  const limits =
+    processes.kind === 'available'
+      ? `at most ${KERNEL_PROCESS_LIMIT} processes each (a pids cgroup under ${processes.parent}). Not enforced yet: CPU time, file size and tmpfs memory`
+      : `Not enforced: a process count (${processes.reason}); nor yet CPU time, file size and tmpfs memory`;
   process.stderr.write(
     `cellbridge: every kernel runs in a sandbox of its own (${support.version}): own user, mount, PID, IPC and network namespaces; ` +
       'no network; the system read-only; private /tmp; its run directory the only writable place; a clean environment; ' +
-      'gone with the service. Not enforced yet: limits on processes, CPU time, file size and tmpfs memory (memory_limit_MB counts resident memory).\n',
+      `gone with the service; ${limits} (memory_limit_MB counts resident memory).\n`,
   );
 }
 

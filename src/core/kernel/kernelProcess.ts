@@ -4,6 +4,7 @@ import type { Disposable } from '../common/disposable';
 import { delay, withTimeout } from '../common/async';
 import { readdirSync, readFileSync } from 'node:fs';
 import { SANDBOX_CONNECTION_DIR } from '../sandbox/bubblewrap';
+import { KERNEL_PROCESS_LIMIT, ProcessLimit } from '../sandbox/processLimit';
 import { sandboxedCommand } from '../sandbox/sandboxedCommand';
 import { pythonExecutable } from './jupyterPaths';
 import type { Kernelspec } from './kernelspec';
@@ -27,6 +28,8 @@ export interface KernelProcessOptions {
    * directory the only other host folder it sees, and its environment an allow-list.
    */
   sandbox?: boolean;
+  /** For a sandboxed kernel: the pids cgroup to make its own cgroup in (see processLimit.ts); none: no limit. */
+  processLimitParent?: string;
 }
 
 const IN_MEMORY_HISTORY = '--HistoryManager.hist_file=:memory:';
@@ -66,7 +69,13 @@ export class KernelProcess implements Disposable {
   private spawnFailureValue: string | undefined;
 
   /** `sandboxed`: the process is bwrap, the kernel its grandchild (bwrap's init in the sandbox between them). */
-  private constructor(private readonly child: ChildProcess, command: string, specFile: string, private readonly sandboxed: boolean) {
+  private constructor(
+    private readonly child: ChildProcess,
+    command: string,
+    specFile: string,
+    private readonly sandboxed: boolean,
+    private readonly limit: ProcessLimit | undefined,
+  ) {
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
         this.exitValue = { code, signal };
@@ -96,7 +105,10 @@ export class KernelProcess implements Disposable {
     if (argv[0] === 'python' || argv[0] === 'python3') argv[0] = pythonExecutable(baseEnv);
     if (options.historyInMemory && isIPythonKernel(argv)) argv.push(IN_MEMORY_HISTORY);
     const specEnv = substituteEnv(spec.env, baseEnv);
-    const command = options.sandbox ? sandboxedKernelCommand(argv, connectionFile, specEnv, baseEnv, options.cwd) : argv;
+    const sandboxed = options.sandbox ? sandboxedKernelCommand(argv, connectionFile, specEnv, baseEnv, options.cwd) : argv;
+    const limit = options.sandbox && options.processLimitParent ? ProcessLimit.create(options.processLimitParent, KERNEL_PROCESS_LIMIT) : undefined;
+    // The first process joins its cgroup before it execs bwrap, so everything that follows is counted.
+    const command = limit ? ['/bin/sh', '-c', 'echo $$ > "$0" && exec "$@"', limit.procsFile, ...sandboxed] : sandboxed;
     const env: NodeJS.ProcessEnv = options.sandbox
       ? // bwrap itself needs no more; the kernel gets its allow-list (sandboxedCommand), and no JPY_PARENT_PID:
         // in its PID namespace its parent is the namespace's init, which ipykernel would take for an orphaning.
@@ -110,7 +122,7 @@ export class KernelProcess implements Disposable {
           JPY_PARENT_PID: String(process.pid),
         };
     const child = spawn(command[0]!, command.slice(1), { cwd: options.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const kernelProcess = new KernelProcess(child, command[0]!, path.join(spec.resourceDir, 'kernel.json'), options.sandbox === true);
+    const kernelProcess = new KernelProcess(child, command[0]!, path.join(spec.resourceDir, 'kernel.json'), options.sandbox === true, limit);
     if (child.pid !== undefined) {
       const pgid = child.pid;
       liveGroups.add(pgid);
@@ -173,6 +185,7 @@ export class KernelProcess implements Disposable {
     signalGroup(pgid, 'SIGKILL');
     liveGroups.delete(pgid);
     await delay(0);
+    await this.limit?.remove();
   }
 
   /** Kills at once, without waiting: for disposal paths that cannot await. */
@@ -180,6 +193,8 @@ export class KernelProcess implements Disposable {
     if (this.child.pid === undefined) return;
     signalGroup(this.child.pid, 'SIGKILL');
     liveGroups.delete(this.child.pid);
+    // remove() never rejects; nothing waits in a disposal path.
+    void this.limit?.remove();
   }
 }
 

@@ -9,6 +9,7 @@ import { awaitKernelReady } from './kernelHandshake';
 import type { KernelHandle, KernelStatus } from './kernelHandle';
 import { KernelLife } from './kernelLife';
 import { SANDBOX_CONNECTION_DIR } from '../sandbox/bubblewrap';
+import { probeProcessLimit } from '../sandbox/processLimit';
 import { probeSandbox } from '../sandbox/sandboxProbe';
 import { isIPythonKernel, KernelProcess, KernelProcessOptions } from './kernelProcess';
 import { MemoryWatchdog } from './processMemory';
@@ -76,6 +77,8 @@ export class LocalKernel implements KernelHandle {
     if (options.sandbox) {
       const support = await probeSandbox();
       if (support.kind === 'unavailable') throw new SandboxUnavailableError(`Kernel '${spec.name}' cannot be sandboxed: ${support.reason}. To fix it, ${support.fix}.`);
+      const limit = await probeProcessLimit();
+      if (limit.kind === 'available') options = { ...options, processLimitParent: limit.parent };
     }
     for (let attempt = 1; ; attempt++) {
       try {
@@ -92,7 +95,14 @@ export class LocalKernel implements KernelHandle {
       transportFor(spec, options) === 'ipc'
         ? await ConnectionFile.write((dir) => ipcConnectionInfo(spec.name, dir), options.sandbox ? { kernelDir: SANDBOX_CONNECTION_DIR } : {})
         : await ConnectionFile.write(await allocateConnectionInfo(spec.name));
-    const process = KernelProcess.spawn(spec, connectionFile.path, options);
+    let process: KernelProcess;
+    try {
+      process = KernelProcess.spawn(spec, connectionFile.path, options);
+    } catch (error) {
+      // Nothing started (its cgroup could not be made, say): nothing of it is left either.
+      await connectionFile.remove();
+      throw new KernelStartError(`Kernel '${spec.name}' could not be started: ${errorMessage(error)}`, { cause: error });
+    }
     const channels = new ZmqChannels(connectionFile.info, options.logger);
     try {
       await awaitKernelReady(channels, process, spec.name, options.startTimeoutMs ?? 60_000, options.logger);

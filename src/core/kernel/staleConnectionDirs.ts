@@ -34,7 +34,8 @@ export async function removeStaleConnectionDirs(tmpDir = os.tmpdir()): Promise<s
   return removed;
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process of that pid exists (of any user). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

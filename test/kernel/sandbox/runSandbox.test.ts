@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { RunResponse } from '../../../src/runner/runResponse';
 import { until } from '../helpers/cellWaits';
 import { REPO, runCli } from '../helpers/cli';
+import { KERNEL_PROCESS_LIMIT, probeProcessLimit } from '../../../src/core/sandbox/processLimit';
 import { KERNELS } from '../helpers/kernels';
 import { processesMentioning } from '../helpers/service';
 
@@ -119,6 +120,28 @@ describe('cellbridge run --sandbox', () => {
     assert.equal(result.response?.cells[1]?.stdout, 'after\n');
     assert.ok((result.response?.cells[0]?.execution_time ?? 99) < 10, 'interrupted, not waited out');
     assert.deepEqual(result.leftovers, []);
+  });
+
+  test('a fork bomb stops at the per-kernel process limit, and nothing of it is left', async (t) => {
+    const support = await probeProcessLimit();
+    if (support.kind === 'unavailable') return t.skip(support.reason);
+    const bomb = [
+      'import os, time',
+      'children = 0',
+      'try:',
+      '    for _ in range(5000):',
+      '        if os.fork() == 0:',
+      '            time.sleep(30)',
+      '            os._exit(0)',
+      '        children += 1',
+      'except OSError as e:',
+      '    print("stopped", e.errno, children)',
+    ].join('\n');
+    const { stdout } = await sandboxed(folder, [bomb, 'print("still here")']);
+    const [, errno, children] = /^stopped (\d+) (\d+)/.exec(stdout[0]!) ?? [];
+    assert.equal(errno, '11', `EAGAIN: ${stdout[0]}`);
+    assert.ok(Number(children) < KERNEL_PROCESS_LIMIT, `${children} children`);
+    assert.equal(stdout[1], 'still here\n', 'the kernel itself goes on');
   });
 
   test('killed, the CLI takes its sandbox with it: nothing of the kernel is left', async () => {
