@@ -6,6 +6,7 @@ import { errorMessage, InvalidInputError, KernelNotFoundError } from '../common/
 import type { Logger } from '../common/logger';
 import type { KernelHandle } from './kernelHandle';
 import type { KernelLauncher, KernelTarget } from './kernelLauncher';
+import { ownedDirPrefix, removeStaleOwnedDirs, RUN_DIR_PREFIX } from './staleConnectionDirs';
 
 const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 30_000;
@@ -32,8 +33,13 @@ export interface KernelPoolOptions {
 }
 
 /** Starts a kernel in a new temporary directory of its own; the directory is removed again if the start fails. */
+let staleRunDirsRemoved: Promise<unknown> | undefined;
+
 export async function startFreshKernel(launcher: KernelLauncher, target: Omit<KernelTarget, 'cwd'>): Promise<FreshKernel> {
-  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-run-'));
+  // Once per process: run dirs (uploaded files among them) that killed processes left are removed.
+  staleRunDirsRemoved ??= removeStaleOwnedDirs(RUN_DIR_PREFIX).catch(() => []);
+  await staleRunDirsRemoved;
+  const workDir = await fs.mkdtemp(path.join(os.tmpdir(), ownedDirPrefix(RUN_DIR_PREFIX)));
   try {
     return { kernel: await launcher({ ...target, cwd: workDir }), workDir };
   } catch (error) {

@@ -3,23 +3,33 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 /**
- * Connection files live in a private temp dir named after the process that owns the kernel. A process that
- * is killed (a VS Code window torn down, `kill -9`) cannot remove its dirs; the next CellBridge process
- * removes those whose owner is gone, so keys and dirs do not pile up in /tmp.
+ * Connection files and run directories live in temp dirs named after the process that owns them. A process
+ * that is killed (a VS Code window torn down, `kill -9`) cannot remove its dirs; the next CellBridge process
+ * removes those whose owner is gone, so keys, uploaded files and dirs do not pile up in /tmp.
  */
 export const CONNECTION_DIR_PREFIX = 'cellbridge-kernel-';
+export const RUN_DIR_PREFIX = 'cellbridge-run-';
 
-export function connectionDirPrefix(ownerPid = process.pid): string {
-  return `${CONNECTION_DIR_PREFIX}${ownerPid}-`;
+/** The name a temp dir of `kind` owned by `ownerPid` starts with. */
+export function ownedDirPrefix(kind: string, ownerPid = process.pid): string {
+  return `${kind}${ownerPid}-`;
 }
 
-const OWNED_DIR = new RegExp(`^${CONNECTION_DIR_PREFIX}(\\d+)-`);
+export function connectionDirPrefix(ownerPid = process.pid): string {
+  return ownedDirPrefix(CONNECTION_DIR_PREFIX, ownerPid);
+}
 
 /** Removes this user's connection dirs whose owning process no longer runs; returns the dirs removed. */
-export async function removeStaleConnectionDirs(tmpDir = os.tmpdir()): Promise<string[]> {
+export function removeStaleConnectionDirs(tmpDir = os.tmpdir()): Promise<string[]> {
+  return removeStaleOwnedDirs(CONNECTION_DIR_PREFIX, tmpDir);
+}
+
+/** Removes this user's temp dirs of `kind` whose owning process no longer runs; returns the dirs removed. */
+export async function removeStaleOwnedDirs(kind: string, tmpDir = os.tmpdir()): Promise<string[]> {
+  const owned = new RegExp(`^${kind}(\\d+)-`);
   const removed: string[] = [];
   for (const name of await fs.readdir(tmpDir).catch(() => [] as string[])) {
-    const owner = OWNED_DIR.exec(name)?.[1];
+    const owner = owned.exec(name)?.[1];
     if (owner === undefined || isRunning(Number(owner))) continue;
     const dir = path.join(tmpDir, name);
     try {

@@ -4,7 +4,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { connectionDirPrefix, removeStaleConnectionDirs } from '../../../../src/core/kernel/staleConnectionDirs';
+import { connectionDirPrefix, ownedDirPrefix, removeStaleConnectionDirs, removeStaleOwnedDirs, RUN_DIR_PREFIX } from '../../../../src/core/kernel/staleConnectionDirs';
 
 test('connection dirs of a process that is gone are removed; those of live processes and foreign names stay', async () => {
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-stale-test-'));
@@ -18,6 +18,21 @@ test('connection dirs of a process that is gone are removed; those of live proce
     assert.deepEqual(removed, [deadDir]);
     assert.ok(!existsSync(deadDir));
     assert.ok(existsSync(liveDir) && existsSync(legacyDir));
+  } finally {
+    await fs.rm(tmp, { recursive: true, force: true });
+  }
+});
+
+test('run directories are owned the same way: those of a process that is gone are removed, live ones kept', async () => {
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-stale-runs-'));
+  try {
+    const gone = 2 ** 22 + 12345; // above pid_max's default: no such process
+    const deadRun = await fs.mkdtemp(path.join(tmp, ownedDirPrefix(RUN_DIR_PREFIX, gone)));
+    await fs.writeFile(path.join(deadRun, 'uploaded.csv'), 'a,b\n');
+    const liveRun = await fs.mkdtemp(path.join(tmp, ownedDirPrefix(RUN_DIR_PREFIX)));
+    const unrelated = await fs.mkdtemp(path.join(tmp, 'cellbridge-run-'));
+    assert.deepEqual(await removeStaleOwnedDirs(RUN_DIR_PREFIX, tmp), [deadRun]);
+    assert.deepEqual((await fs.readdir(tmp)).sort(), [path.basename(liveRun), path.basename(unrelated)].sort(), 'an unowned name is never touched');
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
   }
