@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Disposable } from '../core/common/disposable';
 import { DisposableStore } from '../core/common/disposable';
@@ -7,6 +6,7 @@ import type { Logger } from '../core/common/logger';
 import { EXTENSION_ID, INTERACTIVE_SUFFIX, KernelChoice, vscodeLanguageIdOf } from './kernelChoice';
 import { preferredChoice, savedKernelspecOf } from './kernelPreference';
 import { kernelspecDisplayNameOf, kernelspecNameOf, notebookLanguageOf, withKernelspec } from './notebookMetadata';
+import { placeOf } from './notebookPlace';
 import type { NotebookSessions } from './notebookSessions';
 import type { InterruptHandler } from './interruptCommand';
 import { notifyError } from './notify';
@@ -224,15 +224,4 @@ export class KernelControllers implements Disposable {
     for (const pair of this.pairs.values()) pair.subscriptions.dispose();
     this.pairs.clear();
   }
-}
-
-/** A file's folder and its workspace folder: where its project environments may be. */
-function placeOf(uri: vscode.Uri): { folder?: string; workspaceFolder?: string } {
-  if (uri.scheme !== 'file') {
-    // An untitled notebook or an interactive window belongs to the first workspace folder.
-    const first = vscode.workspace.workspaceFolders?.[0]?.uri;
-    return first?.scheme === 'file' ? { folder: first.fsPath, workspaceFolder: first.fsPath } : {};
-  }
-  const workspaceFolder = vscode.workspace.getWorkspaceFolder(uri)?.uri;
-  return { folder: path.dirname(uri.fsPath), ...(workspaceFolder?.scheme === 'file' ? { workspaceFolder: workspaceFolder.fsPath } : {}) };
 }

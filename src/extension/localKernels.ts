@@ -1,15 +1,15 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DisposableStore, type Disposable } from '../core/common/disposable';
 import { errorMessage } from '../core/common/errors';
 import type { Logger } from '../core/common/logger';
 import { findEnvironments } from '../core/environments/findEnvironments';
-import type { PythonEnvironment } from '../core/environments/pythonEnvironment';
+import { environmentLabel, type PythonEnvironment } from '../core/environments/pythonEnvironment';
 import { findKernelspecs } from '../core/kernel/kernelspec';
 import { kernelspecsCarriedBy } from '../core/environments/kernelspecsInEnvironment';
 import { carriedKernelChoice, environmentKernelChoice, KernelChoice, localKernelChoice } from './kernelChoice';
 import type { KernelControllers } from './kernelControllers';
 import { configuredInterpreters } from './configuredInterpreters';
+import { placeOf } from './notebookPlace';
 
 const CACHE_KEY = 'cellbridge.localKernels.v1';
 
@@ -35,7 +35,7 @@ export class LocalKernels implements Disposable {
     this.subscriptions.add(vscode.workspace.onDidChangeWorkspaceFolders(() => this.refreshInBackground()));
     this.subscriptions.add(
       vscode.workspace.onDidOpenNotebookDocument((notebook) => {
-        const folder = folderOf(notebook.uri);
+        const folder = placeOf(notebook.uri).folder;
         if (folder && !this.searched.has(folder)) this.refreshInBackground();
       }),
     );
@@ -72,7 +72,7 @@ export class LocalKernels implements Disposable {
         const found = await this.discover();
         await this.offer(found);
         await this.memento.update(CACHE_KEY, found);
-        const names = [...found.kernelspecs.map((c) => c.kernelName), ...found.environments.map((e) => environmentKernelChoice(e).label)];
+        const names = [...found.kernelspecs.map((c) => c.kernelName), ...found.environments.map(environmentLabel)];
         this.logger.info(`Local kernels (${Date.now() - started} ms): ${names.join(', ') || 'none found'}`);
       } catch (error) {
         this.logger.error(`Could not list local kernels: ${errorMessage(error)}`);
@@ -95,7 +95,7 @@ export class LocalKernels implements Disposable {
   private projectFolders(): string[] {
     const folders = (vscode.workspace.workspaceFolders ?? []).flatMap((folder) => (folder.uri.scheme === 'file' ? [folder.uri.fsPath] : []));
     for (const notebook of vscode.workspace.notebookDocuments) {
-      const folder = folderOf(notebook.uri);
+      const folder = placeOf(notebook.uri).folder;
       if (folder) folders.push(folder);
     }
     return [...new Set(folders)];
@@ -108,8 +108,4 @@ export class LocalKernels implements Disposable {
   dispose(): void {
     this.subscriptions.dispose();
   }
-}
-
-function folderOf(uri: vscode.Uri): string | undefined {
-  return uri.scheme === 'file' ? path.dirname(uri.fsPath) : undefined;
 }

@@ -11,6 +11,7 @@ import type { KernelLauncher } from '../core/kernel/kernelLauncher';
 import type { KernelChoice } from './kernelChoice';
 import { environmentKernelspecFor } from './environmentKernelspecs';
 import { NotebookSession } from './notebookSession';
+import { placeOf } from './notebookPlace';
 
 export interface NotebookSessionsOptions {
   launcher: KernelLauncher;
@@ -100,7 +101,8 @@ export class NotebookSessions implements Disposable {
 
   private async launchWithProgress(notebook: vscode.NotebookDocument, choice: KernelChoice): Promise<KernelHandle> {
     const { logger } = this.options;
-    const cwd = workingDirectoryOf(notebook);
+    // A local kernel runs beside its notebook, as Jupyter does.
+    const cwd = placeOf(notebook.uri).folder;
     const where = choice.server ? { server: choice.server.address } : cwd ? { cwd } : {};
     // An environment's kernel: may first need ipykernel, which the user is offered to install.
     const spec = choice.spec ?? (choice.environment && (await environmentKernelspecFor(choice.environment, logger, () => this.environmentEmitter.fire())));
@@ -122,11 +124,4 @@ export class NotebookSessions implements Disposable {
     this.diedEmitter.dispose();
     this.environmentEmitter.dispose();
   }
-}
-
-/** A local kernel runs beside its notebook, as Jupyter does; an untitled notebook in the first workspace folder. */
-function workingDirectoryOf(notebook: vscode.NotebookDocument): string | undefined {
-  if (notebook.uri.scheme === 'file') return vscode.Uri.joinPath(notebook.uri, '..').fsPath;
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  return folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined;
 }

@@ -44,10 +44,11 @@ export async function environmentKernelspecs(options: ReadonlyArray<{ name: stri
  * that `cellbridge kernels` lists under that name (found from `folder`, as it lists them), or undefined.
  */
 export async function environmentKernelspecNamed(name: string, folder: string): Promise<Kernelspec | undefined> {
-  if ((await findKernelspecs()).some((spec) => spec.name === name.toLowerCase())) return undefined;
+  const kernelspecs = await findKernelspecs();
+  if (kernelspecs.some((spec) => spec.name === name.toLowerCase())) return undefined;
   const environments = await findEnvironments({ projectFolders: [folder], askConda: true });
   const environment = environments.find((e) => environmentKernelName(e) === name);
   if (environment) return kernelspecOf(environment, '--kernel');
   // A kernelspec an environment carries, listed by `cellbridge kernels` under its prefixed name.
-  return (await kernelspecsCarriedBy(environments, await findKernelspecs())).find((spec) => spec.name === name);
+  return (await kernelspecsCarriedBy(environments, kernelspecs)).find((spec) => spec.name === name);
 }

@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Disposable } from '../common/disposable';
 import { delay, withTimeout } from '../common/async';
-import { readdirSync, readFileSync } from 'node:fs';
 import { SANDBOX_CONNECTION_DIR } from '../sandbox/bubblewrap';
 import { KERNEL_PROCESS_LIMIT, ProcessLimit } from '../sandbox/processLimit';
 import { sandboxedCommand } from '../sandbox/sandboxedCommand';
