@@ -13,7 +13,9 @@ import { findEnvironments } from '../core/environments/findEnvironments';
 import { kernelspecsCarriedBy } from '../core/environments/kernelspecsInEnvironment';
 import { environmentLabel } from '../core/environments/pythonEnvironment';
 import { environmentKernelspecAt, environmentKernelspecNamed, environmentKernelspecs } from './environmentKernels';
-import { KERNEL_PROCESS_LIMIT, probeProcessLimit } from '../core/sandbox/processLimit';
+import { probeCgroups } from '../core/sandbox/cgroupProbe';
+import { hideFromKernels } from '../core/sandbox/hiddenPaths';
+import { sandboxGuarantees } from '../core/sandbox/sandboxGuarantees';
 import { probeSandbox } from '../core/sandbox/sandboxProbe';
 import { WidgetStateRecorder } from '../core/outputs/widgetState';
 import { CliCommand, parseCliArgs, RunOptions, ServeOptions, ServerOption, USAGE } from './cliArgs';
@@ -113,6 +115,7 @@ async function runFile(file: string, options: RunOptions, logger: Logger): Promi
 async function serve(options: ServeOptions, logger: Logger): Promise<number> {
   // Read already (parseCliArgs); gone from the environment that every kernel, sandboxed or not, starts from.
   delete process.env.CELLBRIDGE_TOKEN;
+  if (options.tokenFile) hideFromKernels(options.tokenFile);
   if (!isLoopback(options.host) && !options.token) {
     logger.warn(`Listening on ${options.host} without --token: anyone who can reach this port can run code here.`);
   }
@@ -143,15 +146,12 @@ async function checkSandbox(options: ServeOptions, logger: Logger): Promise<void
   if (support.kind === 'unavailable') {
     throw new SandboxUnavailableError(`cannot sandbox kernels: ${support.reason}. To fix it, ${support.fix}; or pass --sandbox off to serve code you trust without one.`);
   }
-  const processes = await probeProcessLimit();
-  const limits =
-    processes.kind === 'available'
-      ? `at most ${KERNEL_PROCESS_LIMIT} processes each (a pids cgroup under ${processes.parent}). Not enforced yet: CPU time, file size and tmpfs memory`
-      : `Not enforced: a process count (${processes.reason}); nor yet CPU time, file size and tmpfs memory`;
+  const { hold, missing } = sandboxGuarantees(await probeCgroups(), options.kernelLimits);
   process.stderr.write(
     `cellbridge: every kernel runs in a sandbox of its own (${support.version}): own user, mount, PID, IPC and network namespaces; ` +
       'no network; the system read-only; private /tmp; its run directory the only writable place; a clean environment; ' +
-      `gone with the service; ${limits} (memory_limit_MB counts resident memory).\n`,
+      `gone with the service; ${hold.join('; ')}.\n` +
+      (missing.length ? `cellbridge: not enforced on this host: ${missing.join('; ')}.\n` : ''),
   );
 }
 

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { InvalidInputError } from '../core/common/errors';
 import type { JupyterServerAddress } from '../core/kernel/jupyterServer';
+import { MIB, SERVICE_KERNEL_LIMITS } from '../core/sandbox/kernelLimits';
 import type { RunServiceOptions } from './service/runService';
 import { PYTHON_WARM_UP_STEPS } from '../core/kernel/silentWarmUp';
 import { parseEnvironmentOption } from './environmentKernels';
@@ -45,6 +46,10 @@ Options for serve:
   --max-queue N          requests that may wait for a slot before 429 (default 64)
   --max-body-mb N        request body limit (default 64)
   --max-output-chars N   stream text kept per cell before it is cut with a marker (default 10000000)
+  --max-memory-mb N      memory a kernel may use, tmpfs included (default 4096); a request's
+                         memory_limit_MB may lower it, not raise it; 0 for no ceiling
+  --kernel-cpus N        CPUs' worth of time a sandboxed kernel may use at once (default 1; 0 for no cap)
+  --max-file-mb N        the largest file a sandboxed kernel may write (default 1024; 0 for no limit)
   --warm-up CODE         run silently in each pooled Python kernel before use (default: import numpy,
                          pandas and matplotlib.pyplot if present, draw one figure, format one error; '' for none)
   --server URL, --server-token T   run the kernels on a Jupyter Server or Enterprise Gateway
@@ -66,6 +71,8 @@ export type ServeOptions = Omit<RunServiceOptions, 'logger' | 'launcher'> & {
   verbose: boolean;
   /** `--env NAME=PATH`: Python environments offered as kernels. */
   environments: Array<{ name: string; location: string }>;
+  /** `--token-file`: kept from every kernel's sight (a sandboxed kernel runs as the service's user). */
+  tokenFile?: string;
 };
 
 export interface RunOptions {
@@ -118,6 +125,9 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
         'max-queue': { type: 'string' },
         'max-body-mb': { type: 'string' },
         'max-output-chars': { type: 'string' },
+        'max-memory-mb': { type: 'string' },
+        'kernel-cpus': { type: 'string' },
+        'max-file-mb': { type: 'string' },
         'warm-up': { type: 'string' },
       },
     });
@@ -167,7 +177,14 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
         environments: environmentsOption(values.env, server),
         // On unless turned off; a Jupyter Server's kernels are the server's to isolate.
         sandbox: sandboxOption(values.sandbox ?? (server ? 'off' : 'on'), server),
+        kernelLimits: {
+          processes: SERVICE_KERNEL_LIMITS.processes,
+          memoryBytes: whole('--max-memory-mb', values['max-memory-mb'], SERVICE_KERNEL_LIMITS.memoryBytes / MIB, 0, 1_048_576) * MIB,
+          cpus: cpus('--kernel-cpus', values['kernel-cpus'], SERVICE_KERNEL_LIMITS.cpus),
+          fileSizeBytes: whole('--max-file-mb', values['max-file-mb'], SERVICE_KERNEL_LIMITS.fileSizeBytes / MIB, 0, 1_048_576) * MIB,
+        },
         ...(token ? { token } : {}),
+        ...(values['token-file'] ? { tokenFile: values['token-file'] } : {}),
         ...(server ? { server } : {}),
       };
       return { command: 'serve', options };
@@ -203,6 +220,14 @@ function whole(option: string, text: string | undefined, fallback: number, min: 
   if (!Number.isInteger(value) || value < min || value > max || text.trim() === '') {
     throw new InvalidInputError(option, `expected a whole number from ${min} to ${max}, got '${text}'`);
   }
+  return value;
+}
+
+/** A number of CPUs, fractions allowed (0.5: half of one). */
+function cpus(option: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0 || value > 1024 || text.trim() === '') throw new InvalidInputError(option, `expected a number of CPUs from 0 to 1024, got '${text}'`);
   return value;
 }
 

@@ -7,9 +7,10 @@ import { DocumentRunner } from '../core/execution/documentRunner';
 import type { InputProvider } from '../core/execution/stdin';
 import type { JupyterServerAddress } from '../core/kernel/jupyterServer';
 import type { KernelHandle } from '../core/kernel/kernelHandle';
-import type { KernelLauncher } from '../core/kernel/kernelLauncher';
+import type { KernelLauncher, KernelTarget } from '../core/kernel/kernelLauncher';
 import { FreshKernel, startFreshKernel } from '../core/kernel/kernelPool';
 import { DocumentTranscripts } from '../core/outputs/cellTranscript';
+import type { KernelLimits } from '../core/sandbox/kernelLimits';
 import { readRunFiles, writeRunFiles } from './runFiles';
 import type { RunRequest } from './runRequest';
 import { CellResponse, cellResponseOf, DriverStatus, round, RunResponse, RunStatus, sandboxErrorResponse } from './runResponse';
@@ -21,6 +22,8 @@ export interface RunCellsOptions {
   server?: JupyterServerAddress;
   /** Local kernels run in a sandbox each (src/core/sandbox/): the run's directory their only writable place. */
   sandbox?: boolean;
+  /** What each sandboxed kernel may use; the defaults (kernelLimits.ts) when not given. */
+  kernelLimits?: KernelLimits;
   stdin?: InputProvider;
   /** A directory of the caller's to run in, kept afterwards (the CLI running a user's file). */
   workDir?: string;
@@ -115,8 +118,13 @@ async function firstKernel(request: RunRequest, options: RunCellsOptions): Promi
  * Where the run's kernels start, and how: a batch run's IPython history stays in its kernel's memory, and a
  * sandboxed run's local kernels run in a sandbox each.
  */
-function kernelTargetOf(options: RunCellsOptions): { server?: JupyterServerAddress; historyInMemory: true; sandbox?: true } {
-  return { historyInMemory: true, ...(options.server ? { server: options.server } : options.sandbox ? { sandbox: true } : {}) };
+function kernelTargetOf(options: RunCellsOptions): Omit<KernelTarget, 'kernelName'> {
+  return { historyInMemory: true, ...(options.server ? { server: options.server } : options.sandbox ? sandboxTarget(options.kernelLimits) : {}) };
+}
+
+/** A sandboxed local kernel, with what it may use when that is said. */
+export function sandboxTarget(limits: KernelLimits | undefined): Pick<KernelTarget, 'sandbox' | 'limits'> {
+  return { sandbox: true, ...(limits ? { limits } : {}) };
 }
 
 function responseOf(request: RunRequest, cells: CellResponse[], limit: Limit | undefined, elapsedSeconds: number): RunResponse {

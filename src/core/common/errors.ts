@@ -48,7 +48,9 @@ export class KernelDiedError extends CellBridgeError {
 export class MemoryLimitExceededError extends KernelDiedError {
   override readonly code = 'memory_limit_exceeded';
   constructor(readonly limitBytes: number, readonly usedBytes: number) {
-    super(null, 'SIGKILL', `It was stopped for using ${mebibytes(usedBytes)} MB, over its memory limit of ${mebibytes(limitBytes)} MB.`);
+    // A memory cgroup never lets usage pass the limit (its peak is the limit); a sampled watchdog sees it past.
+    const seen = usedBytes > limitBytes ? ` (${mebibytes(usedBytes)} MB seen)` : '';
+    super(null, 'SIGKILL', `It was stopped for reaching its memory limit of ${mebibytes(limitBytes)} MB${seen}.`);
     this.name = 'MemoryLimitExceededError';
   }
 }

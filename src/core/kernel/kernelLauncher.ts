@@ -5,6 +5,7 @@ import type { Transport } from './connectionInfo';
 import type { JupyterServerAddress } from './jupyterServer';
 import { LocalKernel } from './localKernel';
 import { RemoteKernel } from './remoteKernel';
+import type { KernelLimits } from '../sandbox/kernelLimits';
 
 /** Which kernel to start, and where: a local kernelspec (the default) or a Jupyter Server. */
 export interface KernelTarget {
@@ -22,6 +23,8 @@ export interface KernelTarget {
   transport?: Transport;
   /** Run a local kernel in a bubblewrap sandbox (src/core/sandbox/), `cwd` its only writable place. */
   sandbox?: boolean;
+  /** What a sandboxed kernel may use (kernelLimits.ts); the defaults when not given. */
+  limits?: KernelLimits;
 }
 
 export type KernelLauncher = (target: KernelTarget) => Promise<KernelHandle>;
@@ -44,6 +47,7 @@ export function createKernelLauncher(logger: Logger, options: KernelLauncherOpti
       ...(target.historyInMemory ? { historyInMemory: true } : {}),
       ...(target.transport ? { transport: target.transport } : {}),
       ...(target.sandbox ? { sandbox: true } : {}),
+      ...(target.limits ? { limits: target.limits } : {}),
     });
   };
 }

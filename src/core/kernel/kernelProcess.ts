@@ -4,7 +4,9 @@ import * as path from 'node:path';
 import type { Disposable } from '../common/disposable';
 import { delay, withTimeout } from '../common/async';
 import { SANDBOX_CONNECTION_DIR } from '../sandbox/bubblewrap';
-import { KERNEL_PROCESS_LIMIT, ProcessLimit } from '../sandbox/processLimit';
+import type { CgroupSupport } from '../sandbox/cgroupProbe';
+import { KernelCgroup } from '../sandbox/kernelCgroup';
+import { DEFAULT_KERNEL_LIMITS, type KernelLimits } from '../sandbox/kernelLimits';
 import { sandboxedCommand } from '../sandbox/sandboxedCommand';
 import { pythonExecutable } from './jupyterPaths';
 import type { Kernelspec } from './kernelspec';
@@ -28,8 +30,10 @@ export interface KernelProcessOptions {
    * directory the only other host folder it sees, and its environment an allow-list.
    */
   sandbox?: boolean;
-  /** For a sandboxed kernel: the pids cgroup to make its own cgroup in (see processLimit.ts); none: no limit. */
-  processLimitParent?: string;
+  /** For a sandboxed kernel: what it may use (see kernelLimits.ts); DEFAULT_KERNEL_LIMITS when not given. */
+  limits?: KernelLimits;
+  /** For a sandboxed kernel: where its cgroups are made (see cgroupProbe.ts); none: only the rlimits hold. */
+  cgroups?: CgroupSupport;
 }
 
 const IN_MEMORY_HISTORY = '--HistoryManager.hist_file=:memory:';
@@ -74,7 +78,8 @@ export class KernelProcess implements Disposable {
     command: string,
     specFile: string,
     private readonly sandboxed: boolean,
-    private readonly limit: ProcessLimit | undefined,
+    /** A sandboxed kernel's cgroups, where the host lets them be made. */
+    readonly cgroup: KernelCgroup | undefined,
   ) {
     this.exited = new Promise((resolve) => {
       child.once('exit', (code, signal) => {
@@ -106,9 +111,9 @@ export class KernelProcess implements Disposable {
     if (options.historyInMemory && isIPythonKernel(argv)) argv.push(IN_MEMORY_HISTORY);
     const specEnv = substituteEnv(spec.env, baseEnv);
     const sandboxed = options.sandbox ? sandboxedKernelCommand(argv, connectionFile, specEnv, baseEnv, options.cwd) : argv;
-    const limit = options.sandbox && options.processLimitParent ? ProcessLimit.create(options.processLimitParent, KERNEL_PROCESS_LIMIT) : undefined;
-    // The first process joins its cgroup before it execs bwrap, so everything that follows is counted.
-    const command = limit ? ['/bin/sh', '-c', 'echo $$ > "$0" && exec "$@"', limit.procsFile, ...sandboxed] : sandboxed;
+    const limits = options.limits ?? DEFAULT_KERNEL_LIMITS;
+    const cgroup = options.sandbox && options.cgroups ? KernelCgroup.create(options.cgroups, limits) : undefined;
+    const command = options.sandbox ? limitedCommand(sandboxed, limits, cgroup) : sandboxed;
     const env: NodeJS.ProcessEnv = options.sandbox
       ? // bwrap itself needs no more; the kernel gets its allow-list (sandboxedCommand), and no JPY_PARENT_PID:
         // in its PID namespace its parent is the namespace's init, which ipykernel would take for an orphaning.
@@ -122,7 +127,7 @@ export class KernelProcess implements Disposable {
           JPY_PARENT_PID: String(process.pid),
         };
     const child = spawn(command[0]!, command.slice(1), { cwd: options.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const kernelProcess = new KernelProcess(child, command[0]!, path.join(spec.resourceDir, 'kernel.json'), options.sandbox === true, limit);
+    const kernelProcess = new KernelProcess(child, command[0]!, path.join(spec.resourceDir, 'kernel.json'), options.sandbox === true, cgroup);
     if (child.pid !== undefined) {
       const pgid = child.pid;
       liveGroups.add(pgid);
@@ -185,7 +190,7 @@ export class KernelProcess implements Disposable {
     signalGroup(pgid, 'SIGKILL');
     liveGroups.delete(pgid);
     await delay(0);
-    await this.limit?.remove();
+    await this.cgroup?.remove();
   }
 
   /** Kills at once, without waiting: for disposal paths that cannot await. */
@@ -194,7 +199,7 @@ export class KernelProcess implements Disposable {
     signalGroup(this.child.pid, 'SIGKILL');
     liveGroups.delete(this.child.pid);
     // remove() never rejects; nothing waits in a disposal path.
-    void this.limit?.remove();
+    void this.cgroup?.remove();
   }
 }
 
@@ -214,6 +219,18 @@ function sandboxedProcessesOf(pgid: number): number[] {
     }
   }
   return pids;
+}
+
+/**
+ * The sandboxed command behind a small shell that first joins the kernel's cgroups (so everything that
+ * follows is counted) and sets its rlimits: no core files (they would land in the run directory), and the
+ * file size limit. POSIX `ulimit -f` counts 512-byte blocks; CPython ignores SIGXFSZ, so a write past it
+ * fails with EFBIG instead of killing the kernel.
+ */
+function limitedCommand(command: string[], limits: KernelLimits, cgroup: KernelCgroup | undefined): string[] {
+  const fileBlocks = limits.fileSizeBytes > 0 ? String(Math.ceil(limits.fileSizeBytes / 512)) : 'unlimited';
+  const script = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; ulimit -c 0 && ulimit -f "$0" && exec "$@"';
+  return ['/bin/sh', '-c', script, fileBlocks, ...(cgroup?.procsFiles ?? []), '--', ...command];
 }
 
 function sandboxedKernelCommand(argv: string[], connectionFile: string, specEnv: Record<string, string>, baseEnv: NodeJS.ProcessEnv, cwd: string | undefined): string[] {

@@ -9,10 +9,11 @@ import { awaitKernelReady } from './kernelHandshake';
 import type { KernelHandle, KernelStatus } from './kernelHandle';
 import { KernelLife } from './kernelLife';
 import { SANDBOX_CONNECTION_DIR } from '../sandbox/bubblewrap';
-import { probeProcessLimit } from '../sandbox/processLimit';
+import { probeCgroups } from '../sandbox/cgroupProbe';
+import type { KernelCgroup } from '../sandbox/kernelCgroup';
 import { probeSandbox } from '../sandbox/sandboxProbe';
 import { isIPythonKernel, KernelProcess, KernelProcessOptions } from './kernelProcess';
-import { MemoryWatchdog } from './processMemory';
+import { MemoryWatchdog, residentMemoryOver } from './processMemory';
 import type { Kernelspec } from './kernelspec';
 import { ZmqChannels } from './wire/zmqChannels';
 import { createZmqKernelConnection } from './wire/zmqKernelConnection';
@@ -48,6 +49,8 @@ export class LocalKernel implements KernelHandle {
   private readonly life = new KernelLife();
   private memoryWatchdog: MemoryWatchdog | undefined;
   private memoryExceeded: MemoryLimitExceededError | undefined;
+  /** The memory limit in force, for the error that says it was passed: the last asked for, else the start's. */
+  private memoryLimitBytes: number;
   private stopping: Promise<void> | undefined;
   private lastSigintAt: number | undefined;
   readonly onDidChangeStatus = this.life.onDidChangeStatus;
@@ -60,7 +63,9 @@ export class LocalKernel implements KernelHandle {
     private readonly channels: ZmqChannels,
     private readonly connectionFile: ConnectionFile,
     private readonly logger: Logger,
+    limits: KernelProcessOptions['limits'],
   ) {
+    this.memoryLimitBytes = limits?.memoryBytes ?? 0;
     connection.statusChanged.connect((_, status) => {
       if (status === 'idle' || status === 'busy' || status === 'starting') this.life.setStatus(status);
     });
@@ -77,8 +82,7 @@ export class LocalKernel implements KernelHandle {
     if (options.sandbox) {
       const support = await probeSandbox();
       if (support.kind === 'unavailable') throw new SandboxUnavailableError(`Kernel '${spec.name}' cannot be sandboxed: ${support.reason}. To fix it, ${support.fix}.`);
-      const limit = await probeProcessLimit();
-      if (limit.kind === 'available') options = { ...options, processLimitParent: limit.parent };
+      options = { ...options, cgroups: await probeCgroups() };
     }
     for (let attempt = 1; ; attempt++) {
       try {
@@ -108,7 +112,7 @@ export class LocalKernel implements KernelHandle {
       await awaitKernelReady(channels, process, spec.name, options.startTimeoutMs ?? 60_000, options.logger);
       const connection = createZmqKernelConnection(channels, { id: randomUUID(), name: spec.name }, options.logger);
       options.logger.info(`Started kernel '${spec.name}' (pid ${process.pid})`);
-      return new LocalKernel(spec, connection, process, channels, connectionFile, options.logger);
+      return new LocalKernel(spec, connection, process, channels, connectionFile, options.logger, options.sandbox ? options.limits : undefined);
     } catch (error) {
       const portsTaken = process.exit !== undefined && /address already in use/i.test(process.stderrTail);
       channels.dispose();
@@ -144,15 +148,32 @@ export class LocalKernel implements KernelHandle {
     return this.connectionFile.info;
   }
 
+  /**
+   * A memory cgroup (sandboxed kernels, where the host has one) enforces the limit itself, for the whole
+   * tree and its tmpfs pages, and is watched for the kills it makes; otherwise the tree's resident memory
+   * is sampled. Either way a kernel over its limit is killed whole and dies of MemoryLimitExceededError.
+   */
   limitMemory(limitBytes: number): boolean {
     const pid = this.process.pid;
     if (pid === undefined || this.life.diedWith || this.stopping) return false;
     this.memoryWatchdog?.dispose();
-    this.memoryWatchdog = new MemoryWatchdog(pid, limitBytes, (used) => {
+    this.memoryLimitBytes = limitBytes;
+    const exceeded = (used: number): void => {
       this.memoryExceeded = new MemoryLimitExceededError(limitBytes, used);
       this.logger.warn(`Kernel '${this.name}' (pid ${pid}) used ${used} bytes, over its limit of ${limitBytes}: killing it`);
       this.process.signal('SIGKILL');
-    });
+    };
+    const cgroup = this.process.cgroup;
+    if (cgroup?.countsMemory) {
+      const killsBefore = cgroup.outOfMemoryKills();
+      if (cgroup.setMemoryLimit(limitBytes) === 'alreadyOver') {
+        exceeded(cgroup.peakMemoryBytes());
+        return true;
+      }
+      this.memoryWatchdog = new MemoryWatchdog(async () => (outOfMemorySince(cgroup, killsBefore) ? cgroup.peakMemoryBytes() : undefined), exceeded);
+    } else {
+      this.memoryWatchdog = new MemoryWatchdog(residentMemoryOver(pid, limitBytes), exceeded);
+    }
     return true;
   }
 
@@ -207,6 +228,9 @@ export class LocalKernel implements KernelHandle {
       details.unshift('It exited when interrupted: this kernel does not survive interrupts (SIGINT), so its state is lost.');
     }
     this.memoryWatchdog?.dispose();
+    // The kernel's own process may be what the memory cgroup's OOM killer took, before the watchdog looked.
+    const cgroup = this.process.cgroup;
+    if (!this.memoryExceeded && cgroup && outOfMemorySince(cgroup, 0)) this.memoryExceeded = new MemoryLimitExceededError(this.memoryLimitBytes, cgroup.peakMemoryBytes());
     const died = this.memoryExceeded ?? new KernelDiedError(code, signal, details.filter(Boolean).join(' '));
     this.logger.warn(`Kernel '${this.name}' (pid ${this.process.pid}) died: ${died.message}`);
     // Reap what is left (its group, sockets, connection file) without waiting on anyone.
@@ -233,4 +257,9 @@ export class LocalKernel implements KernelHandle {
     }
     this.life.dispose();
   }
+}
+
+/** Whether the OOM killer has killed in the kernel's cgroup since it had killed `before` processes. */
+function outOfMemorySince(cgroup: KernelCgroup, before: number): boolean {
+  return cgroup.outOfMemoryKills() > before;
 }

@@ -46,21 +46,32 @@ async function childrenOf(pid: number): Promise<number[]> {
   return children;
 }
 
+/** Bytes used when a limit has been passed, else undefined. */
+export type MemoryCheck = () => Promise<number | undefined>;
+
+/** Passed when a process tree's resident memory is over `limitBytes`. */
+export function residentMemoryOver(pid: number, limitBytes: number): MemoryCheck {
+  return async () => {
+    const used = await treeResidentBytes(pid);
+    return used > limitBytes ? used : undefined;
+  };
+}
+
 /**
- * Samples a process tree's resident memory and calls `onExceeded` once when it passes `limitBytes`.
- * A sample every 100 ms catches a runaway allocation within a few hundred MB on ordinary machines.
+ * Checks a kernel's memory every `intervalMs` and calls `onExceeded` once when the check says it passed
+ * its limit. A sample every 100 ms catches a runaway allocation within a few hundred MB on ordinary machines.
  */
 export class MemoryWatchdog implements Disposable {
   private timer: NodeJS.Timeout | undefined;
   private sampling = false;
 
-  constructor(pid: number, limitBytes: number, onExceeded: (usedBytes: number) => void, intervalMs = 100) {
+  constructor(check: MemoryCheck, onExceeded: (usedBytes: number) => void, intervalMs = 100) {
     this.timer = setInterval(() => {
       if (this.sampling) return;
       this.sampling = true;
-      treeResidentBytes(pid)
+      check()
         .then((used) => {
-          if (used > limitBytes && this.timer) {
+          if (used !== undefined && this.timer) {
             this.dispose();
             onExceeded(used);
           }

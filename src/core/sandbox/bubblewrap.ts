@@ -1,3 +1,5 @@
+import type { HiddenPaths } from './hiddenPaths';
+
 /**
  * The bubblewrap (`bwrap`, Debian's `bubblewrap`) command line that runs one kernel in a sandbox of its own:
  * - own user (an unprivileged uid, no capabilities), mount, PID, IPC, UTS, cgroup and network namespaces:
@@ -23,6 +25,8 @@ export interface SandboxPlan {
    * environment (a pyenv version, a venv in a home directory).
    */
   readonly readOnly: readonly string[];
+  /** Host paths covered up (see hiddenPaths.ts): folders by an empty tmpfs, files by /dev/null, unopenable there. */
+  readonly hidden: HiddenPaths;
 }
 
 /** The uid and gid the kernel runs as inside its user namespace: Debian's `nobody`/`nogroup`. */
@@ -70,6 +74,9 @@ export function bubblewrapArgs(plan: SandboxPlan): string[] {
     '--tmpfs',
     '/root',
   ];
+  // Covered before the binds below, which may lie inside a hidden folder (the run folder in its temp dir).
+  for (const folder of plan.hidden.folders) args.push('--tmpfs', folder);
+  for (const file of plan.hidden.files) args.push('--ro-bind', '/dev/null', file);
   for (const folder of plan.readOnly) args.push('--ro-bind', folder, folder);
   args.push(
     '--bind',

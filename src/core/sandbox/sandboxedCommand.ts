@@ -1,6 +1,8 @@
 import { accessSync, constants, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { BWRAP, bubblewrapArgs } from './bubblewrap';
+import { pathsToHide } from './hiddenPaths';
+import { RUN_DIR_PREFIX } from '../kernel/staleConnectionDirs';
 
 /** Variables a kernel may see of the environment it is started from: nothing that could be a secret. */
 const INHERITED = ['PATH', 'LANG', 'LANGUAGE', 'LC_ALL', 'LC_CTYPE', 'LC_MESSAGES', 'TZ'];
@@ -21,7 +23,8 @@ export function sandboxedCommand(argv: readonly string[], options: { workDir: st
   Object.assign(env, { HOME: '/tmp', TMPDIR: '/tmp', IPYTHONDIR: '/tmp/.ipython', MPLCONFIGDIR: '/tmp/.matplotlib', PYDEVD_DISABLE_FILE_VALIDATION: '1' }, options.specEnv);
   // Found on the host's PATH: inside, PATH may lead to a hidden folder first (pyenv's shims under /root).
   const command = [resolveCommand(argv[0] ?? '', options.baseEnv.PATH ?? ''), ...argv.slice(1)];
-  const plan = { workDir: options.workDir, connectionDir: options.connectionDir, env, readOnly: interpreterFolders(command[0]) };
+  const hidden = pathsToHide(options.connectionDir, options.workDir, path.basename(options.workDir).startsWith(RUN_DIR_PREFIX));
+  const plan = { workDir: options.workDir, connectionDir: options.connectionDir, env, readOnly: interpreterFolders(command[0], hidden.folders), hidden };
   return [BWRAP, ...bubblewrapArgs(plan), '--', ...command];
 }
 
@@ -44,7 +47,7 @@ function resolveCommand(command: string, searchPath: string): string {
  * The folders an interpreter needs that the sandbox would hide (it hides /home and /root): its own
  * environment (a venv's folder) and where its links end (a pyenv version under /root/.pyenv).
  */
-function interpreterFolders(command: string | undefined): string[] {
+function interpreterFolders(command: string | undefined, alsoHidden: readonly string[]): string[] {
   if (!command || !path.isAbsolute(command)) return [];
   const folders = [path.dirname(path.dirname(command))];
   try {
@@ -52,7 +55,7 @@ function interpreterFolders(command: string | undefined): string[] {
   } catch {
     // Not there: the kernel fails to start and says so.
   }
-  return [...new Set(folders)].filter((folder) => HIDDEN.some((hidden) => folder === hidden || folder.startsWith(`${hidden}/`)));
+  return [...new Set(folders)].filter((folder) => [...HIDDEN, ...alsoHidden].some((hidden) => folder === hidden || folder.startsWith(`${hidden}/`)));
 }
 
 const HIDDEN = ['/home', '/root', '/tmp', '/run'];

@@ -8,7 +8,8 @@ import type { JupyterServerAddress } from '../../core/kernel/jupyterServer';
 import { createKernelLauncher, KernelLauncher } from '../../core/kernel/kernelLauncher';
 import { KernelPool } from '../../core/kernel/kernelPool';
 import { silentWarmUp } from '../../core/kernel/silentWarmUp';
-import { runCells } from '../runCells';
+import { type KernelLimits, MIB } from '../../core/sandbox/kernelLimits';
+import { runCells, sandboxTarget } from '../runCells';
 import { Admission } from './admission';
 import { HttpError, readBody, sendError, sendJson } from './httpJson';
 import { parseServiceRequest } from './serviceRequest';
@@ -31,6 +32,11 @@ export interface RunServiceOptions {
   server?: JupyterServerAddress;
   /** Run every local kernel, pooled ones included, in a sandbox of its own (src/core/sandbox/). */
   sandbox: boolean;
+  /**
+   * What each local kernel may use. Its memory is also the ceiling of a request's memory_limit_MB (and the
+   * limit of one that sets none), sandboxed or not; the rest holds in the sandbox.
+   */
+  kernelLimits: KernelLimits;
   /** Run silently, step by step, in pooled Python kernels before they are handed out; empty for none. */
   warmUpSteps: readonly string[];
   logger: Logger;
@@ -62,7 +68,7 @@ export class RunService {
       logger: options.logger,
       size: options.poolSize,
       // One request's code must not be readable by the next (IPython writes history to the user's profile).
-      target: { historyInMemory: true, ...(options.server ? { server: options.server } : options.sandbox ? { sandbox: true } : {}) },
+      target: { historyInMemory: true, ...(options.server ? { server: options.server } : options.sandbox ? sandboxTarget(options.kernelLimits) : {}) },
       ...(options.warmUpSteps.length ? { warmUp: silentWarmUp('python', options.warmUpSteps) } : {}),
     });
     this.metrics.poolReady.track(() => this.pool.readyCount());
@@ -197,7 +203,7 @@ export class RunService {
 
   private async serveRun(request: IncomingMessage, response: ServerResponse, stop: CancellationToken, arrived: number): Promise<void> {
     const body = await readBody(request, this.options.maxBodyBytes, stop);
-    const runRequest = parseServiceRequest(body, { remoteKernels: this.options.server !== undefined });
+    const runRequest = parseServiceRequest(body, { remoteKernels: this.options.server !== undefined, memoryCeilingMB: this.options.kernelLimits.memoryBytes / MIB });
     const { response: answer, runs, cleanup } = await runCells(runRequest, {
       launcher: this.launcher,
       logger: this.options.logger,
@@ -205,7 +211,7 @@ export class RunService {
       maxStreamCharsPerCell: this.options.maxStreamCharsPerCell,
       stop,
       ...(this.options.server ? { server: this.options.server } : {}),
-      ...(this.options.sandbox ? { sandbox: true } : {}),
+      ...(this.options.sandbox ? { sandbox: true, kernelLimits: this.options.kernelLimits } : {}),
     });
     this.metrics.run(answer, (Date.now() - arrived) / 1000, cellTimeoutsOf(runs));
     sendJson(response, 200, answer);

@@ -32,11 +32,11 @@ export class ServedCli {
   }
 
   /** Starts the service and waits for the line on stderr that gives its URL. */
-  static async start(args: string[]): Promise<{ cli: ServedCli; url: string }> {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'cellbridge-serve-test-'));
+  static async start(args: string[], options: { env?: NodeJS.ProcessEnv; tmpParent?: string } = {}): Promise<{ cli: ServedCli; url: string }> {
+    const tmp = mkdtempSync(path.join(options.tmpParent ?? os.tmpdir(), 'cellbridge-serve-test-'));
     const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], {
       cwd: REPO,
-      env: { ...process.env, TMPDIR: tmp },
+      env: { ...process.env, ...options.env, TMPDIR: tmp },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     const cli = new ServedCli(child, tmp);
@@ -46,6 +46,15 @@ export class ServedCli {
       throw new Error(`cellbridge serve printed no URL within ${READY_TIMEOUT_MS / 1000} s:\n${exit.stderr}`);
     }
     return { cli, url };
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Whether the service process is still running. */
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
   }
 
   get stderr(): string {

@@ -9,6 +9,7 @@ import { assertRunAnswer, errorBodyProblems } from '../../shared/sandboxFusionSc
 import type { KernelHandle } from '../../../src/core/kernel/kernelHandle';
 import { LocalKernel } from '../../../src/core/kernel/localKernel';
 import { KernelTracker, logger } from './kernels';
+import { SERVICE_KERNEL_LIMITS } from '../../../src/core/sandbox/kernelLimits';
 
 /** The example of ../shared/reference/000_*.txt (SandboxFusion's Jupyter mode), byte for byte. */
 export const SEED_CELLS = [
@@ -70,6 +71,7 @@ export class TestService {
         warmUpSteps: [],
         // As `cellbridge serve` runs by default.
         sandbox: true,
+        kernelLimits: SERVICE_KERNEL_LIMITS,
         logger,
         launcher: tracker.launcher,
         ...options,

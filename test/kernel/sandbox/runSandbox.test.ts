@@ -8,7 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import type { RunResponse } from '../../../src/runner/runResponse';
 import { until } from '../helpers/cellWaits';
 import { REPO, runCli } from '../helpers/cli';
-import { KERNEL_PROCESS_LIMIT, probeProcessLimit } from '../../../src/core/sandbox/processLimit';
+import { probeCgroups } from '../../../src/core/sandbox/cgroupProbe';
+import { KERNEL_PROCESS_LIMIT } from '../../../src/core/sandbox/kernelLimits';
 import { KERNELS } from '../helpers/kernels';
 import { processesMentioning } from '../helpers/service';
 
@@ -123,8 +124,8 @@ describe('cellbridge run --sandbox', () => {
   });
 
   test('a fork bomb stops at the per-kernel process limit, and nothing of it is left', async (t) => {
-    const support = await probeProcessLimit();
-    if (support.kind === 'unavailable') return t.skip(support.reason);
+    const { missing } = await probeCgroups();
+    if (missing.has('pids')) return t.skip(missing.get('pids'));
     const bomb = [
       'import os, time',
       'children = 0',

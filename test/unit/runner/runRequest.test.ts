@@ -164,10 +164,10 @@ test('fetch_files: the same path rule, and the client spelling kept for the resp
 
 test('hostile inputs get a clear error: JSON nested too deep, a kernel name too long, a lone surrogate', () => {
   const deep = `{"cells": ${'['.repeat(300)}${']'.repeat(300)}}`;
-  assert.throws(() => parseServiceRequest(Buffer.from(deep), { remoteKernels: false }), (error: unknown) => error instanceof HttpError && error.status === 400 && /nests arrays and objects 301 deep/.test(error.message));
+  assert.throws(() => parseServiceRequest(Buffer.from(deep), { remoteKernels: false, memoryCeilingMB: 0 }), (error: unknown) => error instanceof HttpError && error.status === 400 && /nests arrays and objects 301 deep/.test(error.message));
   // Brackets inside strings are text, not nesting.
   assert.deepEqual(parseRunRequest(JSON.parse(JSON.stringify({ cells: ['['.repeat(200)] }))).cells, ['['.repeat(200)]);
-  assert.equal(parseServiceRequest(Buffer.from(JSON.stringify({ cells: ['x = "[[[{{{"'] })), { remoteKernels: false }).cells.length, 1);
+  assert.equal(parseServiceRequest(Buffer.from(JSON.stringify({ cells: ['x = "[[[{{{"'] })), { remoteKernels: false, memoryCeilingMB: 0 }).cells.length, 1);
   assert.throws(() => parseRunRequest({ cells: ['1'], kernel: 'k'.repeat(129) }), /kernel: is 129 characters long/);
   assert.throws(() => parseRunRequest({ cells: ['print(1)', 'x = "\ud800"'] }), /cells\[1\]: holds invalid Unicode: a lone surrogate \(\\ud800\) at character 5/);
   assert.equal(parseRunRequest({ cells: ['x = "😀"'] }).cells[0], 'x = "😀"', 'a whole pair is fine');

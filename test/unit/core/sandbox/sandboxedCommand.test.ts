@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { hideFromKernels } from '../../../../src/core/sandbox/hiddenPaths';
 import { sandboxedCommand } from '../../../../src/core/sandbox/sandboxedCommand';
 
 const argvOf = (command: string[]): { bwrap: string[]; kernel: string[] } => {
@@ -50,4 +54,24 @@ test("an interpreter in a hidden home comes back read-only; a bare command is fo
   const venv = argvOf(sandboxedCommand(['/home/ann/project/.venv/bin/python'], { workDir: '/tmp/run', connectionDir: '/tmp/c', specEnv: {}, baseEnv: {} }));
   assert.deepEqual(valuesOf(venv.bwrap, '--ro-bind', 2).slice(1), [['/home/ann/project/.venv', '/home/ann/project/.venv']]);
   assert.deepEqual(valuesOf(bwrap, '--ro-bind', 2).slice(1), [], 'nothing comes back for a system interpreter');
+});
+
+test("CellBridge's temp folders elsewhere than /tmp are covered (other kernels' keys, other runs' files), and so is a hidden file", () => {
+  const tokenDir = mkdtempSync(path.join(os.tmpdir(), 'cellbridge-hidden-test-'));
+  const tokenFile = path.join(tokenDir, 'token');
+  writeFileSync(tokenFile, 'secret\n');
+  try {
+    hideFromKernels(tokenFile);
+    const workDir = '/var/tmp/cellbridge-run-1-abc';
+    const { bwrap } = argvOf(sandboxedCommand(['/usr/bin/python3'], { workDir, connectionDir: '/var/tmp/cellbridge-kernel-1-x', specEnv: {}, baseEnv: {} }));
+    const index = (flag: string, value: string): number => bwrap.findIndex((arg, i) => arg === flag && bwrap[i + 1] === value);
+    assert.ok(index('--tmpfs', '/var/tmp') >= 0, 'the temp folder holding them is an empty tmpfs inside');
+    assert.ok(index('--tmpfs', '/var/tmp') < index('--bind', workDir), 'before the run folder is bound back');
+    assert.ok(valuesOf(bwrap, '--ro-bind', 2).some(([from, to]) => from === '/dev/null' && to === tokenFile), 'the file is covered by /dev/null');
+    // A folder of the user's own (`run --sandbox` on a notebook's folder) keeps its parent: its neighbours are the user's to share.
+    const own = argvOf(sandboxedCommand(['/usr/bin/python3'], { workDir: '/srv/project', connectionDir: '/tmp/cellbridge-kernel-1-x', specEnv: {}, baseEnv: {} }));
+    assert.equal(valuesOf(own.bwrap, '--tmpfs', 1).flat().includes('/srv'), false);
+  } finally {
+    rmSync(tokenDir, { recursive: true, force: true });
+  }
 });

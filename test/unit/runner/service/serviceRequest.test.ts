@@ -5,7 +5,7 @@ import { parseServiceRequest } from '../../../../src/runner/service/serviceReque
 
 function refusal(body: string, remoteKernels = false): HttpError {
   try {
-    parseServiceRequest(Buffer.from(body), { remoteKernels });
+    parseServiceRequest(Buffer.from(body), { remoteKernels, memoryCeilingMB: 0 });
   } catch (error) {
     assert.ok(error instanceof HttpError, String(error));
     return error;
@@ -15,7 +15,7 @@ function refusal(body: string, remoteKernels = false): HttpError {
 
 describe('parseServiceRequest', () => {
   test('a valid body gives the typed request with the contract defaults', () => {
-    const request = parseServiceRequest(Buffer.from(JSON.stringify({ cells: ['1'], language: 'python' })), { remoteKernels: false });
+    const request = parseServiceRequest(Buffer.from(JSON.stringify({ cells: ['1'], language: 'python' })), { remoteKernels: false, memoryCeilingMB: 0 });
     assert.deepEqual(request.cells, ['1']);
     assert.equal(request.kernel, 'python3');
     assert.equal(request.totalTimeoutSeconds, 45);
@@ -37,6 +37,6 @@ describe('parseServiceRequest', () => {
   test('with kernels on a Jupyter Server, files and fetch_files are refused', () => {
     assert.equal(refusal(JSON.stringify({ cells: ['1'], files: { 'a.txt': 'eA==' } }), true).field, 'files');
     assert.equal(refusal(JSON.stringify({ cells: ['1'], fetch_files: ['a.txt'] }), true).field, 'fetch_files');
-    assert.doesNotThrow(() => parseServiceRequest(Buffer.from(JSON.stringify({ cells: ['1'], files: {} })), { remoteKernels: true }));
+    assert.doesNotThrow(() => parseServiceRequest(Buffer.from(JSON.stringify({ cells: ['1'], files: {} })), { remoteKernels: true, memoryCeilingMB: 0 }));
   });
 });
