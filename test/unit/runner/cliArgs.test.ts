@@ -93,3 +93,17 @@ test("serve's token comes from CELLBRIDGE_TOKEN or --token-file, never from the 
   }
   assert.throws(() => tokenOf(['--token', 'visible']), /--token: a token on the command line can be read by every user/);
 });
+
+test("serve's kernel limits: the defaults, each flag, 0 to turn one off, and a clear refusal of nonsense", () => {
+  const limitsOf = (...args: string[]) => {
+    const command = parseCliArgs(['serve', ...args], {});
+    assert.equal(command.command, 'serve');
+    return command.command === 'serve' ? command.options.kernelLimits : undefined;
+  };
+  const MIB = 1024 * 1024;
+  assert.deepEqual(limitsOf(), { processes: 512, memoryBytes: 4096 * MIB, cpus: 1, fileSizeBytes: 1024 * MIB });
+  assert.deepEqual(limitsOf('--max-memory-mb', '512', '--kernel-cpus', '0.5', '--max-file-mb', '0'), { processes: 512, memoryBytes: 512 * MIB, cpus: 0.5, fileSizeBytes: 0 });
+  for (const [flag, value] of [['--max-memory-mb', '-1'], ['--kernel-cpus', 'two'], ['--kernel-cpus', '-1'], ['--max-file-mb', '1.5']] as const) {
+    assert.throws(() => parseCliArgs(['serve', flag, value], {}), (error: unknown) => error instanceof InvalidInputError && error.message.includes(flag), `${flag} ${value}`);
+  }
+});

@@ -40,3 +40,12 @@ describe('parseServiceRequest', () => {
     assert.doesNotThrow(() => parseServiceRequest(Buffer.from(JSON.stringify({ cells: ['1'], files: {} })), { remoteKernels: true, memoryCeilingMB: 0 }));
   });
 });
+
+test("the service's memory ceiling: the limit of a request that sets none or more, never raised past it; not for a Jupyter Server's kernels", () => {
+  const limitOf = (body: object, remoteKernels = false): number => parseServiceRequest(Buffer.from(JSON.stringify({ cells: ['1'], ...body })), { remoteKernels, memoryCeilingMB: 1024 }).memoryLimitMB;
+  assert.equal(limitOf({}), 1024);
+  assert.equal(limitOf({ memory_limit_MB: -1 }), 1024);
+  assert.equal(limitOf({ memory_limit_MB: 4096 }), 1024);
+  assert.equal(limitOf({ memory_limit_MB: 200 }), 200);
+  assert.equal(limitOf({}, true), -1);
+});
