@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fs, readFileSync } from 'node:fs';
+import { promises as fs, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { isRunning } from '../kernel/staleConnectionDirs';
 
@@ -140,11 +140,34 @@ export function cgroupCandidates(mountinfo: string, cgroupFile: string, delegate
   return candidates;
 }
 
-/** The controllers a v2 cgroup passes on to the children made in it. */
+/**
+ * The controllers a v2 cgroup passes on to the children made in it. v2 lets a cgroup pass controllers on
+ * only while it holds no process itself; systemd's `Delegate=` gives a service its cgroup with controllers
+ * available (cgroup.controllers) but none passed on. As systemd's delegation notes describe, the service
+ * then moves itself into a leaf of its own and turns them on: done here only when this process is alone in
+ * its cgroup, so that nothing else is moved. (Not exercised on the machine this was written on, whose v2
+ * hierarchy has no controllers.)
+ */
 function delegatedControllers(dir: string): string[] {
+  const read = (file: string): string[] => {
+    try {
+      return readFileSync(path.join(dir, file), 'utf8').split(/\s+/).filter(Boolean);
+    } catch {
+      return [];
+    }
+  };
+  const passedOn = read('cgroup.subtree_control');
+  if (CGROUP_CONTROLLERS.some((controller) => passedOn.includes(controller))) return passedOn;
+  const available = CGROUP_CONTROLLERS.filter((controller) => read('cgroup.controllers').includes(controller));
+  const members = read('cgroup.procs');
+  if (!available.length || members.length !== 1 || members[0] !== String(process.pid)) return passedOn;
   try {
-    return readFileSync(path.join(dir, 'cgroup.subtree_control'), 'utf8').split(/\s+/);
+    const leaf = path.join(dir, 'cellbridge-service');
+    mkdirSync(leaf, { recursive: true });
+    writeFileSync(path.join(leaf, 'cgroup.procs'), String(process.pid));
+    writeFileSync(path.join(dir, 'cgroup.subtree_control'), available.map((controller) => `+${controller}`).join(' '));
   } catch {
-    return [];
+    // Not ours to change: no limits of these kinds, and the start-up line says so.
   }
+  return read('cgroup.subtree_control');
 }
