@@ -5,8 +5,8 @@ import type { HiddenPaths } from './hiddenPaths';
  * - own user (an unprivileged uid, no capabilities), mount, PID, IPC, UTS, cgroup and network namespaces:
  *   no network but its own loopback, no view of other processes, and everything in it dies with bwrap or
  *   with bwrap's parent (the service);
- * - the system read-only; a private empty `/tmp`, `/dev/shm`, `/run`, and no home directories (the service's
- *   secrets live there); the run directory the only writable place, and the kernel's connection directory
+ * - the system read-only; a private empty `/tmp`, `/dev/shm`, `/run`, no home directories (the service's
+ *   secrets live there) and no view of the host's cgroups; the run directory the only writable place, and the kernel's connection directory
  *   (its ipc sockets) the only other thing it sees of the host's temp files;
  * - a clean environment: exactly `env`, nothing inherited.
  */
@@ -73,6 +73,9 @@ export function bubblewrapArgs(plan: SandboxPlan): string[] {
     '/home',
     '--tmpfs',
     '/root',
+    // The host's cgroups would show every other kernel's processes (host pids) and memory use.
+    '--tmpfs',
+    '/sys/fs/cgroup',
   ];
   // Covered before the binds below, which may lie inside a hidden folder (the run folder in its temp dir).
   for (const folder of plan.hidden.folders) args.push('--tmpfs', folder);

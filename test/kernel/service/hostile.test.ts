@@ -105,13 +105,15 @@ try:
 except OSError as error:
     service = type(error).__name__
 pids = [int(p) for p in os.listdir('/proc') if p.isdigit()]
-print(json.dumps({'others': [k for k in keys if os.path.realpath(k) != own], 'taken': taken, 'service': service, 'pids': pids}))`;
-      const report = reportOf<{ others: string[]; taken: string[]; service: string; pids: number[] }>(await runOk({ cells: [attack] }));
+cgroups = walk(['/sys/fs/cgroup'], lambda f: f == 'cgroup.procs')
+print(json.dumps({'others': [k for k in keys if os.path.realpath(k) != own], 'taken': taken, 'service': service, 'pids': pids, 'cgroups': cgroups}))`;
+      const report = reportOf<{ others: string[]; taken: string[]; service: string; pids: number[]; cgroups: string[] }>(await runOk({ cells: [attack] }));
       assert.deepEqual(report.others, [], 'no connection file of another kernel is visible');
       assert.deepEqual(report.taken, []);
       assert.notEqual(report.service, 'reached', 'the service port on the host loopback is out of reach');
       assert.ok(!report.pids.includes(cli.pid!), 'the service is not among the processes it sees');
       assert.ok(report.pids.length < 10, `only its own sandbox's processes: ${report.pids.join(' ')}`);
+      assert.deepEqual(report.cgroups, [], "no host cgroup lists other kernels' processes");
       gate.open();
       const other = (await busy).body;
       assert.equal(other.cells[1]?.stdout, 'False\n', 'the other kernel was not touched');
