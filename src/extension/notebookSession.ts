@@ -36,7 +36,9 @@ export class NotebookSession implements Disposable {
       stopOnError: true,
       stdin: options.stdin,
       logger: options.logger,
-      ...(options.maxStreamCharsPerCell === undefined ? {} : { maxStreamCharsPerCell: options.maxStreamCharsPerCell }),
+      // Only stream text is capped here: a notebook's displays and errors are what its own user asked for,
+      // where the service's caps guard against code nobody has read.
+      ...(options.maxStreamCharsPerCell === undefined ? {} : { outputLimits: { maxStreamCharsPerCell: options.maxStreamCharsPerCell } }),
     });
     this.executions = new NotebookExecutions(options.notebook, this.runner, options.controller, options.logger);
   }

@@ -23,6 +23,7 @@ import { serializeNotebook } from '../core/formats/notebookFile';
 import { formatPretty } from './prettyPrint';
 import { ProgressLine } from './progress';
 import { runCells } from './runCells';
+import { responseText } from './responseText';
 import { RunService } from './service/runService';
 import { prepareRun } from './runFile';
 
@@ -99,7 +100,13 @@ async function runFile(file: string, options: RunOptions, logger: Logger): Promi
     if (options.output && response.status !== 'SandboxError') {
       await fs.writeFile(options.output, serializeNotebook(prepared.executedNotebook(runs, widgets?.toMetadata())));
     }
-    process.stdout.write(options.pretty ? formatPretty(response, { color: process.stdout.isTTY === true }) : `${JSON.stringify(response)}\n`);
+    if (options.pretty) {
+      process.stdout.write(formatPretty(response, { color: process.stdout.isTTY === true }));
+    } else {
+      // Cell by cell, with no size limit: one string of a whole answer could pass V8's longest string.
+      for (const piece of responseText(response).pieces) process.stdout.write(piece);
+      process.stdout.write('\n');
+    }
     if (interrupted) return EXIT.interrupted;
     return response.status === 'Success' ? EXIT.finished : response.status === 'Failed' ? EXIT.limit : EXIT.cannotStart;
   } finally {

@@ -45,7 +45,10 @@ Options for serve:
   --max-concurrency N    runs at once (default: the number of CPUs)
   --max-queue N          requests that may wait for a slot before 429 (default 64)
   --max-body-mb N        request body limit (default 64)
-  --max-output-chars N   stream text kept per cell before it is cut with a marker (default 10000000)
+  --max-output-chars N   characters each cell keeps of stream text, of display data and of error text,
+                         each; past it, output is cut or dropped with a note saying how much (default 10000000)
+  --max-response-mb N    size limit of an answer: past it, cells' outputs are left out, each saying so, and
+                         every cell's status is kept (default 128)
   --max-memory-mb N      memory a kernel may use, tmpfs included (default 4096); a request's
                          memory_limit_MB may lower it, not raise it; 0 for no ceiling
   --kernel-cpus N        CPUs' worth of time a sandboxed kernel may use at once (default 1; 0 for no cap)
@@ -128,6 +131,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
         'max-memory-mb': { type: 'string' },
         'kernel-cpus': { type: 'string' },
         'max-file-mb': { type: 'string' },
+        'max-response-mb': { type: 'string' },
         'warm-up': { type: 'string' },
       },
     });
@@ -171,7 +175,8 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
         maxConcurrency: whole('--max-concurrency', values['max-concurrency'], Math.max(1, availableParallelism()), 1, 1024),
         maxQueue: whole('--max-queue', values['max-queue'], 64, 0, 100_000),
         maxBodyBytes: whole('--max-body-mb', values['max-body-mb'], 64, 1, 4096) * 1024 * 1024,
-        maxStreamCharsPerCell: whole('--max-output-chars', values['max-output-chars'], 10_000_000, 1, 2_000_000_000),
+        maxOutputCharsPerCell: whole('--max-output-chars', values['max-output-chars'], 10_000_000, 1, 2_000_000_000),
+        maxResponseBytes: whole('--max-response-mb', values['max-response-mb'], 128, 1, 4096) * 1024 * 1024,
         warmUpSteps: values['warm-up'] === undefined ? PYTHON_WARM_UP_STEPS : values['warm-up'].trim() ? [values['warm-up']] : [],
         verbose,
         environments: environmentsOption(values.env, server),

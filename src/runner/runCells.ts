@@ -11,6 +11,7 @@ import type { KernelLauncher, KernelTarget } from '../core/kernel/kernelLauncher
 import { FreshKernel, startFreshKernel } from '../core/kernel/kernelPool';
 import { DocumentTranscripts } from '../core/outputs/cellTranscript';
 import type { KernelLimits } from '../core/sandbox/kernelLimits';
+import type { CellOutputLimits } from '../core/outputs/outputLimits';
 import { readRunFiles, writeRunFiles } from './runFiles';
 import type { RunRequest } from './runRequest';
 import { CellResponse, cellResponseOf, DriverStatus, round, RunResponse, RunStatus, sandboxErrorResponse } from './runResponse';
@@ -29,8 +30,8 @@ export interface RunCellsOptions {
   workDir?: string;
   /** Where a fresh kernel in a fresh directory comes from (a warm pool); by default one is started. */
   takeFreshKernel?: (kernelName: string) => Promise<FreshKernel>;
-  /** Stream text each cell keeps; unlimited when undefined. */
-  maxStreamCharsPerCell?: number;
+  /** What each cell keeps of each kind of output; unlimited when left out. */
+  outputLimits?: CellOutputLimits;
   /** Told when each cell starts and ends, for progress displays. */
   onCellStateChange?: (run: CellRun, total: number) => void;
   /** Told of every kernel the run uses, the first and each replacement, before any cell runs on it (e.g. to record widget state). */
@@ -80,10 +81,10 @@ export async function runCells(request: RunRequest, options: RunCellsOptions): P
     logger: options.logger,
     ...(request.cellTimeoutSeconds > 0 ? { cellTimeoutMs: request.cellTimeoutSeconds * 1000 } : {}),
     ...(options.stdin ? { stdin: options.stdin } : {}),
-    ...(options.maxStreamCharsPerCell === undefined ? {} : { maxStreamCharsPerCell: options.maxStreamCharsPerCell }),
+    ...(options.outputLimits ? { outputLimits: options.outputLimits } : {}),
   });
-  // The contract's raw logs, recorded beside what is shown, with a cap of their own of the same size.
-  const transcripts = new DocumentTranscripts(runner.outputs, options.maxStreamCharsPerCell);
+  // The contract's raw logs and errors, recorded beside what is shown, with caps of their own of the same size.
+  const transcripts = new DocumentTranscripts(runner.outputs, options.outputLimits);
   let result: Omit<RunCellsResult, 'cleanup'>;
   try {
     await writeRunFiles(workDir, request.files);

@@ -3,6 +3,7 @@ import type { Disposable } from '../common/disposable';
 import type { Logger } from '../common/logger';
 import type { KernelHandle } from '../kernel/kernelHandle';
 import { DocumentOutputs } from '../outputs/documentOutputs';
+import type { CellOutputLimits } from '../outputs/outputLimits';
 import type { CellRequest, CellRun } from './cellRun';
 import { ExecutionQueue, type StopState } from './executionQueue';
 import { KernelSession } from './kernelSession';
@@ -17,8 +18,8 @@ export interface DocumentRunnerOptions {
   /** How long a timed-out or stopped cell gets to stop when interrupted before its kernel is replaced. */
   interruptGraceMs?: number;
   stdin?: InputProvider;
-  /** Stream text each cell shows; the rest is dropped and counted in a marker. Unlimited when undefined. */
-  maxStreamCharsPerCell?: number;
+  /** What each cell shows of each kind of output; the rest is dropped and counted in a note. Unlimited when left out. */
+  outputLimits?: CellOutputLimits;
   logger: Logger;
 }
 
@@ -40,7 +41,7 @@ export class DocumentRunner implements Disposable {
   constructor(options: DocumentRunnerOptions) {
     const { logger } = options;
     this.session = new KernelSession(options.launch, logger);
-    this.outputs = new DocumentOutputs(options.maxStreamCharsPerCell === undefined ? {} : { maxStreamCharsPerCell: options.maxStreamCharsPerCell });
+    this.outputs = new DocumentOutputs(options.outputLimits);
     this.queue = new ExecutionQueue({
       session: this.session,
       outputs: this.outputs,

@@ -1,10 +1,15 @@
 import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/emitter';
+import { DisplayLimit } from './displayLimit';
 import type { DisplayRegistry, DisplayTarget } from './displayRegistry';
-import type { ErrorOutput, MimeBundle, Output, OutputMetadata, RichOutput } from './nbformat';
+import { ErrorLimit } from './errorLimit';
+import type { DisplayDataOutput, ErrorOutput, MimeBundle, Output, OutputMetadata, RichOutput } from './nbformat';
 import type { OutputEvent } from './outputEvent';
+import type { CellOutputLimits } from './outputLimits';
+import { displaySizeOf } from './outputSize';
 import { ShownStreamLimit, type StreamName } from './streamBudget';
 import { StreamText } from './streamText';
+import { droppedOutputsNote } from './truncationNotes';
 
 /** What changed in a cell's outputs; `index` is a position in `outputs` after the change. */
 export type OutputChange = { kind: 'cleared' } | { kind: 'appended'; index: number } | { kind: 'updated'; index: number };
@@ -19,6 +24,8 @@ interface RichEntry {
   readonly kind: 'rich';
   /** Replaced, never mutated, so snapshots handed out earlier stay as they were. */
   output: RichOutput;
+  /** Its size as the display limit counts it (0 without one, when nobody needs it). */
+  size: number;
   display?: { readonly id: string; readonly target: DisplayTarget };
 }
 
@@ -27,7 +34,17 @@ interface ErrorItem {
   readonly output: ErrorOutput;
 }
 
-type OutputEntry = StreamEntry | RichEntry | ErrorItem;
+/** Stands where the first display or error a limit dropped would be, and says what the limits dropped. */
+interface TruncationNote {
+  readonly kind: 'truncationNote';
+  /**
+   * Written when a snapshot is taken, not on every drop (a flood drops millions), and kept until the counts
+   * change, so an unchanged note is the same object in every snapshot.
+   */
+  output: DisplayDataOutput | undefined;
+}
+
+type OutputEntry = StreamEntry | RichEntry | ErrorItem | TruncationNote;
 
 /**
  * The outputs of one cell, reduced from its output events the way JupyterLab's output area
@@ -52,17 +69,24 @@ export class CellOutputs implements Disposable {
   /** `clear_output(wait=True)` was received: clear just before the next output arrives, so the old one does not flicker away. */
   private clearBeforeNextOutput = false;
   private outputsSnapshot: readonly Output[] | undefined;
+  /** Where the note about dropped displays and errors stands, once there is one (until the outputs are cleared). */
+  private truncationNote: { readonly entry: TruncationNote; readonly index: number } | undefined;
   private disposed = false;
   /** Caps the stream text shown, across this cell's stream outputs. */
   private readonly shownLimit: ShownStreamLimit | undefined;
+  private readonly displayLimit: DisplayLimit | undefined;
+  private readonly errorLimit: ErrorLimit | undefined;
 
   constructor(
     private readonly displays: DisplayRegistry,
     private readonly onDispose: () => void = () => undefined,
-    /** Caps the stream text this cell shows; unlimited when undefined. */
-    streamLimitChars?: number,
+    /** What this cell keeps of each kind of output; no limit for a kind left out. */
+    limits: CellOutputLimits = {},
   ) {
-    if (streamLimitChars !== undefined) this.shownLimit = new ShownStreamLimit(streamLimitChars);
+    const { maxStreamCharsPerCell, maxDisplayCharsPerCell, maxErrorCharsPerCell } = limits;
+    if (maxStreamCharsPerCell !== undefined) this.shownLimit = new ShownStreamLimit(maxStreamCharsPerCell);
+    if (maxDisplayCharsPerCell !== undefined) this.displayLimit = new DisplayLimit(maxDisplayCharsPerCell);
+    if (maxErrorCharsPerCell !== undefined) this.errorLimit = new ErrorLimit(maxErrorCharsPerCell);
   }
 
   apply(event: OutputEvent): void {
@@ -105,10 +129,14 @@ export class CellOutputs implements Disposable {
           this.clearOutputs();
         }
         return;
-      case 'error':
+      case 'error': {
         this.clearIfDeferred();
-        this.append({ kind: 'error', output: { output_type: 'error', ename: event.ename, evalue: event.evalue, traceback: [...event.traceback] } });
+        const error = { ename: event.ename, evalue: event.evalue, traceback: [...event.traceback] };
+        const kept = this.errorLimit ? this.errorLimit.fit(error) : error;
+        if (!kept) return this.noteDropped();
+        this.append({ kind: 'error', output: { output_type: 'error', ...kept } });
         return;
+      }
       default:
         return assertNever(event);
     }
@@ -116,7 +144,7 @@ export class CellOutputs implements Disposable {
 
   /** The outputs as nbformat v4 shows them. A snapshot: later events do not change an array already returned. */
   get outputs(): readonly Output[] {
-    if (!this.outputsSnapshot) this.outputsSnapshot = Object.freeze(this.withTruncationMarkers(this.entries.map(toOutput)));
+    if (!this.outputsSnapshot) this.outputsSnapshot = Object.freeze(this.withTruncationMarkers(this.entries.map((entry) => this.outputOf(entry))));
     return this.outputsSnapshot;
   }
 
@@ -158,9 +186,12 @@ export class CellOutputs implements Disposable {
   private clearOutputs(): void {
     this.clearBeforeNextOutput = false;
     this.shownLimit?.reset();
+    this.displayLimit?.reset();
+    this.errorLimit?.reset();
     if (this.entries.length === 0) return;
     this.unregisterDisplays();
     this.entries = [];
+    this.truncationNote = undefined;
     this.changed({ kind: 'cleared' });
   }
 
@@ -194,7 +225,10 @@ export class CellOutputs implements Disposable {
   }
 
   private appendRich(output: RichOutput, displayId: string | undefined): void {
-    const entry: RichEntry = { kind: 'rich', output };
+    const size = this.displayLimit ? displaySizeOf(output.data, output.metadata) : 0;
+    // A dropped display is not registered either: updates to its id find nothing here to change.
+    if (this.displayLimit && !this.displayLimit.admitsDisplay(size)) return this.noteDropped();
+    const entry: RichEntry = { kind: 'rich', output, size };
     if (displayId !== undefined) {
       const target: DisplayTarget = { replaceDisplay: (data, metadata) => this.replaceDisplay(entry, data, metadata) };
       entry.display = { id: displayId, target };
@@ -207,8 +241,38 @@ export class CellOutputs implements Disposable {
     const index = this.entries.indexOf(entry);
     // Cleared entries are unregistered, so this only guards against a registry out of step.
     if (index === -1) return;
+    const size = this.displayLimit ? displaySizeOf(data, metadata) : 0;
+    if (this.displayLimit && !this.displayLimit.admitsUpdate(entry.size, size)) return this.noteDropped();
     entry.output = { ...entry.output, data, metadata };
+    entry.size = size;
     this.changed({ kind: 'updated', index });
+  }
+
+  /**
+   * A limit dropped a display, an update or an error: the note says so, placed where the first of them would
+   * have been (appended then), and rewritten as more are dropped.
+   */
+  private noteDropped(): void {
+    if (!this.truncationNote) {
+      const entry: TruncationNote = { kind: 'truncationNote', output: undefined };
+      this.truncationNote = { entry, index: this.entries.length };
+      return this.append(entry);
+    }
+    this.truncationNote.entry.output = undefined;
+    this.changed({ kind: 'updated', index: this.truncationNote.index });
+  }
+
+  private outputOf(entry: OutputEntry): Output {
+    switch (entry.kind) {
+      case 'stream':
+        return { output_type: 'stream', name: entry.name, text: entry.text.text };
+      case 'rich':
+      case 'error':
+        return entry.output;
+      case 'truncationNote':
+        entry.output ??= { output_type: 'display_data', data: { 'text/plain': droppedOutputsNote(this.displayLimit, this.errorLimit) }, metadata: {} };
+        return entry.output;
+    }
   }
 
   private append(entry: OutputEntry): void {
@@ -234,16 +298,6 @@ function isStreamOf(entry: OutputEntry | undefined, name: StreamName): boolean {
 
 function transientOf(displayId: string | undefined): { transient?: { display_id: string } } {
   return displayId === undefined ? {} : { transient: { display_id: displayId } };
-}
-
-function toOutput(entry: OutputEntry): Output {
-  switch (entry.kind) {
-    case 'stream':
-      return { output_type: 'stream', name: entry.name, text: entry.text.text };
-    case 'rich':
-    case 'error':
-      return entry.output;
-  }
 }
 
 function assertNever(value: never): never {

@@ -1,9 +1,12 @@
 import { Disposable, DisposableStore } from '../common/disposable';
 import type { CellOutputs } from './cellOutputs';
 import type { DocumentOutputs } from './documentOutputs';
+import { ErrorLimit } from './errorLimit';
 import { joinMultilineStrings, type ErrorEntry, type MimeBundle } from './nbformat';
 import type { OutputEvent } from './outputEvent';
+import type { CellOutputLimits } from './outputLimits';
 import { StreamBudget } from './streamBudget';
+import { droppedOutputsNote } from './truncationNotes';
 
 /**
  * One cell's part of the run-cells contract (/work/shared/reference/run-jupyter.md):
@@ -13,26 +16,31 @@ export interface CellTranscript {
   /** Every byte of stdout stream text, in order, as sent: no `\r`/`\b` processing, not erased by `clear_output`. */
   stdout: string;
   stderr: string;
-  /** MIME bundles of the rich outputs as finally shown, multiline strings joined. */
+  /** MIME bundles of the rich outputs as finally shown, multiline strings joined (with the cell's note of dropped displays). */
   display: MimeBundle[];
-  /** Every error the cell raised, in order. */
+  /** Every error the cell raised, in order; past the error limit, cut, and then counted in the last one's traceback. */
   error: ErrorEntry[];
 }
 
 /**
- * Records one cell's transcript by watching the events its outputs reduce: raw stream text (capped on its
- * own, since raw text is not what is shown) and errors, plus, when asked, the bundles shown at that moment.
- * Only the run-cells runner attaches one; VS Code shows outputs and keeps no second copy of every character.
+ * Records one cell's transcript by watching the events its outputs reduce: raw stream text and errors (each
+ * capped on its own, since they are not erased by a clear as shown outputs are), plus, when asked, the
+ * bundles shown at that moment (capped where they are shown, CellOutputs). Only the run-cells runner attaches
+ * one; VS Code shows outputs and keeps no second copy of every character.
  */
 export class CellTranscriptRecorder implements Disposable {
   private stdout: string[] = [];
   private stderr: string[] = [];
   private errors: ErrorEntry[] = [];
   private readonly budget: StreamBudget | undefined;
+  private readonly errorLimit: ErrorLimit | undefined;
   private readonly subscriptions = new DisposableStore();
 
-  constructor(private readonly cell: CellOutputs, streamLimitChars?: number) {
-    this.budget = streamLimitChars === undefined ? undefined : new StreamBudget(streamLimitChars);
+  /** `limits`: the raw logs keep `maxStreamCharsPerCell` characters of their own, the errors `maxErrorCharsPerCell`. */
+  constructor(private readonly cell: CellOutputs, limits: CellOutputLimits = {}) {
+    const { maxStreamCharsPerCell, maxErrorCharsPerCell } = limits;
+    this.budget = maxStreamCharsPerCell === undefined ? undefined : new StreamBudget(maxStreamCharsPerCell);
+    this.errorLimit = maxErrorCharsPerCell === undefined ? undefined : new ErrorLimit(maxErrorCharsPerCell);
     this.subscriptions.add(cell.onDidApply((event) => this.record(event)));
     this.subscriptions.add(cell.onDidStartOver(() => this.reset()));
   }
@@ -42,7 +50,9 @@ export class CellTranscriptRecorder implements Disposable {
       const text = this.budget ? this.budget.admit(event.name, event.text) : event.text;
       if (text !== '') (event.name === 'stdout' ? this.stdout : this.stderr).push(text);
     } else if (event.type === 'error') {
-      this.errors.push({ ename: event.ename, evalue: event.evalue, traceback: [...event.traceback] });
+      const error = { ename: event.ename, evalue: event.evalue, traceback: [...event.traceback] };
+      const kept = this.errorLimit ? this.errorLimit.fit(error) : error;
+      if (kept) this.errors.push(kept);
     }
   }
 
@@ -51,6 +61,7 @@ export class CellTranscriptRecorder implements Disposable {
     this.stderr = [];
     this.errors = [];
     this.budget?.reset();
+    this.errorLimit?.reset();
   }
 
   /** The transcript now: logs and errors so far, and the rich outputs the cell shows at this moment. */
@@ -64,8 +75,19 @@ export class CellTranscriptRecorder implements Disposable {
       stdout: joinCompacting(this.stdout) + marker('stdout'),
       stderr: joinCompacting(this.stderr) + marker('stderr'),
       display: shown.map(joinMultilineStrings),
-      error: this.errors.map((e) => ({ ...e, traceback: [...e.traceback] })),
+      error: this.errorsWithDroppedNote(),
     };
+  }
+
+  /**
+   * Copies of the errors kept; when the limit dropped later ones, the last kept one (the one cut to fit, as
+   * the limit cuts before it drops) ends with a line that counts them.
+   */
+  private errorsWithDroppedNote(): ErrorEntry[] {
+    const errors = this.errors.map((e) => ({ ...e, traceback: [...e.traceback] }));
+    const note = droppedOutputsNote(undefined, this.errorLimit);
+    if (note) errors[errors.length - 1]?.traceback.push(note);
+    return errors;
   }
 
   dispose(): void {
@@ -78,10 +100,10 @@ export class DocumentTranscripts implements Disposable {
   private readonly recorders = new WeakMap<CellOutputs, CellTranscriptRecorder>();
   private readonly subscriptions = new DisposableStore();
 
-  constructor(document: DocumentOutputs, private readonly streamLimitChars?: number) {
+  constructor(document: DocumentOutputs, private readonly limits: CellOutputLimits = {}) {
     this.subscriptions.add(
       document.onDidCreateCell((cell) => {
-        const recorder = this.subscriptions.add(new CellTranscriptRecorder(cell, this.streamLimitChars));
+        const recorder = this.subscriptions.add(new CellTranscriptRecorder(cell, this.limits));
         this.recorders.set(cell, recorder);
       }),
     );

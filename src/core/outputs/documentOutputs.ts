@@ -2,15 +2,14 @@ import type { Disposable } from '../common/disposable';
 import { Emitter, type Event } from '../common/emitter';
 import { CellOutputs } from './cellOutputs';
 import { DisplayRegistry } from './displayRegistry';
+import type { CellOutputLimits } from './outputLimits';
 
 /**
  * The outputs of one notebook (or one run of cells). Its cells share one display-id index,
  * because `update_display_data` may target an output shown by any earlier cell of the document.
  */
-export interface DocumentOutputsOptions {
-  /** Stream text each cell keeps before the rest is dropped and counted; unlimited when undefined. */
-  maxStreamCharsPerCell?: number;
-}
+/** What each cell keeps of each kind of output before the rest is dropped and counted; unlimited when left out. */
+export type DocumentOutputsOptions = CellOutputLimits;
 
 export class DocumentOutputs implements Disposable {
   private readonly displays = new DisplayRegistry();
@@ -24,8 +23,7 @@ export class DocumentOutputs implements Disposable {
 
   createCell(): CellOutputs {
     if (this.disposed) throw new Error('DocumentOutputs.createCell was called after the document was disposed.');
-    const limit = this.options.maxStreamCharsPerCell;
-    const cell = new CellOutputs(this.displays, () => this.cells.delete(cell), limit);
+    const cell = new CellOutputs(this.displays, () => this.cells.delete(cell), this.options);
     this.cells.add(cell);
     this.created.fire(cell);
     return cell;

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CancellationToken } from '../../core/common/cancellation';
 import type { Disposable } from '../../core/common/disposable';
@@ -14,6 +15,29 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   const text = JSON.stringify(body);
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   response.end(text);
+}
+
+/**
+ * Sends JSON already written in pieces (responseText.ts), one after another, each when the socket has taken
+ * the last: a large answer is never copied whole into the socket's buffer. Stops early if the client leaves.
+ */
+export async function sendJsonPieces(response: ServerResponse, status: number, json: { pieces: readonly string[]; bytes: number }): Promise<void> {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': json.bytes });
+  for (const piece of json.pieces) {
+    if (response.destroyed) return;
+    if (!response.write(piece)) await drainedOrClosed(response);
+  }
+  response.end();
+}
+
+async function drainedOrClosed(response: ServerResponse): Promise<void> {
+  // Aborted afterwards, so the listener of the event that did not happen does not stay behind.
+  const done = new AbortController();
+  try {
+    await Promise.race([once(response, 'drain', { signal: done.signal }), once(response, 'close', { signal: done.signal })]);
+  } finally {
+    done.abort();
+  }
 }
 
 export function sendError(response: ServerResponse, error: HttpError): void {

@@ -9,9 +9,11 @@ import { createKernelLauncher, KernelLauncher } from '../../core/kernel/kernelLa
 import { KernelPool } from '../../core/kernel/kernelPool';
 import { silentWarmUp } from '../../core/kernel/silentWarmUp';
 import { type KernelLimits, MIB } from '../../core/sandbox/kernelLimits';
+import { sameLimitForEveryOutput } from '../../core/outputs/outputLimits';
+import { responseText } from '../responseText';
 import { runCells, sandboxTarget } from '../runCells';
 import { Admission } from './admission';
-import { HttpError, readBody, sendError, sendJson } from './httpJson';
+import { HttpError, readBody, sendError, sendJson, sendJsonPieces } from './httpJson';
 import { parseServiceRequest } from './serviceRequest';
 import { cellTimeoutsOf, ServiceMetrics } from './serviceMetrics';
 
@@ -28,7 +30,10 @@ export interface RunServiceOptions {
   /** Requests that may wait for a free slot before more are refused with 429. */
   maxQueue: number;
   maxBodyBytes: number;
-  maxStreamCharsPerCell: number;
+  /** Characters each cell keeps of stream text, of display data and of errors, each (`--max-output-chars`). */
+  maxOutputCharsPerCell: number;
+  /** The answer's size as JSON: past it, outputs are left out (responseText.ts), never the cells' statuses. */
+  maxResponseBytes: number;
   server?: JupyterServerAddress;
   /** Run every local kernel, pooled ones included, in a sandbox of its own (src/core/sandbox/). */
   sandbox: boolean;
@@ -208,13 +213,13 @@ export class RunService {
       launcher: this.launcher,
       logger: this.options.logger,
       takeFreshKernel: (kernelName) => this.pool.take(kernelName),
-      maxStreamCharsPerCell: this.options.maxStreamCharsPerCell,
+      outputLimits: sameLimitForEveryOutput(this.options.maxOutputCharsPerCell),
       stop,
       ...(this.options.server ? { server: this.options.server } : {}),
       ...(this.options.sandbox ? { sandbox: true, kernelLimits: this.options.kernelLimits } : {}),
     });
     this.metrics.run(answer, (Date.now() - arrived) / 1000, cellTimeoutsOf(runs));
-    sendJson(response, 200, answer);
+    await sendJsonPieces(response, 200, responseText(answer, this.options.maxResponseBytes));
     // The answer is out; the used kernel goes away after it, still inside this request's slot so that
     // the number of live kernels stays bounded, and inside the tracked work that close() waits for.
     await cleanup;

@@ -48,3 +48,39 @@ for (const { kernelName, lines } of CASES) {
     });
   });
 }
+
+/**
+ * Display data and errors past the per-cell limits, on both kernels: xeus-python names and formats errors its
+ * own way. 500 displays stay under xeus-python's high-water mark (see above).
+ */
+for (const kernelName of ['python3', 'xpython']) {
+  describe(`display and error limits (${kernelName})`, () => {
+    const LIMIT = 2000;
+    const doc = useTestDocument(kernelName, { outputLimits: { maxDisplayCharsPerCell: LIMIT, maxErrorCharsPerCell: LIMIT } });
+
+    test('a display flood keeps what fits and counts the rest in one note', { timeout: 60_000 }, async () => {
+      const [run] = await doc().run("from IPython.display import display, HTML\nfor i in range(500):\n    display(HTML('<p>' + 'x' * 1000 + '</p>'))");
+      assert.equal(run?.state, 'done');
+      const shown = run.outputs.outputs;
+      assert.ok(shown.length >= 2 && shown.length <= 3, `${shown.length} outputs`);
+      const note = shown.at(-1);
+      const text = note?.output_type === 'display_data' ? String(note.data['text/plain']) : '';
+      const [, dropped] = /^\[CellBridge: output truncated: ([\d,]+) displays \([\d,]+ characters\) were dropped \(limit 2,000 characters of display data per cell\)\]$/.exec(text) ?? [];
+      assert.equal(Number(dropped) + shown.length - 1, 500, text);
+      assert.deepEqual(transcriptOf(run).display.at(-1), { 'text/plain': text });
+    });
+
+    test('a huge error is cut to the limit, shown and recorded alike', { timeout: 60_000 }, async () => {
+      const [run] = await doc().run("raise ValueError('e' * 5_000_000)");
+      assert.equal(run?.state, 'failed');
+      const shown = run.outputs.outputs.find((output) => output.output_type === 'error');
+      assert.ok(shown?.output_type === 'error');
+      assert.equal(shown.ename, 'ValueError');
+      assert.match(shown.evalue, /^e{100}.*… \[CellBridge: error truncated: [\d,]+ more characters of this error were dropped \(limit 2,000 characters of errors per cell\)\]$/s);
+      assert.match(shown.traceback.at(-1) ?? '', /^\[CellBridge: error truncated/);
+      const kept = shown.ename.length + shown.evalue.length + shown.traceback.reduce((sum, line) => sum + line.length, 0);
+      assert.ok(kept < LIMIT + 400, `${kept} characters kept`);
+      assert.deepEqual(transcriptOf(run).error, [{ ename: shown.ename, evalue: shown.evalue, traceback: shown.traceback }]);
+    });
+  });
+}

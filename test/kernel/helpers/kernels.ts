@@ -99,7 +99,8 @@ export class TestDocument {
 
   constructor(readonly tracker: KernelTracker, kernelName: string, options: Partial<DocumentRunnerOptions> = {}, target: Partial<KernelTarget> = {}) {
     this.runner = new DocumentRunner({ launch: () => tracker.launcher({ kernelName, ...target }), stopOnError: false, logger, ...options });
-    this.transcripts = new DocumentTranscripts(this.runner.outputs);
+    // With the runner's limits, as run-cells records them.
+    this.transcripts = new DocumentTranscripts(this.runner.outputs, options.outputLimits);
     this.runner.outputs.onDidCreateCell((cell) => transcriptsOfCells.set(cell, this.transcripts));
   }
 

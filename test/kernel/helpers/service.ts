@@ -67,7 +67,8 @@ export class TestService {
         maxConcurrency: 2,
         maxQueue: 16,
         maxBodyBytes: 1024 * 1024,
-        maxStreamCharsPerCell: 1_000_000,
+        maxOutputCharsPerCell: 1_000_000,
+        maxResponseBytes: 128 * 1024 * 1024,
         warmUpSteps: [],
         // As `cellbridge serve` runs by default.
         sandbox: true,

@@ -9,7 +9,7 @@ const OUTPUT_CAP = 1000;
 let service: TestService;
 
 before(async () => {
-  service = await TestService.start({ maxConcurrency: 1, maxQueue: 1, maxStreamCharsPerCell: OUTPUT_CAP });
+  service = await TestService.start({ maxConcurrency: 1, maxQueue: 1, maxOutputCharsPerCell: OUTPUT_CAP });
 });
 
 after(async () => {
@@ -106,6 +106,61 @@ describe('the output cap per cell', () => {
     const shown = loud?.outputs.map((o) => (o.output_type === 'stream' ? o.text : '')).join('') ?? '';
     assert.match(shown, /4,000 more characters/);
     assert.equal(next?.stdout, 'next cell\n', 'the cap is per cell');
+  });
+
+  test('a display flood keeps the displays that fit, then a note counting the rest; the cells after it run and report', { timeout: 120_000 }, async () => {
+    // 3,000 HTML displays of 10 KB: 30 MB, a tenth of the flood that once made the service answer 500.
+    const bigFlood = "from IPython.display import display, HTML\nfor i in range(3000):\n    display(HTML('<p>' + 'x' * 10_000 + '</p>'))";
+    const smallFlood = "for i in range(2000):\n    display({'text/html': f'<p>{i:04}</p>' + 'x' * 80}, raw=True)";
+    const answer = await service.run({ cells: [smallFlood, bigFlood, 'print("after")'] });
+    assert.equal(answer.status, 200);
+    assert.ok(Number(answer.headers.get('content-length')) < 20_000, `${answer.headers.get('content-length')} bytes`);
+    const [small, big, after] = answer.body.cells;
+    assert.deepEqual(statuses(answer.body), ['ok', 'ok', 'ok']);
+    const note = /^\[CellBridge: output truncated: ([\d,]+) displays \(([\d,]+) characters\) were dropped \(limit 1,000 characters of display data per cell\)\]$/;
+    const kept = small!.display.slice(0, -1);
+    assert.ok(kept.length >= 5 && kept.length < 20, `${kept.length} displays kept`);
+    assert.deepEqual(kept.map((bundle) => String(bundle['text/html']).slice(0, 11)), kept.map((_, i) => `<p>${String(i).padStart(4, '0')}</p>`), 'the first ones, in order');
+    const [, dropped] = note.exec(String(small!.display.at(-1)?.['text/plain'])) ?? [];
+    assert.equal(Number(dropped?.replaceAll(',', '')) + kept.length, 2000, 'every display kept or counted');
+    const shownNote = small!.outputs.at(-1);
+    assert.equal(shownNote?.output_type === 'display_data' && shownNote.data['text/plain'], small!.display.at(-1)?.['text/plain'], 'the same note among the outputs');
+    assert.equal(big!.display.length, 1, 'nothing of 10 KB fits: only the note');
+    assert.match(String(big!.display[0]?.['text/plain']), /^\[CellBridge: output truncated: 3,000 displays \(30,[\d,]+ characters\) were dropped/);
+    assert.equal(after?.stdout, 'after\n');
+  });
+
+  test('updates that would pass the cap are not applied: the display keeps the last that fit, and a note counts the rest', async () => {
+    const updates = "h = display({'text/plain': 'start'}, raw=True, display_id=True)\nfor i in range(1, 201):\n    h.update({'text/plain': 'y' * (i * 10)}, raw=True)";
+    const response = await service.runOk({ cells: [updates, 'print("after")'] });
+    const [updated, after] = response.cells;
+    assert.equal(updated?.display.length, 2);
+    const shown = String(updated?.display[0]?.['text/plain']);
+    assert.match(shown, /^y+$/);
+    assert.ok(shown.length > 900 && shown.length <= 1000, `${shown.length} characters shown`);
+    const notApplied = 200 - shown.length / 10;
+    assert.match(String(updated?.display[1]?.['text/plain']), new RegExp(`^\\[CellBridge: output truncated: ${notApplied} display updates \\([\\d,]+ characters\\) were not applied \\(limit 1,000 characters`));
+    assert.equal(after?.stdout, 'after\n');
+  });
+
+  test('a huge error is cut to the cap, its name and the start of its message kept, with a note saying how much is missing', { timeout: 120_000 }, async () => {
+    // 20 MB of message, which ipykernel sends twice (value and traceback).
+    const answer = await service.run({ cells: ["raise ValueError('m' * 20_000_000)", 'print("after")'] });
+    assert.equal(answer.status, 200);
+    assert.ok(Number(answer.headers.get('content-length')) < 20_000, `${answer.headers.get('content-length')} bytes`);
+    const [failed, after] = answer.body.cells;
+    assert.equal(failed?.status, 'error');
+    assert.equal(failed?.error.length, 1);
+    const error = failed!.error[0]!;
+    assert.equal(error.ename, 'ValueError');
+    const cutNote = /… \[CellBridge: error truncated: ([\d,]+) more characters of this error were dropped \(limit 1,000 characters of errors per cell\)\]$/;
+    assert.match(error.evalue, /^m{300}/);
+    assert.match(error.evalue, cutNote);
+    assert.ok(Number(cutNote.exec(error.evalue)![1]!.replaceAll(',', '')) > 39_000_000, 'both copies of the message counted');
+    assert.match(error.traceback.at(-1) ?? '', /^\[CellBridge: error truncated: /);
+    const shown = failed!.outputs.find((output) => output.output_type === 'error');
+    assert.deepEqual(shown?.output_type === 'error' && [shown.ename, shown.evalue], ['ValueError', error.evalue], 'cut alike among the outputs');
+    assert.equal(after?.status, 'ok');
   });
 });
 

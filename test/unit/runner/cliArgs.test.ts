@@ -107,3 +107,15 @@ test("serve's kernel limits: the defaults, each flag, 0 to turn one off, and a c
     assert.throws(() => parseCliArgs(['serve', flag, value], {}), (error: unknown) => error instanceof InvalidInputError && error.message.includes(flag), `${flag} ${value}`);
   }
 });
+
+test("serve's output limits: --max-output-chars for each kind of output per cell, --max-response-mb for the whole answer", () => {
+  const limitsOf = (...args: string[]): [number, number] | undefined => {
+    const command = parseCliArgs(['serve', ...args], {});
+    return command.command === 'serve' ? [command.options.maxOutputCharsPerCell, command.options.maxResponseBytes] : undefined;
+  };
+  assert.deepEqual(limitsOf(), [10_000_000, 128 * 1024 * 1024]);
+  assert.deepEqual(limitsOf('--max-output-chars', '5000', '--max-response-mb', '16'), [5000, 16 * 1024 * 1024]);
+  for (const bad of [['--max-response-mb', '0'], ['--max-response-mb', '4097'], ['--max-response-mb', '1.5'], ['--max-output-chars', '0']]) {
+    assert.throws(() => parseCliArgs(['serve', ...bad], {}), InvalidInputError, bad.join(' '));
+  }
+});

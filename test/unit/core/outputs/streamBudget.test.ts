@@ -19,7 +19,7 @@ test('a budget keeps text up to its limit across streams and counts the rest per
 test('a capped cell shows the kept text with a marker naming how much was dropped, shown and raw', () => {
   const document = new DocumentOutputs({ maxStreamCharsPerCell: 8 });
   const cell = document.createCell();
-  const recorder = new CellTranscriptRecorder(cell, 8);
+  const recorder = new CellTranscriptRecorder(cell, { maxStreamCharsPerCell: 8 });
   const changes: string[] = [];
   cell.onDidChange((change) => changes.push(change.kind));
   cell.apply({ type: 'stream', name: 'stdout', text: 'line1\n' });
@@ -44,7 +44,7 @@ test('without a limit nothing is dropped and no marker appears', () => {
 test('the cap counts text as shown: a \\r progress bar that rewrites one line never fills it', () => {
   const document = new DocumentOutputs({ maxStreamCharsPerCell: 100 });
   const cell = document.createCell();
-  const recorder = new CellTranscriptRecorder(cell, 100);
+  const recorder = new CellTranscriptRecorder(cell, { maxStreamCharsPerCell: 100 });
   for (let step = 1; step <= 1000; step++) cell.apply({ type: 'stream', name: 'stdout', text: `\rprogress ${String(step).padStart(4)}/1000` });
   cell.apply({ type: 'stream', name: 'stdout', text: '\ndone\n' });
   const [shown] = cell.outputs;
