@@ -44,6 +44,8 @@ Options for serve:
   --max-concurrency N    runs at once (default: the number of CPUs)
   --max-queue N          requests that may wait for a slot before 429 (default 64)
   --max-body-mb N        request body limit (default 64)
+  --max-fetch-mb N       fetch_files read back per run, all files together; a file past it is left out and
+                         named in file_errors (default 64)
   --max-output-chars N   stream text kept per cell before it is cut with a marker (default 10000000)
   --warm-up CODE         run silently in each pooled Python kernel before use (default: import numpy,
                          pandas and matplotlib.pyplot if present, draw one figure, format one error; '' for none)
@@ -117,6 +119,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
         'max-concurrency': { type: 'string' },
         'max-queue': { type: 'string' },
         'max-body-mb': { type: 'string' },
+        'max-fetch-mb': { type: 'string' },
         'max-output-chars': { type: 'string' },
         'warm-up': { type: 'string' },
       },
@@ -161,6 +164,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
         maxConcurrency: whole('--max-concurrency', values['max-concurrency'], Math.max(1, availableParallelism()), 1, 1024),
         maxQueue: whole('--max-queue', values['max-queue'], 64, 0, 100_000),
         maxBodyBytes: whole('--max-body-mb', values['max-body-mb'], 64, 1, 4096) * 1024 * 1024,
+        maxFetchBytes: whole('--max-fetch-mb', values['max-fetch-mb'], 64, 1, 4096) * 1024 * 1024,
         maxStreamCharsPerCell: whole('--max-output-chars', values['max-output-chars'], 10_000_000, 1, 2_000_000_000),
         warmUpSteps: values['warm-up'] === undefined ? PYTHON_WARM_UP_STEPS : values['warm-up'].trim() ? [values['warm-up']] : [],
         verbose,

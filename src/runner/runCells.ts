@@ -26,6 +26,8 @@ export interface RunCellsOptions {
   workDir?: string;
   /** Where a fresh kernel in a fresh directory comes from (a warm pool); by default one is started. */
   takeFreshKernel?: (kernelName: string) => Promise<FreshKernel>;
+  /** Bytes of `fetch_files` read back per run, all files together (DEFAULT_MAX_FETCH_BYTES when undefined). */
+  maxFetchBytes?: number;
   /** Stream text each cell keeps; unlimited when undefined. */
   maxStreamCharsPerCell?: number;
   /** Told when each cell starts and ends, for progress displays. */
@@ -87,7 +89,10 @@ export async function runCells(request: RunRequest, options: RunCellsOptions): P
     await runner.session.kernel();
     const { runs, limit } = await runAll(request, runner, options);
     const response = responseOf(request, runs.map((run) => cellResponseOf(run, transcripts.of(run.outputs))), limit, elapsed());
-    response.files = await readRunFiles(workDir, request.fetchFiles);
+    // Never rejects: a file that cannot be read back is named in file_errors, and the cells' results stay.
+    const fetched = await readRunFiles(workDir, request.fetchFiles, options.maxFetchBytes);
+    response.files = fetched.files;
+    if (Object.keys(fetched.errors).length > 0) response.file_errors = fetched.errors;
     result = { response, runs };
   } catch (error) {
     if (!(error instanceof CellBridgeError)) options.logger.error(`Run failed: ${errorMessage(error)}`);

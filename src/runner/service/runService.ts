@@ -27,6 +27,8 @@ export interface RunServiceOptions {
   /** Requests that may wait for a free slot before more are refused with 429. */
   maxQueue: number;
   maxBodyBytes: number;
+  /** Bytes of `fetch_files` read back per run, all files together. */
+  maxFetchBytes: number;
   maxStreamCharsPerCell: number;
   server?: JupyterServerAddress;
   /** Run every local kernel, pooled ones included, in a sandbox of its own (src/core/sandbox/). */
@@ -203,6 +205,7 @@ export class RunService {
       logger: this.options.logger,
       takeFreshKernel: (kernelName) => this.pool.take(kernelName),
       maxStreamCharsPerCell: this.options.maxStreamCharsPerCell,
+      maxFetchBytes: this.options.maxFetchBytes,
       stop,
       ...(this.options.server ? { server: this.options.server } : {}),
       ...(this.options.sandbox ? { sandbox: true } : {}),

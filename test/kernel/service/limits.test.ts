@@ -6,10 +6,11 @@ import { Gate, KERNEL_KEY_CELL, TestService } from '../helpers/service';
 
 /** Each limit of the service, over real HTTP, one request at a time (the service runs one at once, queues one). */
 const OUTPUT_CAP = 1000;
+const FETCH_CAP = 1000;
 let service: TestService;
 
 before(async () => {
-  service = await TestService.start({ maxConcurrency: 1, maxQueue: 1, maxStreamCharsPerCell: OUTPUT_CAP });
+  service = await TestService.start({ maxConcurrency: 1, maxQueue: 1, maxStreamCharsPerCell: OUTPUT_CAP, maxFetchBytes: FETCH_CAP });
 });
 
 after(async () => {
@@ -158,6 +159,22 @@ describe('the concurrency limit', () => {
     } finally {
       gate.dispose();
     }
+  });
+});
+
+describe('the fetch limit', () => {
+  test('a file past it is left out with its reason; the files after it that fit, and every cell, still come', async () => {
+    const response = await service.runOk({
+      cells: ['open("a.bin", "wb").write(b"a" * 600)\nopen("b.bin", "wb").write(b"b" * 600)\nopen("c.bin", "wb").write(b"c" * 300)\nprint("wrote")', 'print("after")'],
+      fetch_files: ['a.bin', 'b.bin', 'c.bin'],
+    });
+    assert.equal(response.status, 'Success', response.message);
+    assert.deepEqual(response.cells.map((cell) => cell.stdout), ['wrote\n', 'after\n']);
+    assert.deepEqual(Object.keys(response.files), ['a.bin', 'c.bin']);
+    assert.equal(Buffer.from(response.files['c.bin']!, 'base64').toString(), 'c'.repeat(300));
+    assert.deepEqual(response.file_errors, {
+      'b.bin': 'it is 600 bytes, more than the 400 bytes left of the fetch limit of 1000 bytes per run (files listed before it took the rest)',
+    });
   });
 });
 

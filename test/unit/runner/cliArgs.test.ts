@@ -93,3 +93,13 @@ test("serve's token comes from CELLBRIDGE_TOKEN or --token-file, never from the 
   }
   assert.throws(() => tokenOf(['--token', 'visible']), /--token: a token on the command line can be read by every user/);
 });
+
+test("serve's fetch limit: --max-fetch-mb N, 64 by default", () => {
+  const fetchLimitOf = (...args: string[]) => {
+    const command = parseCliArgs(['serve', ...args], {});
+    return command.command === 'serve' ? command.options.maxFetchBytes : undefined;
+  };
+  assert.equal(fetchLimitOf(), 64 * 1024 * 1024);
+  assert.equal(fetchLimitOf('--max-fetch-mb', '8'), 8 * 1024 * 1024);
+  for (const value of ['0', '1.5', 'lots']) assert.throws(() => parseCliArgs(['serve', '--max-fetch-mb', value], {}), /--max-fetch-mb/, value);
+});
