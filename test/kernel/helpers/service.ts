@@ -66,6 +66,7 @@ export class TestService {
         maxConcurrency: 2,
         maxQueue: 16,
         maxBodyBytes: 1024 * 1024,
+        bodyTimeoutMs: 30_000,
         maxFetchBytes: 64 * 1024 * 1024,
         maxStreamCharsPerCell: 1_000_000,
         warmUpSteps: [],
