@@ -45,6 +45,9 @@ Options for serve:
   --max-concurrency N    runs at once (default: the number of CPUs)
   --max-queue N          requests that may wait for a slot before 429 (default 64)
   --max-body-mb N        request body limit (default 64)
+  --body-timeout S       a request body must arrive whole within S seconds of its headers, or 408 (default 30)
+  --max-fetch-mb N       fetch_files read back per run, all files together; a file past it is left out and
+                         named in file_errors (default 64)
   --max-output-chars N   characters each cell keeps of stream text, of display data and of error text,
                          each; past it, output is cut or dropped with a note saying how much (default 10000000)
   --max-response-mb N    size limit of an answer: past it, cells' outputs are left out, each saying so, and
@@ -127,6 +130,8 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
         'max-concurrency': { type: 'string' },
         'max-queue': { type: 'string' },
         'max-body-mb': { type: 'string' },
+        'body-timeout': { type: 'string' },
+        'max-fetch-mb': { type: 'string' },
         'max-output-chars': { type: 'string' },
         'max-memory-mb': { type: 'string' },
         'kernel-cpus': { type: 'string' },
@@ -175,6 +180,8 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
         maxConcurrency: whole('--max-concurrency', values['max-concurrency'], Math.max(1, availableParallelism()), 1, 1024),
         maxQueue: whole('--max-queue', values['max-queue'], 64, 0, 100_000),
         maxBodyBytes: whole('--max-body-mb', values['max-body-mb'], 64, 1, 4096) * 1024 * 1024,
+        bodyTimeoutMs: bodyTimeoutOption(values['body-timeout']),
+        maxFetchBytes: whole('--max-fetch-mb', values['max-fetch-mb'], 64, 1, 4096) * 1024 * 1024,
         maxOutputCharsPerCell: whole('--max-output-chars', values['max-output-chars'], 10_000_000, 1, 2_000_000_000),
         maxResponseBytes: whole('--max-response-mb', values['max-response-mb'], 128, 1, 4096) * 1024 * 1024,
         warmUpSteps: values['warm-up'] === undefined ? PYTHON_WARM_UP_STEPS : values['warm-up'].trim() ? [values['warm-up']] : [],
@@ -234,6 +241,16 @@ function cpus(option: string, text: string | undefined, fallback: number): numbe
   const value = Number(text);
   if (!Number.isFinite(value) || value < 0 || value > 1024 || text.trim() === '') throw new InvalidInputError(option, `expected a number of CPUs from 0 to 1024, got '${text}'`);
   return value;
+}
+
+/** `--body-timeout S`: more than nothing, and no more than an hour (a body that slow is not a client's). */
+function bodyTimeoutOption(text: string | undefined): number {
+  if (text === undefined) return 30_000;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || value > 3600 || text.trim() === '') {
+    throw new InvalidInputError('--body-timeout', `expected a number of seconds above 0, at most 3600, got '${text}'`);
+  }
+  return Math.round(value * 1000);
 }
 
 function seconds(option: string, text: string): number {

@@ -32,6 +32,8 @@ export interface RunCellsOptions {
   takeFreshKernel?: (kernelName: string) => Promise<FreshKernel>;
   /** What each cell keeps of each kind of output; unlimited when left out. */
   outputLimits?: CellOutputLimits;
+  /** Bytes of `fetch_files` read back per run, all files together (DEFAULT_MAX_FETCH_BYTES when undefined). */
+  maxFetchBytes?: number;
   /** Told when each cell starts and ends, for progress displays. */
   onCellStateChange?: (run: CellRun, total: number) => void;
   /** Told of every kernel the run uses, the first and each replacement, before any cell runs on it (e.g. to record widget state). */
@@ -91,7 +93,10 @@ export async function runCells(request: RunRequest, options: RunCellsOptions): P
     await runner.session.kernel();
     const { runs, limit } = await runAll(request, runner, options);
     const response = responseOf(request, runs.map((run) => cellResponseOf(run, transcripts.of(run.outputs))), limit, elapsed());
-    response.files = await readRunFiles(workDir, request.fetchFiles);
+    // Never rejects: a file that cannot be read back is named in file_errors, and the cells' results stay.
+    const fetched = await readRunFiles(workDir, request.fetchFiles, options.maxFetchBytes);
+    response.files = fetched.files;
+    if (Object.keys(fetched.errors).length > 0) response.file_errors = fetched.errors;
     result = { response, runs };
   } catch (error) {
     if (!(error instanceof CellBridgeError)) options.logger.error(`Run failed: ${errorMessage(error)}`);

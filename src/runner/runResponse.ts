@@ -30,6 +30,12 @@ export interface RunResponse {
   cells: CellResponse[];
   executor_pod_name: null;
   files: Record<string, string>;
+  /**
+   * Ours: for each name of `fetch_files` not in `files`, why (missing, a symbolic link, a hard link, not a
+   * regular file, over the fetch limit…). Present only when some file could not be fetched, so an answer
+   * with every file is exactly SandboxFusion's shape.
+   */
+  file_errors?: Record<string, string>;
 }
 
 export function cellStatusOf(run: CellRun): CellStatus {

@@ -62,7 +62,8 @@ export function sandboxFusionProblems(body: unknown): string[] {
 
 /**
  * Problems with `body` as our contract's answer, beyond SandboxFusion's models: every field present and
- * typed (driver included), `Success` exactly when the driver `Finished`, files as base64, error entries
+ * typed (driver included), `Success` exactly when the driver `Finished`, files as base64 (and `file_errors`, when
+ * present, a reason for each file left out), error entries
  * with ename/evalue/traceback, display values as Jupyter sends them, and our per-cell fields.
  */
 export function contractProblems(body: unknown): string[] {
@@ -87,6 +88,16 @@ export function contractProblems(body: unknown): string[] {
   if (typeof answer.files === 'object' && answer.files !== null && !Array.isArray(answer.files)) {
     for (const [name, content] of Object.entries(answer.files)) {
       if (typeof content === 'string' && !isBase64(content)) check.problem(`files[${JSON.stringify(name)}]`, 'must be base64', content);
+    }
+  }
+  // Ours, only when some fetch_files could not be read: name → why; never a name that is in `files` too.
+  if ('file_errors' in answer) {
+    const errors = check.object('file_errors', answer.file_errors);
+    if (errors && Object.keys(errors).length === 0) check.problem('file_errors', 'is present only when some file could not be fetched', errors);
+    for (const [name, reason] of Object.entries(errors ?? {})) {
+      const at = `file_errors[${JSON.stringify(name)}]`;
+      check.string(at, reason);
+      if (typeof answer.files === 'object' && answer.files !== null && Object.hasOwn(answer.files, name)) check.problem(at, 'names a file that is in files too', reason);
     }
   }
   if (!Array.isArray(answer.cells)) return check.problems;

@@ -12,7 +12,9 @@ import { type KernelLimits, MIB } from '../../core/sandbox/kernelLimits';
 import { sameLimitForEveryOutput } from '../../core/outputs/outputLimits';
 import { responseText } from '../responseText';
 import { runCells, sandboxTarget } from '../runCells';
+import type { RunRequest } from '../runRequest';
 import { Admission } from './admission';
+import { BodyAllowance, BodyBudget } from './bodyBudget';
 import { HttpError, readBody, sendError, sendJson, sendJsonPieces } from './httpJson';
 import { parseServiceRequest } from './serviceRequest';
 import { cellTimeoutsOf, ServiceMetrics } from './serviceMetrics';
@@ -34,6 +36,10 @@ export interface RunServiceOptions {
   maxOutputCharsPerCell: number;
   /** The answer's size as JSON: past it, outputs are left out (responseText.ts), never the cells' statuses. */
   maxResponseBytes: number;
+  /** A request body still incomplete this long after its headers arrived is refused with 408. */
+  bodyTimeoutMs: number;
+  /** Bytes of `fetch_files` read back per run, all files together. */
+  maxFetchBytes: number;
   server?: JupyterServerAddress;
   /** Run every local kernel, pooled ones included, in a sandbox of its own (src/core/sandbox/). */
   sandbox: boolean;
@@ -52,6 +58,9 @@ export interface RunServiceOptions {
 export class RunService {
   private readonly metrics = new ServiceMetrics();
   private readonly admission: Admission;
+  private readonly bodies: BodyBudget;
+  /** Requests of /run_jupyter whose body is being read. */
+  private reading = 0;
   private readonly pool: KernelPool;
   private readonly launcher: KernelLauncher;
   private readonly inFlight = new Set<Promise<void>>();
@@ -68,6 +77,8 @@ export class RunService {
       return kernel;
     };
     this.admission = new Admission(options.maxConcurrency, options.maxQueue);
+    // As much as the requests running and waiting could hold when each took its slot before reading its body.
+    this.bodies = new BodyBudget((options.maxConcurrency + options.maxQueue) * options.maxBodyBytes);
     this.pool = new KernelPool({
       launcher: this.launcher,
       logger: options.logger,
@@ -79,10 +90,13 @@ export class RunService {
     this.metrics.poolReady.track(() => this.pool.readyCount());
     this.metrics.inFlight.track(() => this.admission.runningCount);
     this.metrics.waiting.track(() => this.admission.waitingCount);
+    this.metrics.reading.track(() => this.reading);
   }
 
   static async start(options: RunServiceOptions): Promise<RunService> {
     const http = createServer();
+    // Node's own limit on receiving a whole request answers a bare 408 without our JSON; ours must speak first.
+    if (http.requestTimeout > 0) http.requestTimeout = Math.max(http.requestTimeout, options.bodyTimeoutMs + 5000);
     const service = new RunService(options, http);
     http.on('request', (request: IncomingMessage, response: ServerResponse) => service.track(service.handle(request, response)));
     await new Promise<void>((resolve, reject) => {
@@ -182,12 +196,16 @@ export class RunService {
     const arrived = Date.now();
     const stop = new CancellationTokenSource();
     this.stops.add(stop);
-    // A client that hangs up no longer wants the answer: it leaves the queue, or its run stops and frees the kernel.
+    // A client that hangs up no longer wants the answer: its body is no longer read, it leaves the queue, or
+    // its run stops and frees the kernel.
     const onClose = (): void => {
       if (!response.writableEnded) stop.cancel();
     };
     response.on('close', onClose);
+    const allowance = this.bodies.allowance();
     try {
+      // The whole body first, and only then a run slot: a client slow to send holds no slot, only the bytes it sent.
+      const runRequest = await this.receive(request, stop.token, allowance);
       const release = await this.admission.enter(stop.token);
       if (!release) {
         if (this.closing) throw shuttingDown();
@@ -195,25 +213,43 @@ export class RunService {
         throw new HttpError(429, 'Too many requests are running or waiting; try again shortly.', undefined, { 'retry-after': '1' });
       }
       try {
-        await this.serveRun(request, response, stop.token, arrived);
+        await this.serveRun(runRequest, response, stop.token, arrived);
       } finally {
         release();
       }
     } finally {
+      allowance.release();
       response.off('close', onClose);
       this.stops.delete(stop);
       stop.dispose();
     }
   }
 
-  private async serveRun(request: IncomingMessage, response: ServerResponse, stop: CancellationToken, arrived: number): Promise<void> {
-    const body = await readBody(request, this.options.maxBodyBytes, stop);
-    const runRequest = parseServiceRequest(body, { remoteKernels: this.options.server !== undefined, memoryCeilingMB: this.options.kernelLimits.memoryBytes / MIB });
+  /** The request's body, read within its limits and deadline, as a RunRequest; an HttpError when it cannot be. */
+  private async receive(request: IncomingMessage, stop: CancellationToken, allowance: BodyAllowance): Promise<RunRequest> {
+    let body: Buffer;
+    this.reading++;
+    try {
+      body = await readBody(request, { maxBytes: this.options.maxBodyBytes, timeoutMs: this.options.bodyTimeoutMs, allowance }, stop);
+    } catch (error) {
+      // Reading stops when the service closes or the client leaves; a client's connection that breaks may
+      // also fail the read before its leaving is noticed.
+      if (this.closing) throw shuttingDown();
+      if (stop.isCancellationRequested || request.socket.destroyed) throw new HttpError(499, 'The client left before its request body was read.');
+      throw error;
+    } finally {
+      this.reading--;
+    }
+    return parseServiceRequest(body, { remoteKernels: this.options.server !== undefined, memoryCeilingMB: this.options.kernelLimits.memoryBytes / MIB });
+  }
+
+  private async serveRun(runRequest: RunRequest, response: ServerResponse, stop: CancellationToken, arrived: number): Promise<void> {
     const { response: answer, runs, cleanup } = await runCells(runRequest, {
       launcher: this.launcher,
       logger: this.options.logger,
       takeFreshKernel: (kernelName) => this.pool.take(kernelName),
       outputLimits: sameLimitForEveryOutput(this.options.maxOutputCharsPerCell),
+      maxFetchBytes: this.options.maxFetchBytes,
       stop,
       ...(this.options.server ? { server: this.options.server } : {}),
       ...(this.options.sandbox ? { sandbox: true, kernelLimits: this.options.kernelLimits } : {}),

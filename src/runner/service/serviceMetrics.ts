@@ -22,6 +22,7 @@ export class ServiceMetrics {
   readonly poolReady = this.registry.add(new Gauge('cellbridge_pool_ready_kernels', 'Started kernels waiting in the pool.'));
   readonly inFlight = this.registry.add(new Gauge('cellbridge_runs_in_flight', 'Runs executing now.'));
   readonly waiting = this.registry.add(new Gauge('cellbridge_runs_waiting', 'Requests waiting for a free slot.'));
+  readonly reading = this.registry.add(new Gauge('cellbridge_requests_reading', 'Requests of /run_jupyter whose body is still arriving (they hold no run slot yet).'));
 
   request(path: string, status: number): void {
     this.requests.inc({ route: ROUTES.has(path) ? path : 'other', code: String(status) });

@@ -67,6 +67,8 @@ export class TestService {
         maxConcurrency: 2,
         maxQueue: 16,
         maxBodyBytes: 1024 * 1024,
+        bodyTimeoutMs: 30_000,
+        maxFetchBytes: 64 * 1024 * 1024,
         maxOutputCharsPerCell: 1_000_000,
         maxResponseBytes: 128 * 1024 * 1024,
         warmUpSteps: [],

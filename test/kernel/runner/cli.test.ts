@@ -124,6 +124,27 @@ describe('cellbridge run', () => {
   });
 });
 
+describe('cellbridge run, without a sandbox: fetch_files', () => {
+  test('a hard link a cell made to a file outside the run is not read back; the reason is in file_errors', async () => {
+    // Outside any run, on the filesystem of the runs' temp folders (a hard link cannot cross filesystems).
+    const secret = file('secret.txt', 'SECRET');
+    const result = await runCli([
+      'run',
+      file('hardlink.json', {
+        cells: [`import os\nos.link(${JSON.stringify(secret)}, "x")\nprint(os.stat("x").st_nlink)`],
+        fetch_files: ['x'],
+      }),
+    ]);
+    assert.equal(result.code, 0, result.stderr);
+    const response = result.response!;
+    assert.equal(response.cells[0]?.stdout, '2\n', JSON.stringify(response.cells[0]?.error));
+    assert.deepEqual(response.files, {});
+    assert.match(response.file_errors?.x ?? '', /^it has 2 hard links, and a hard-linked file may be one from outside the run/);
+    assert.deepEqual(result.leftovers, []);
+    assert.equal(readFileSync(secret, 'utf8'), 'SECRET');
+  });
+});
+
 describe('cellbridge run refuses bad input before starting anything', () => {
   const noKernelStarted = (stderr: string) => assert.doesNotMatch(stderr, /Started kernel/);
 

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { LocalKernel } from '../../../src/core/kernel/localKernel';
 import { PYTHON_WARM_UP_STEPS } from '../../../src/core/kernel/silentWarmUp';
@@ -11,14 +13,26 @@ import { KERNEL_KEY_CELL, keyOf, TestService } from '../helpers/service';
 /** Files in and out of a run, and what makes the service stateless: a fresh kernel in a fresh directory each time. */
 let service: TestService;
 
+/** A folder outside every run, where nothing may ever be written (made before the service takes over TMPDIR). */
+let outside: string;
+
 before(async () => {
+  outside = mkdtempSync(path.join(os.tmpdir(), 'cellbridge-outside-'));
   // The real warm-up: what it does to a pooled kernel must not show.
   service = await TestService.start({ poolSize: 1, warmUpSteps: PYTHON_WARM_UP_STEPS });
 });
 
 after(async () => {
+  rmSync(outside, { recursive: true, force: true });
   assert.deepEqual(await service.close(), []);
 });
+
+async function untilPoolReady(): Promise<void> {
+  let ready = 0;
+  await until(() => ready >= 1, 'a kernel ready in the pool', async () => {
+    ready = (await service.request<{ pool: { ready: number } }>('/health')).body.pool.ready;
+  });
+}
 
 const b64 = (data: string | Buffer): string => Buffer.from(data).toString('base64');
 const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
@@ -33,7 +47,7 @@ describe('files and fetch_files', () => {
     assert.equal(response.cells[0]?.stdout, 'hello from the client\nTrue\n');
   });
 
-  test('fetch_files reads back what the cells wrote, base64; missing files, links out and FIFOs are absent', async () => {
+  test('fetch_files reads back what the cells wrote, base64; missing files, links and FIFOs are absent, each with its reason', async () => {
     const response = await service.runOk({
       cells: [
         'open("out.bin", "wb").write(bytes(range(256)))\nimport os\nos.makedirs("sub", exist_ok=True)\nopen("sub/n.txt", "w").write("42")',
@@ -42,10 +56,65 @@ describe('files and fetch_files', () => {
       fetch_files: ['out.bin', 'sub/n.txt', 'missing.txt', 'passwd', 'inside-link', 'pipe'],
     });
     assert.deepEqual(response.cells.map((c) => c.status), ['ok', 'ok'], JSON.stringify(response.cells.map((c) => c.error)));
-    assert.deepEqual(Object.keys(response.files).sort(), ['inside-link', 'out.bin', 'sub/n.txt']);
+    assert.deepEqual(Object.keys(response.files).sort(), ['out.bin', 'sub/n.txt']);
     assert.deepEqual(Buffer.from(response.files['out.bin']!, 'base64'), ALL_BYTES);
     assert.equal(Buffer.from(response.files['sub/n.txt']!, 'base64').toString(), '42');
-    assert.deepEqual(Buffer.from(response.files['inside-link']!, 'base64'), ALL_BYTES);
+    // Links are never followed, not even to a file inside the run: a link can be swapped while it is read.
+    assert.deepEqual(response.file_errors, {
+      'missing.txt': 'it does not exist',
+      passwd: 'it is a symbolic link, and files are never read through links',
+      'inside-link': 'it is a symbolic link, and files are never read through links',
+      pipe: 'it is a FIFO, not a regular file',
+    });
+  });
+
+  test('a fetch through a folder the cells replaced with a symlink is refused, naming that folder', async () => {
+    const response = await service.runOk({
+      cells: ['import os\nos.symlink("/etc", "etc")\nos.makedirs("real")\nopen("real/f.txt", "w").write("inside")\nos.symlink("real", "alias")'],
+      fetch_files: ['etc/passwd', 'alias/f.txt', 'real/f.txt'],
+    });
+    assert.equal(response.status, 'Success', JSON.stringify(response.cells[0]?.error));
+    assert.deepEqual(Object.keys(response.files), ['real/f.txt']);
+    assert.deepEqual(response.file_errors, {
+      'etc/passwd': "its folder 'etc' is a symbolic link, and files are never read through links",
+      'alias/f.txt': "its folder 'alias' is a symbolic link, and files are never read through links",
+    });
+  });
+
+  test('a hard link is never fetched; in the sandbox, one to a file outside the run cannot even be made', async () => {
+    const response = await service.runOk({
+      cells: [
+        // The run directory is a mount of its own in the sandbox, and link() never crosses mounts.
+        'import errno, os\ntry:\n    os.link("/etc/passwd", "passwd")\n    print("linked")\nexcept OSError as e:\n    print(errno.errorcode[e.errno])',
+        'open("a.txt", "w").write("a")\nos.link("a.txt", "b.txt")',
+      ],
+      fetch_files: ['passwd', 'a.txt', 'b.txt'],
+    });
+    assert.deepEqual(response.cells.map((c) => c.status), ['ok', 'ok'], JSON.stringify(response.cells.map((c) => c.error)));
+    assert.match(response.cells[0]!.stdout, /^E[A-Z]+\n$/, 'the link failed with an errno (EXDEV)');
+    assert.deepEqual(response.files, {});
+    assert.equal(response.file_errors?.passwd, 'it does not exist');
+    for (const name of ['a.txt', 'b.txt']) assert.match(response.file_errors?.[name] ?? '', /^it has 2 hard links/, name);
+  });
+
+  test("an upload is never written through a symlink planted in a pooled kernel's run directory", async () => {
+    await untilPoolReady();
+    // The test plants it from outside, as another kernel could without a sandbox: the pooled kernel's run
+    // directory is the only one there while nothing runs.
+    const runDirs = readdirSync(service.tmp).filter((name) => name.startsWith('cellbridge-run-'));
+    assert.ok(runDirs.length > 0, 'a pooled kernel waits in its run directory');
+    for (const dir of runDirs) {
+      try {
+        symlinkSync(outside, path.join(service.tmp, dir, 'data'));
+      } catch {
+        // The previous run's directory, removed meanwhile.
+      }
+    }
+    const response = await service.runOk({ cells: ['print("never runs")'], files: { 'data/in.txt': b64('planted?') } });
+    assert.equal(response.status, 'SandboxError');
+    assert.equal(response.message, 'files["data/in.txt"] could not be written: its folder \'data\' is a symbolic link, and files are never written through links.');
+    assert.deepEqual(response.cells, []);
+    assert.deepEqual(readdirSync(outside), [], 'nothing was written outside the run');
   });
 
   test('a file given by the client can be changed by the cells and fetched back', async () => {

@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
+import * as net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { RunResponse } from '../../../src/runner/runResponse';
 import { until } from '../helpers/cellWaits';
-import { Gate, KERNEL_KEY_CELL, TestService } from '../helpers/service';
+import { Gate, KERNEL_KEY_CELL, Metrics, TestService } from '../helpers/service';
 
 /** Each limit of the service, over real HTTP, one request at a time (the service runs one at once, queues one). */
 const OUTPUT_CAP = 1000;
+const FETCH_CAP = 1000;
+const BODY_DEADLINE_MS = 5000;
 let service: TestService;
 
 before(async () => {
-  service = await TestService.start({ maxConcurrency: 1, maxQueue: 1, maxOutputCharsPerCell: OUTPUT_CAP });
+  service = await TestService.start({ maxConcurrency: 1, maxQueue: 1, maxOutputCharsPerCell: OUTPUT_CAP, maxFetchBytes: FETCH_CAP, bodyTimeoutMs: BODY_DEADLINE_MS });
 });
 
 after(async () => {
@@ -19,6 +22,7 @@ after(async () => {
 interface Health {
   running: number;
   waiting: number;
+  pool: { ready: number };
 }
 
 async function untilHealth(condition: (health: Health) => boolean, what: string): Promise<void> {
@@ -213,6 +217,109 @@ describe('the concurrency limit', () => {
     } finally {
       gate.dispose();
     }
+  });
+});
+
+describe('the fetch limit', () => {
+  test('a file past it is left out with its reason; the files after it that fit, and every cell, still come', async () => {
+    const response = await service.runOk({
+      cells: ['open("a.bin", "wb").write(b"a" * 600)\nopen("b.bin", "wb").write(b"b" * 600)\nopen("c.bin", "wb").write(b"c" * 300)\nprint("wrote")', 'print("after")'],
+      fetch_files: ['a.bin', 'b.bin', 'c.bin'],
+    });
+    assert.equal(response.status, 'Success', response.message);
+    assert.deepEqual(response.cells.map((cell) => cell.stdout), ['wrote\n', 'after\n']);
+    assert.deepEqual(Object.keys(response.files), ['a.bin', 'c.bin']);
+    assert.equal(Buffer.from(response.files['c.bin']!, 'base64').toString(), 'c'.repeat(300));
+    assert.deepEqual(response.file_errors, {
+      'b.bin': 'it is 600 bytes, more than the 400 bytes left of the fetch limit of 1000 bytes per run (files listed before it took the rest)',
+    });
+  });
+});
+
+function connect(): net.Socket {
+  const url = new URL(service.url);
+  return net.connect(Number(url.port), url.hostname);
+}
+
+/** What a raw HTTP exchange got back, and when. */
+interface RawAnswer {
+  status: number;
+  body: string;
+  at: number;
+}
+
+/**
+ * A client that sends its headers and the start of a body it never finishes, a byte now and then (slowloris),
+ * until the service answers.
+ */
+function slowClient(socket = connect()): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    let received = '';
+    let trickle: NodeJS.Timeout | undefined;
+    socket.on('connect', () => {
+      socket.write(`POST /run_jupyter HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"cells": ["`);
+      trickle = setInterval(() => socket.write(' '), 200);
+    });
+    socket.setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+    socket.on('error', () => undefined); // A write after the service closed the connection.
+    socket.on('close', () => {
+      clearInterval(trickle);
+      const status = /^HTTP\/1\.1 (\d{3}) /.exec(received);
+      if (!status) reject(new Error(`not an HTTP answer: ${JSON.stringify(received.slice(0, 200))}`));
+      else resolve({ status: Number(status[1]), body: received.slice(received.indexOf('\r\n\r\n') + 4), at: Date.now() });
+    });
+  });
+}
+
+describe('slow clients', () => {
+  test('two that never finish their bodies hold no run slot: a third runs at once, and they get 408 at the deadline', async () => {
+    await untilHealth((h) => h.running === 0 && h.waiting === 0 && h.pool.ready === 1, 'the service to be idle, its pool full');
+    const before = await service.metrics();
+    const sent = Date.now();
+    const slow = [slowClient(), slowClient()];
+    let reading = 0;
+    await until(() => reading === 2, 'both slow bodies to be arriving', async () => {
+      reading = (await service.metrics()).count('cellbridge_requests_reading');
+    });
+    // One run at a time and one waiting at most: had the slow ones taken the slot and the place in the queue, this would be 429.
+    const third = await service.run({ cells: ['print("not blocked")'] });
+    const thirdAt = Date.now();
+    assert.equal(third.status, 200, JSON.stringify(third.body));
+    assert.equal(third.body.cells[0]?.stdout, 'not blocked\n');
+    for (const answer of await Promise.all(slow)) {
+      assert.equal(answer.status, 408, answer.body);
+      assert.match((JSON.parse(answer.body) as { error: string }).error, /did not arrive whole within 5 s/);
+      assert.ok(answer.at > thirdAt, 'the third was answered before the slow ones were turned away');
+      assert.ok(answer.at - sent >= BODY_DEADLINE_MS - 100, `408 at the deadline, not after ${answer.at - sent} ms`);
+    }
+    // A request is counted once its connection has closed on the service's side too.
+    const increase = (metrics: Metrics, name: string, labels: Record<string, string>): number => metrics.count(name, labels) - before.count(name, labels);
+    let after = before;
+    await until(() => increase(after, 'cellbridge_requests_total', { route: '/run_jupyter', code: '408' }) === 2, 'both 408s counted', async () => {
+      after = await service.metrics();
+    });
+    assert.equal(increase(after, 'cellbridge_rejected_total', { reason: '408' }), 2);
+    assert.equal(after.count('cellbridge_requests_reading'), 0);
+  });
+
+  test('one that gives up before its body is whole is counted as a client that left (499), and holds nothing', async () => {
+    const before = await service.metrics();
+    const socket = connect();
+    const answer = slowClient(socket).catch((error: unknown) => error);
+    let reading = 0;
+    await until(() => reading === 1, 'the slow body to be arriving', async () => {
+      reading = (await service.metrics()).count('cellbridge_requests_reading');
+    });
+    socket.destroy();
+    assert.ok((await answer) instanceof Error, 'no answer reached a client that left');
+    let after = before;
+    await until(() => after.count('cellbridge_requests_total', { route: '/run_jupyter', code: '499' }) > before.count('cellbridge_requests_total', { route: '/run_jupyter', code: '499' }), 'the 499 counted', async () => {
+      after = await service.metrics();
+    });
+    assert.equal(after.count('cellbridge_rejected_total', { reason: '499' }) - before.count('cellbridge_rejected_total', { reason: '499' }), 1);
+    assert.equal(after.count('cellbridge_requests_reading'), 0);
+    const health = (await service.request<Health>('/health')).body;
+    assert.deepEqual([health.running, health.waiting], [0, 0]);
   });
 });
 

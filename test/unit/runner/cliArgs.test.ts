@@ -119,3 +119,23 @@ test("serve's output limits: --max-output-chars for each kind of output per cell
     assert.throws(() => parseCliArgs(['serve', ...bad], {}), InvalidInputError, bad.join(' '));
   }
 });
+
+test("serve's fetch limit: --max-fetch-mb N, 64 by default", () => {
+  const fetchLimitOf = (...args: string[]) => {
+    const command = parseCliArgs(['serve', ...args], {});
+    return command.command === 'serve' ? command.options.maxFetchBytes : undefined;
+  };
+  assert.equal(fetchLimitOf(), 64 * 1024 * 1024);
+  assert.equal(fetchLimitOf('--max-fetch-mb', '8'), 8 * 1024 * 1024);
+  for (const value of ['0', '1.5', 'lots']) assert.throws(() => parseCliArgs(['serve', '--max-fetch-mb', value], {}), /--max-fetch-mb/, value);
+});
+
+test("serve's body deadline: --body-timeout S, 30 by default, above 0 and at most an hour", () => {
+  const deadlineOf = (...args: string[]) => {
+    const command = parseCliArgs(['serve', ...args], {});
+    return command.command === 'serve' ? command.options.bodyTimeoutMs : undefined;
+  };
+  assert.equal(deadlineOf(), 30_000);
+  assert.equal(deadlineOf('--body-timeout', '2.5'), 2500);
+  for (const value of ['0', '-1', 'soon', '', '3601']) assert.throws(() => parseCliArgs(['serve', '--body-timeout', value], {}), /--body-timeout/, value);
+});

@@ -154,6 +154,10 @@ describe('our contract, beyond the models', () => {
     assert.throws(() => assertContractFields(SANDBOX_FUSION_EXAMPLE), { message: /cells\[3\]\.outputs is required/ });
   });
 
+  test('accepts file_errors naming the files left out, and why', () => {
+    assert.deepEqual(contractProblems(changed((a) => (a.file_errors = { 'missing.txt': 'it does not exist' }))), []);
+  });
+
   test('accepts every cell status of the contract, and null execution counts', () => {
     for (const status of ['ok', 'error', 'timeout', 'memory_limit', 'stopped', 'cancelled', 'kernel_died']) {
       assert.deepEqual(contractProblems(changed((a) => Object.assign(a.cells[0], { status, execution_count: null }))), [], status);
@@ -190,6 +194,10 @@ describe('our contract, beyond the models', () => {
     ['no files', (a) => delete a.files, 'files'],
     ['no executor_pod_name', (a) => delete a.executor_pod_name, 'executor_pod_name'],
     ['a fetched file that is not base64', (a) => (a.files['out.txt'] = 'hello!'), 'files["out.txt"]'],
+    ['file_errors that are not an object', (a) => (a.file_errors = ['x']), 'file_errors'],
+    ['file_errors present but empty', (a) => (a.file_errors = {}), 'file_errors'],
+    ['a file error that is not text', (a) => (a.file_errors = { 'x.txt': 1 }), 'file_errors["x.txt"]'],
+    ['a file error for a file that was fetched', (a) => (a.file_errors = { 'out.txt': 'it is a symbolic link' }), 'file_errors["out.txt"]'],
     ['Success with a driver that did not finish', (a) => (a.driver.status = 'Error'), 'driver.status'],
     ['Failed with a driver that finished', (a) => (a.status = 'Failed'), 'driver.status'],
     ['Success with a non-zero return_code', (a) => (a.driver.return_code = 1), 'driver.return_code'],

@@ -3,7 +3,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { CancellationTokenSource } from '../../../../src/core/common/cancellation';
-import { HttpError, readBody, sendError } from '../../../../src/runner/service/httpJson';
+import { BodyBudget } from '../../../../src/runner/service/bodyBudget';
+import { BodyLimits, HttpError, readBody, sendError } from '../../../../src/runner/service/httpJson';
 
 /** readBody behind a loopback HTTP server: what it resolves or rejects with is sent back as the answer. */
 const LIMIT = 1024;
@@ -11,11 +12,13 @@ let server: http.Server;
 let url: string;
 /** Set by a test to stop the read of the next request. */
 let nextStop: CancellationTokenSource | undefined;
+/** Set by a test for the limits of the next read (the default: LIMIT bytes, a long deadline, no budget). */
+let nextLimits: BodyLimits | undefined;
 const outcomes: Array<Promise<HttpError | Buffer>> = [];
 
 before(async () => {
   server = http.createServer((request, response) => {
-    const outcome = readBody(request, LIMIT, nextStop?.token).then(
+    const outcome = readBody(request, nextLimits ?? { maxBytes: LIMIT, timeoutMs: 60_000 }, nextStop?.token).then(
       (body) => body,
       (error: HttpError) => error,
     );
@@ -78,6 +81,42 @@ describe('readBody', () => {
     });
     assert.equal((await answer).status, 503);
     nextStop = undefined;
+  });
+
+  test('refuses with 408 a body still incomplete at its deadline, and closes the connection', async () => {
+    nextLimits = { maxBytes: LIMIT, timeoutMs: 300 };
+    const started = Date.now();
+    let trickle: NodeJS.Timeout | undefined;
+    const answer = await send({ 'content-length': 100 }, (request) => {
+      // A byte every 50 ms, as a slowloris client sends: never idle long, never done.
+      trickle = setInterval(() => request.write('x'), 50);
+    });
+    clearInterval(trickle);
+    nextLimits = undefined;
+    assert.equal(answer.status, 408);
+    assert.match(answer.body, /did not arrive whole within 0\.3 s/);
+    assert.equal(answer.connection, 'close');
+    assert.ok(Date.now() - started >= 300, 'not before the deadline');
+  });
+
+  test('charges the bytes to the budget as they arrive, and refuses with 429 when it cannot spare them', async () => {
+    const budget = new BodyBudget(LIMIT);
+    const other = budget.allowance();
+    assert.ok(other.take(LIMIT - 10), 'another request holds most of the budget');
+    nextLimits = { maxBytes: LIMIT, timeoutMs: 60_000, allowance: budget.allowance() };
+    const refused = await send({ 'content-length': 20 }, (request) => request.end('x'.repeat(20)));
+    assert.equal(refused.status, 429);
+    assert.match(refused.body, /too many request bodies/);
+    other.release();
+    const allowance = budget.allowance();
+    nextLimits = { maxBytes: LIMIT, timeoutMs: 60_000, allowance };
+    const accepted = await send({ 'content-length': 20 }, (request) => request.end('x'.repeat(20)));
+    nextLimits = undefined;
+    assert.equal(accepted.status, 200);
+    assert.equal(budget.heldBytes, 20, 'held until the request gives it back');
+    allowance.release();
+    allowance.release();
+    assert.equal(budget.heldBytes, 0);
   });
 
   test('a client that hangs up mid-body makes the read fail (400), not hang', async () => {
