@@ -1,11 +1,11 @@
 /**
  * `npm run bench:service`: the run-cells service (`cellbridge serve`, as a child process) against the way
  * SandboxFusion serves the same request (a fresh kernel per request via jupyter_client), measured in this
- * one run on this one machine; then its throughput at several concurrency levels and its memory.
- * `--quick` for a smoke run. Prints a table to stdout (progress to stderr) and writes
- * bench/results/service-latest.json.
+ * one run on this one machine, with what the sandbox costs beside it (kernel starts and the same requests
+ * with `--sandbox off`); then its throughput at several concurrency levels and its memory. `--quick` for a
+ * smoke run. Prints a table to stdout (progress to stderr) and writes bench/results/service-latest.json.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,14 +13,13 @@ import { benchEnv } from './benchConfig';
 import { REPO_ROOT } from './benchPaths';
 import { waitForKernelsToExit } from './kernelPids';
 import { describeMachine } from './report/benchResults';
+import { BenchedService } from './service/benchedService';
 import { FreshKernelWorker } from './service/freshKernelWorker';
-import { HttpJsonClient } from './service/httpJsonClient';
+import { measureKernelStarts } from './service/kernelStartSection';
 import { measureLatency } from './service/latencySection';
 import { renderServiceReport } from './service/renderServiceReport';
-import { ServiceRssSampler } from './service/rssSampler';
+import { evaluateSandboxCost } from './service/sandboxCost';
 import { serviceConfigFromArgs } from './service/serviceBenchConfig';
-import { ServiceProbe } from './service/serviceProbe';
-import { ServiceProcess } from './service/serviceProcess';
 import type { ServiceBenchResults } from './service/serviceResults';
 import { evaluateSpeedups } from './service/serviceTargets';
 import { measureThroughput } from './service/throughputSection';
@@ -33,6 +32,9 @@ function progress(message: string): void {
 }
 
 async function main(args: string[]): Promise<number> {
+  // @jupyterlab/services logs every socket it opens to the console; stdout carries the report, and the kernels
+  // of the kernel-start section are this process's own.
+  console.log = console.debug = () => undefined;
   const config = serviceConfigFromArgs(args);
   const startedAt = new Date();
   const results: ServiceBenchResults = {
@@ -40,10 +42,10 @@ async function main(args: string[]): Promise<number> {
     durationSeconds: 0,
     config,
     machine: describeMachine(),
-    service: { command: '', poolFullAfterMs: NaN },
+    services: {},
     sections: {},
     targets: [],
-    serviceLog: [],
+    sandboxCost: [],
     failures: [],
   };
   const section = async <T>(name: string, measure: () => Promise<T>): Promise<T | undefined> => {
@@ -59,75 +61,75 @@ async function main(args: string[]): Promise<number> {
     }
   };
 
-  // The service's run directories and connection files go to a TMPDIR of its own, so that what it leaves behind can be seen.
-  const serviceTmp = mkdtempSync(path.join(os.tmpdir(), 'cellbridge-bench-service-'));
+  // First, while nothing else runs: the services and their pools are not started yet.
+  const startsTmp = mkdtempSync(path.join(os.tmpdir(), 'cellbridge-bench-starts-'));
+  // On Ctrl-C the exit hook of kernelProcess.ts kills the kernels; their directories are removed here.
+  onInterrupt = async () => rmSync(startsTmp, { recursive: true, force: true });
+  results.sections.kernelStart = await section('kernel start: sandbox on vs off', () => measureKernelStarts(config, startsTmp));
+  rmSync(startsTmp, { recursive: true, force: true });
+
   const serveArgs = ['--kernel-pool', String(config.poolSize), '--max-concurrency', String(config.maxConcurrency), '--kernel', config.kernelName];
-  const service = await section('start the service', () => ServiceProcess.start(serveArgs, { ...benchEnv(), TMPDIR: serviceTmp }));
-  if (service) {
-    results.service.command = `cellbridge serve --port 0 ${serveArgs.join(' ')}`;
-    const sampler = new ServiceRssSampler(service.pid);
-    const client = new HttpJsonClient(service.url);
-    const probe = new ServiceProbe(client);
+  const sandboxed = await section('start the service (sandbox on)', () => BenchedService.start(true, serveArgs));
+  if (sandboxed) {
     const worker = FreshKernelWorker.spawn(benchEnv());
+    let unsandboxed: BenchedService | undefined;
     let stopped: Promise<void> | undefined;
     const stopAll = async (): Promise<void> => {
-      progress('stopping the service and the jupyter_client worker…');
+      progress('stopping the services and the jupyter_client worker…');
       await worker.close();
-      results.memory = sampler.stop();
-      client.close();
-      const stop = await service.stop();
-      results.serviceLog = service.log;
-      results.shutdown = { stop, leftRunning: await waitForKernelsToExit(), leftTempEntries: leftovers(serviceTmp) };
-      rmSync(serviceTmp, { recursive: true, force: true });
+      results.services.sandboxed = await sandboxed.stop();
+      if (unsandboxed) results.services.unsandboxed = await unsandboxed.stop();
+      results.leftRunning = await waitForKernelsToExit();
     };
     onInterrupt = () => (stopped ??= stopAll());
     try {
-      const filled = await section('wait for the pool to fill', () => probe.settle(FIRST_FILL_TIMEOUT_MS));
-      if (filled && !filled.timedOut) {
-        results.service.poolFullAfterMs = filled.waitedMs;
-        sampler.markIdle();
-        sampler.startPhase('latency');
-        results.sections.latency = await section('latency: service vs fresh kernel', () => measureLatency(client, probe, worker, config));
-        sampler.startPhase('throughput');
-        results.sections.throughput = await section('throughput', () => measureThroughput(client, probe, config));
-        sampler.endPhase();
-      } else if (filled) {
-        results.failures.push({ section: 'wait for the pool to fill', error: `not full after ${FIRST_FILL_TIMEOUT_MS / 1000} s (ready ${filled.ready})` });
+      // One at a time, so that each pool's first fill has the machine to itself.
+      const filled = await section('wait for the pool to fill (sandbox on)', () => sandboxed.firstFill(FIRST_FILL_TIMEOUT_MS).then(() => true));
+      unsandboxed = filled ? await section('start the service (sandbox off)', () => BenchedService.start(false, serveArgs)) : undefined;
+      const bothFilled = unsandboxed && (await section('wait for the pool to fill (sandbox off)', () => unsandboxed!.firstFill(FIRST_FILL_TIMEOUT_MS).then(() => true)));
+      if (unsandboxed && bothFilled) {
+        for (const service of [sandboxed, unsandboxed]) {
+          service.sampler.markIdle();
+          service.sampler.startPhase('latency');
+        }
+        const services = { sandboxed, unsandboxed };
+        results.sections.latency = await section('latency: service, sandbox on and off, vs fresh kernel', () => measureLatency(services, worker, config));
+        // Its part is done: the rest of the run measures the service as deployed, alone.
+        results.services.unsandboxed = await unsandboxed.stop();
+        sandboxed.sampler.startPhase('throughput');
+        results.sections.throughput = await section('throughput', () => measureThroughput(sandboxed.client, sandboxed.probe, config));
+        sandboxed.sampler.endPhase();
       }
     } finally {
       await (stopped ??= stopAll());
     }
-  } else {
-    rmSync(serviceTmp, { recursive: true, force: true });
   }
 
   if (results.sections.latency) results.targets = evaluateSpeedups(results.sections.latency);
+  results.sandboxCost = evaluateSandboxCost(results.sections.kernelStart, results.sections.latency);
   results.machine.loadAverageAtEnd = os.loadavg();
   results.durationSeconds = (Date.now() - startedAt.getTime()) / 1000;
   process.stdout.write(renderServiceReport(results) + '\n');
   await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
   await writeFile(RESULTS_FILE, JSON.stringify(results, null, 2) + '\n');
   progress(`figures written to ${RESULTS_FILE}`);
-  // A missed target is a finding; a broken harness, a wrong answer or anything left behind is a failure.
-  const wrongAnswers = (results.sections.latency?.wrongAnswers.length ?? 0) + (results.sections.throughput?.levels.reduce((n, l) => n + l.wrongAnswers.length, 0) ?? 0);
-  const leftBehind = (results.shutdown?.leftRunning.length ?? 0) + (results.shutdown?.leftTempEntries.length ?? 0);
-  return results.failures.length || wrongAnswers || leftBehind || results.shutdown?.stop.killed ? 1 : 0;
+  return runFailed(results) ? 1 : 0;
 }
 
-
-function leftovers(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
+/** A missed target is a finding; a broken harness, a wrong answer or anything left behind is a failure. */
+function runFailed(results: ServiceBenchResults): boolean {
+  const { latency, throughput, kernelStart } = results.sections;
+  const wrongAnswers = (latency?.wrongAnswers.length ?? 0) + (throughput?.levels.reduce((n, l) => n + l.wrongAnswers.length, 0) ?? 0);
+  const services = [results.services.sandboxed, results.services.unsandboxed].filter((s) => s !== undefined);
+  const leftBehind = (results.leftRunning?.length ?? 0) + (kernelStart?.leftTempEntries.length ?? 0) + services.reduce((n, s) => n + s.leftTempEntries.length, 0);
+  return results.failures.length > 0 || wrongAnswers > 0 || leftBehind > 0 || services.some((s) => s.stop?.killed);
 }
 
 let interrupted = false;
-/** Stops what the run started; set once the service is up. */
+/** Stops or removes what the run started so far. */
 let onInterrupt: (() => Promise<void>) | undefined;
 
-// Ctrl-C: stop the service (it shuts its pool down) and the worker (after its request under way), then leave.
+// Ctrl-C: stop the services (each shuts its pool down) and the worker (after its request under way), then leave.
 process.once('SIGINT', () => {
   interrupted = true;
   progress('interrupted');

@@ -1,64 +1,58 @@
 import { format, renderTable } from '../report/table';
-import type { LatencyResult } from './latencySection';
-import type { LatencySummary } from './latencyStats';
-import type { RssReport } from './rssSampler';
+import type { ServiceRecord } from './benchedService';
+import { renderKernelStart, renderLatency } from './renderLatency';
+import type { RssPeaks, RssReport } from './rssSampler';
+import { SANDBOX_COST_LIMIT, type SandboxCostCheck } from './sandboxCost';
 import type { ServiceBenchResults } from './serviceResults';
 import { TARGET_SPEEDUP } from './serviceTargets';
 import type { SpeedupCheck } from './serviceTargets';
 import type { ThroughputResult } from './throughputSection';
 
-/** The run as a person reads it: latency against the fresh-kernel path, throughput, memory, target, clean-up. */
+/** The run as a person reads it: kernel start and latency (sandbox on and off, and the fresh-kernel path), throughput, memory, targets, clean-up. */
 export function renderServiceReport(results: ServiceBenchResults): string {
   const { machine, config, sections } = results;
+  const { sandboxed, unsandboxed } = results.services;
   const parts: string[] = [
     `CellBridge service benchmark (${config.mode}) · kernel ${config.kernelName} · ${machine.cpus}× ${machine.cpuModel} · node ${machine.node}`,
-    `service: ${results.service.command} (pool full ${(results.service.poolFullAfterMs / 1000).toFixed(1)} s after start)`,
+    ...(sandboxed ? [`service: ${describeService(sandboxed)}`] : []),
+    ...(unsandboxed ? [`beside it for the latency section: ${describeService(unsandboxed)}`] : []),
     `load average at start ${loads(machine.loadAverageAtStart)}, at end ${loads(machine.loadAverageAtEnd)} · ${results.durationSeconds.toFixed(0)} s`,
   ];
+  if (sections.kernelStart) parts.push(renderKernelStart(sections.kernelStart));
   if (sections.latency) parts.push(renderLatency(sections.latency));
   if (sections.throughput) parts.push(renderThroughput(sections.throughput, config.maxConcurrency));
-  if (results.memory) parts.push(renderMemory(results.memory));
+  if (sandboxed?.memory) parts.push(renderMemory(sandboxed.memory, unsandboxed?.memory));
   if (results.targets.length) parts.push(renderTargets(results.targets));
-  if (results.shutdown) {
-    const { stop, leftRunning, leftTempEntries } = results.shutdown;
-    parts.push(
-      `\nShut-down: SIGTERM → exit in ${format.ms(stop.ms)} (code ${stop.code ?? stop.signal}${stop.killed ? ', KILLED after the grace period' : ''});` +
-        ` processes left: ${leftRunning.length ? leftRunning.join(', ') : 'none'}; temp entries left: ${leftTempEntries.length ? leftTempEntries.join(', ') : 'none'}`,
-    );
+  if (results.sandboxCost.length) parts.push(renderSandboxCost(results.sandboxCost));
+  parts.push(renderCleanUp(results));
+  for (const service of [sandboxed, unsandboxed]) {
+    const lines = service?.log.filter((line) => !/shutting down/.test(line)) ?? [];
+    if (lines.length) parts.push(`Service stderr, ${sandboxName(service!)} (${lines.length} lines): ${lines.slice(0, 5).join(' | ')}`);
   }
-  const warnings = results.serviceLog.filter((line) => !/shutting down/.test(line));
-  if (warnings.length) parts.push(`Service stderr (${warnings.length} lines): ${warnings.slice(0, 5).join(' | ')}`);
   for (const failure of results.failures) parts.push(`FAILED ${failure.section}: ${failure.error}`);
   return parts.join('\n');
 }
 
 const loads = (values: number[]): string => values.map((l) => l.toFixed(2)).join(' ');
+const sandboxName = (service: ServiceRecord): string => (service.sandbox ? 'sandbox on' : 'sandbox off');
+const describeService = (service: ServiceRecord): string => `${service.command} (pool full ${(service.poolFullAfterMs / 1000).toFixed(1)} s after start)`;
 
-function latencyRow(name: string, s: LatencySummary): string[] {
-  return [name, format.ms(s.p50), format.ms(s.p99), format.ms(s.mean), format.ms(s.min), format.ms(s.max), String(s.count)];
+function renderCleanUp(results: ServiceBenchResults): string {
+  const lines = ['\nClean-up:'];
+  for (const service of [results.services.sandboxed, results.services.unsandboxed]) {
+    if (!service?.stop) continue;
+    const { stop } = service;
+    lines.push(
+      `  service, ${sandboxName(service)}: SIGTERM → exit in ${format.ms(stop.ms)} (code ${stop.code ?? stop.signal}${stop.killed ? ', KILLED after the grace period' : ''});` +
+        ` temp entries left: ${list(service.leftTempEntries)}`,
+    );
+  }
+  if (results.sections.kernelStart) lines.push(`  kernel-start section: temp entries left: ${list(results.sections.kernelStart.leftTempEntries)}`);
+  if (results.leftRunning) lines.push(`  processes left (every kernel and service process seen in the run): ${list(results.leftRunning.map(String))}`);
+  return lines.join('\n');
 }
 
-function renderLatency(l: LatencyResult): string {
-  const p = l.pacing;
-  const phases = l.freshKernelPhases;
-  return [
-    `\n1. Latency of the seed example (4 cells), ${l.pairs} requests each way, taking turns (after ${l.warmupPairs} unmeasured turn(s))`,
-    renderTable(
-      ['path', 'p50', 'p99', 'mean', 'min', 'max', 'n'],
-      [
-        latencyRow('service, warm pool (HTTP, keep-alive)', l.service),
-        latencyRow('fresh kernel per request (jupyter_client)', l.freshKernel),
-        latencyRow('  … until outputs, shut-down not counted', l.freshKernelUntilOutputs),
-      ],
-    ),
-    `  fresh kernel / service: p50 ${format.ratio(l.freshKernel.p50 / l.service.p50)}, p99 ${format.ratio(l.freshKernel.p99 / l.service.p99)}, mean ${format.ratio(l.freshKernel.mean / l.service.mean)}`,
-    `  service, from its answers (medians): run ${format.ms(l.serviceBreakdown.runMs)} (cells ${l.serviceBreakdown.cellMs.map((ms) => ms.toFixed(1)).join(' + ')} ms); the rest is HTTP, JSON and the hand-out of the pooled kernel`,
-    `  fresh-kernel phases (medians): start_new_kernel ${format.ms(phases.startMs)}, cells ${format.ms(phases.cellsMs)}, shutdown_kernel ${format.ms(phases.shutdownMs)}; timed inside Python, no HTTP`,
-    `  pacing: each request sent with the pool full and the service idle; found the pool empty ${p.poolEmptyAtSend}/${l.service.count}, below full ${p.poolBelowFullAtSend}/${l.service.count};` +
-      ` waits given up ${p.settleTimeouts}; refill after an answer ${format.ms(p.refillMedianMs)} (median); kernels started per request ${p.kernelsStartedPerRequest.toFixed(2)}`,
-    ...(l.wrongAnswers.length ? [`  WRONG ANSWERS (${l.wrongAnswers.length}): ${l.wrongAnswers.slice(0, 5).join(' | ')}`] : []),
-  ].join('\n');
-}
+const list = (items: readonly string[]): string => (items.length ? items.join(', ') : 'none');
 
 function renderThroughput(t: ThroughputResult, maxConcurrency: number): string {
   const rows = t.levels.map((level) => [
@@ -74,20 +68,21 @@ function renderThroughput(t: ThroughputResult, maxConcurrency: number): string {
   ]);
   const wrong = t.levels.flatMap((level) => level.wrongAnswers.map((w) => `c=${level.concurrency} ${w}`));
   return [
-    `\n2. Throughput: ${t.requestsPerLevel} requests per level (${t.mix}); service --max-concurrency ${maxConcurrency}`,
+    `\n3. Throughput: ${t.requestsPerLevel} requests per level (${t.mix}); service --max-concurrency ${maxConcurrency}`,
     renderTable(['clients', 'req/s', 'time', 'p50', 'p99', 'seed p50', '1-cell p50', '429s', 'pool empty (polls)'], rows),
     ...(wrong.length ? [`  WRONG ANSWERS (${wrong.length}): ${wrong.slice(0, 5).join(' | ')}`] : []),
   ].join('\n');
 }
 
-function renderMemory(m: RssReport): string {
-  const rows = [
-    ['idle, pool full', format.mib(m.idle.serviceBytes), format.mib(m.idle.kernelsBytes), String(m.idle.kernels)],
-    ...Object.entries(m.phases).map(([name, p]) => [`peak during ${name}`, format.mib(p.serviceBytes), format.mib(p.kernelsBytes), String(p.kernels)]),
-    ['peak over the run', format.mib(m.peak.serviceBytes), format.mib(m.peak.kernelsBytes), String(m.peak.kernels)],
-  ];
+function renderMemory(m: RssReport, unsandboxed: RssReport | undefined): string {
+  const row = (name: string, p: RssPeaks): string[] => [name, format.mib(p.serviceBytes), format.mib(p.kernelsBytes), String(p.kernels)];
+  const rows = [row('idle, pool full', m.idle), ...Object.entries(m.phases).map(([name, p]) => row(`peak during ${name}`, p)), row('peak over the run', m.peak)];
+  if (unsandboxed) {
+    rows.push(row('--sandbox off: idle, pool full', unsandboxed.idle));
+    rows.push(...Object.entries(unsandboxed.phases).map(([name, p]) => row(`--sandbox off: peak during ${name}`, p)));
+  }
   return [
-    `\n3. Memory (VmRSS from /proc; ${m.samples.service} samples of the service, ${m.samples.tree} of its process tree)`,
+    `\n4. Memory (VmRSS from /proc; ${m.samples.service} samples of the service, ${m.samples.tree} of its process tree)`,
     renderTable(['', 'service process', 'its kernels, total', 'processes'], rows),
   ].join('\n');
 }
@@ -98,6 +93,16 @@ function renderTargets(targets: readonly SpeedupCheck[]): string {
     renderTable(
       ['check', 'speedup', 'target', ''],
       targets.map((t) => [`${t.name}${t.fromIssue ? '' : ' (further check)'}`, format.ratio(t.speedup), `≥ ${TARGET_SPEEDUP.toFixed(2)}×`, t.pass ? 'PASS' : 'MISS']),
+    ),
+  ].join('\n');
+}
+
+function renderSandboxCost(checks: readonly SandboxCostCheck[]): string {
+  return [
+    `\nTarget (issue 13): the sandbox costs at most ${Math.round((SANDBOX_COST_LIMIT - 1) * 100)}% (sandbox on / off, same run)`,
+    renderTable(
+      ['check', 'on / off', 'limit', ''],
+      checks.map((c) => [`${c.name}${c.fromIssue ? '' : ' (further check)'}`, format.ratio(c.ratio), `≤ ${SANDBOX_COST_LIMIT.toFixed(2)}×`, c.pass ? 'PASS' : 'MISS']),
     ),
   ].join('\n');
 }

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 
-/** What `npm run bench:service` measures: a full run (about 3 minutes on 2 cores) or a `--quick` smoke run. */
+/** What `npm run bench:service` measures: a full run (about 3½ minutes on 2 quiet cores) or a `--quick` smoke run. */
 export interface ServiceBenchConfig {
   mode: 'full' | 'quick';
   kernelName: string;
@@ -8,8 +8,10 @@ export interface ServiceBenchConfig {
   poolSize: number;
   /** `serve --max-concurrency`: runs at once inside the service (default, as the CLI's: the CPU count); the rest wait in its queue. */
   maxConcurrency: number;
-  /** Seed-example requests each way, taking turns, after `warmupPairs` unmeasured turns. */
-  latency: { pairs: number; warmupPairs: number };
+  /** Kernel starts each way (sandbox on, off), alternating, after `warmupStarts` unmeasured ones each. */
+  kernelStart: { starts: number; warmupStarts: number };
+  /** Rounds of seed-example requests, one per side in each (sandboxed service, unsandboxed service, fresh kernel), after `warmupRounds` unmeasured ones. */
+  latency: { rounds: number; warmupRounds: number };
   throughput: { levels: number[]; requestsPerLevel: number };
   /** How long to wait for the pool to be full and the service idle before a paced request goes anyway. */
   settleTimeoutMs: number;
@@ -22,7 +24,10 @@ export function serviceConfigFromArgs(args: readonly string[]): ServiceBenchConf
     kernelName: 'python3',
     poolSize: wholeArg(args, '--kernel-pool', 2),
     maxConcurrency: wholeArg(args, '--max-concurrency', availableParallelism()),
-    latency: quick ? { pairs: 3, warmupPairs: 1 } : { pairs: 12, warmupPairs: 1 },
+    // 10 a side: p90 by nearest rank is then the second slowest, not the slowest.
+    kernelStart: quick ? { starts: 3, warmupStarts: 1 } : { starts: 10, warmupStarts: 1 },
+    // A multiple of 3, so that each side is first, second and third in as many rounds.
+    latency: quick ? { rounds: 3, warmupRounds: 1 } : { rounds: 12, warmupRounds: 1 },
     throughput: { levels: [1, 4, 16], requestsPerLevel: wholeArg(args, '--requests', quick ? 4 : 24) },
     settleTimeoutMs: 30_000,
   };

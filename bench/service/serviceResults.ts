@@ -1,8 +1,9 @@
 import type { BenchResults } from '../report/benchResults';
+import type { ServiceRecord } from './benchedService';
+import type { KernelStartResult } from './kernelStartSection';
 import type { LatencyResult } from './latencySection';
-import type { RssReport } from './rssSampler';
+import type { SandboxCostCheck } from './sandboxCost';
 import type { ServiceBenchConfig } from './serviceBenchConfig';
-import type { ServiceStop } from './serviceProcess';
 import type { SpeedupCheck } from './serviceTargets';
 import type { ThroughputResult } from './throughputSection';
 
@@ -12,19 +13,15 @@ export interface ServiceBenchResults {
   durationSeconds: number;
   config: ServiceBenchConfig;
   machine: BenchResults['machine'];
-  /** The command line the service ran with, and how long its pool took to fill at start-up. */
-  service: { command: string; poolFullAfterMs: number };
-  sections: { latency?: LatencyResult; throughput?: ThroughputResult };
-  memory?: RssReport;
+  /**
+   * `sandboxed`: `serve` as deployed, through latency, throughput and memory; `unsandboxed`: `serve --sandbox
+   * off`, beside it for the latency section only.
+   */
+  services: { sandboxed?: ServiceRecord; unsandboxed?: ServiceRecord };
+  sections: { kernelStart?: KernelStartResult; latency?: LatencyResult; throughput?: ThroughputResult };
   targets: SpeedupCheck[];
-  shutdown?: {
-    stop: ServiceStop;
-    /** Processes of the run (the service's descendants, the fresh kernels, the workers) still alive at the end. */
-    leftRunning: number[];
-    /** Entries left in the service's private TMPDIR (run directories, connection files). */
-    leftTempEntries: string[];
-  };
-  /** What the service printed on stderr after its URL (warnings, shut-down). */
-  serviceLog: string[];
+  sandboxCost: SandboxCostCheck[];
+  /** Processes of the run (the services' descendants, every kernel started, the workers) still alive at the end. */
+  leftRunning?: number[];
   failures: Array<{ section: string; error: string }>;
 }
