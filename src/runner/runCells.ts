@@ -25,6 +25,8 @@ export interface RunCellsOptions {
   sandbox?: boolean;
   /** What each sandboxed kernel may use; the defaults (kernelLimits.ts) when not given. */
   kernelLimits?: KernelLimits;
+  /** Sandboxed kernels share one prebuilt matplotlib font list (a service starting kernel after kernel). */
+  shareFontCache?: boolean;
   stdin?: InputProvider;
   /** A directory of the caller's to run in, kept afterwards (the CLI running a user's file). */
   workDir?: string;
@@ -125,12 +127,12 @@ async function firstKernel(request: RunRequest, options: RunCellsOptions): Promi
  * sandboxed run's local kernels run in a sandbox each.
  */
 function kernelTargetOf(options: RunCellsOptions): Omit<KernelTarget, 'kernelName'> {
-  return { historyInMemory: true, ...(options.server ? { server: options.server } : options.sandbox ? sandboxTarget(options.kernelLimits) : {}) };
+  return { historyInMemory: true, ...(options.server ? { server: options.server } : options.sandbox ? sandboxTarget(options.kernelLimits, options.shareFontCache ?? false) : {}) };
 }
 
 /** A sandboxed local kernel, with what it may use when that is said. */
-export function sandboxTarget(limits: KernelLimits | undefined): Pick<KernelTarget, 'sandbox' | 'limits'> {
-  return { sandbox: true, ...(limits ? { limits } : {}) };
+export function sandboxTarget(limits: KernelLimits | undefined, shareFontCache: boolean): Pick<KernelTarget, 'sandbox' | 'limits' | 'shareFontCache'> {
+  return { sandbox: true, ...(limits ? { limits } : {}), ...(shareFontCache ? { shareFontCache } : {}) };
 }
 
 function responseOf(request: RunRequest, cells: CellResponse[], limit: Limit | undefined, elapsedSeconds: number): RunResponse {

@@ -25,6 +25,8 @@ export interface KernelTarget {
   sandbox?: boolean;
   /** What a sandboxed kernel may use (kernelLimits.ts); the defaults when not given. */
   limits?: KernelLimits;
+  /** A sandboxed IPython kernel shares one prebuilt matplotlib font list (fontCache.ts): for services that start many. */
+  shareFontCache?: boolean;
 }
 
 export type KernelLauncher = (target: KernelTarget) => Promise<KernelHandle>;
@@ -48,6 +50,7 @@ export function createKernelLauncher(logger: Logger, options: KernelLauncherOpti
       ...(target.transport ? { transport: target.transport } : {}),
       ...(target.sandbox ? { sandbox: true } : {}),
       ...(target.limits ? { limits: target.limits } : {}),
+      ...(target.shareFontCache ? { shareFontCache: true } : {}),
     });
   };
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { Disposable } from '../common/disposable';
 import { delay, withTimeout } from '../common/async';
 import { SANDBOX_CONNECTION_DIR } from '../sandbox/bubblewrap';
+import type { ReadOnlyFile } from '../sandbox/bubblewrap';
 import type { CgroupSupport } from '../sandbox/cgroupProbe';
 import { KernelCgroup } from '../sandbox/kernelCgroup';
 import { DEFAULT_KERNEL_LIMITS, type KernelLimits } from '../sandbox/kernelLimits';
@@ -32,6 +33,10 @@ export interface KernelProcessOptions {
   sandbox?: boolean;
   /** For a sandboxed kernel: what it may use (see kernelLimits.ts); DEFAULT_KERNEL_LIMITS when not given. */
   limits?: KernelLimits;
+  /** For a sandboxed kernel: host files it sees read-only (see fontCache.ts). */
+  readOnlyFiles?: readonly ReadOnlyFile[];
+  /** For a sandboxed IPython kernel: share one matplotlib font list per interpreter (fontCache.ts), for services that start many kernels. */
+  shareFontCache?: boolean;
   /** For a sandboxed kernel: where its cgroups are made (see cgroupProbe.ts); none: only the rlimits hold. */
   cgroups?: CgroupSupport;
 }
@@ -106,11 +111,10 @@ export class KernelProcess implements Disposable {
     // Inside a sandbox the kernel sees its connection directory elsewhere (see SANDBOX_CONNECTION_DIR).
     const kernelsConnectionFile = options.sandbox ? path.join(SANDBOX_CONNECTION_DIR, path.basename(connectionFile)) : connectionFile;
     const argv = spec.argv.map((arg) => arg.replaceAll('{connection_file}', kernelsConnectionFile).replaceAll('{resource_dir}', spec.resourceDir));
-    // As jupyter_client does: a bare `python` in a kernelspec means the Python we were told to use.
-    if (argv[0] === 'python' || argv[0] === 'python3') argv[0] = pythonExecutable(baseEnv);
+    argv[0] = kernelExecutable(spec, baseEnv);
     if (options.historyInMemory && isIPythonKernel(argv)) argv.push(IN_MEMORY_HISTORY);
     const specEnv = substituteEnv(spec.env, baseEnv);
-    const sandboxed = options.sandbox ? sandboxedKernelCommand(argv, connectionFile, specEnv, baseEnv, options.cwd) : argv;
+    const sandboxed = options.sandbox ? sandboxedKernelCommand(argv, connectionFile, specEnv, baseEnv, options) : argv;
     const limits = options.limits ?? DEFAULT_KERNEL_LIMITS;
     const cgroup = options.sandbox && options.cgroups ? KernelCgroup.create(options.cgroups, limits) : undefined;
     const command = options.sandbox ? limitedCommand(sandboxed, limits, cgroup) : sandboxed;
@@ -233,9 +237,15 @@ function limitedCommand(command: string[], limits: KernelLimits, cgroup: KernelC
   return ['/bin/sh', '-c', script, fileBlocks, ...(cgroup?.procsFiles ?? []), '--', ...command];
 }
 
-function sandboxedKernelCommand(argv: string[], connectionFile: string, specEnv: Record<string, string>, baseEnv: NodeJS.ProcessEnv, cwd: string | undefined): string[] {
-  if (!cwd) throw new Error('a sandboxed kernel needs a working directory: its only writable place');
-  return sandboxedCommand(argv, { workDir: cwd, connectionDir: path.dirname(connectionFile), specEnv, baseEnv });
+function sandboxedKernelCommand(argv: string[], connectionFile: string, specEnv: Record<string, string>, baseEnv: NodeJS.ProcessEnv, options: KernelProcessOptions): string[] {
+  if (!options.cwd) throw new Error('a sandboxed kernel needs a working directory: its only writable place');
+  return sandboxedCommand(argv, { workDir: options.cwd, connectionDir: path.dirname(connectionFile), specEnv, baseEnv, ...(options.readOnlyFiles ? { readOnlyFiles: options.readOnlyFiles } : {}) });
+}
+
+/** The program a kernelspec starts. As jupyter_client does: a bare `python` means the Python we were told to use. */
+export function kernelExecutable(spec: Kernelspec, baseEnv: NodeJS.ProcessEnv): string {
+  const first = spec.argv[0] ?? '';
+  return first === 'python' || first === 'python3' ? pythonExecutable(baseEnv) : first;
 }
 
 /**

@@ -25,8 +25,17 @@ export interface SandboxPlan {
    * environment (a pyenv version, a venv in a home directory).
    */
   readonly readOnly: readonly string[];
+  /** Host files shown read-only at a path of the sandbox's (a shared cache; see fontCache.ts). */
+  readonly readOnlyFiles: readonly ReadOnlyFile[];
   /** Host paths covered up (see hiddenPaths.ts): folders by an empty tmpfs, files by /dev/null, unopenable there. */
   readonly hidden: HiddenPaths;
+}
+
+export interface ReadOnlyFile {
+  /** On the host. */
+  source: string;
+  /** Inside the sandbox. */
+  target: string;
 }
 
 /** The uid and gid the kernel runs as inside its user namespace: Debian's `nobody`/`nogroup`. */
@@ -81,6 +90,7 @@ export function bubblewrapArgs(plan: SandboxPlan): string[] {
   for (const folder of plan.hidden.folders) args.push('--tmpfs', folder);
   for (const file of plan.hidden.files) args.push('--ro-bind', '/dev/null', file);
   for (const folder of plan.readOnly) args.push('--ro-bind', folder, folder);
+  for (const file of plan.readOnlyFiles) args.push('--ro-bind', file.source, file.target);
   args.push(
     '--bind',
     plan.connectionDir,

@@ -1,6 +1,6 @@
 import { accessSync, constants, realpathSync } from 'node:fs';
 import * as path from 'node:path';
-import { BWRAP, bubblewrapArgs } from './bubblewrap';
+import { BWRAP, bubblewrapArgs, type ReadOnlyFile } from './bubblewrap';
 import { pathsToHide } from './hiddenPaths';
 import { RUN_DIR_PREFIX } from '../kernel/staleConnectionDirs';
 
@@ -14,19 +14,25 @@ const INHERITED = ['PATH', 'LANG', 'LANGUAGE', 'LC_ALL', 'LC_CTYPE', 'LC_MESSAGE
  * own `env`, and a HOME, IPython and matplotlib directories in the sandbox's private /tmp (so nothing of
  * theirs lands among the run's files).
  */
-export function sandboxedCommand(argv: readonly string[], options: { workDir: string; connectionDir: string; specEnv: Readonly<Record<string, string>>; baseEnv: NodeJS.ProcessEnv }): string[] {
+export function sandboxedCommand(
+  argv: readonly string[],
+  options: { workDir: string; connectionDir: string; specEnv: Readonly<Record<string, string>>; baseEnv: NodeJS.ProcessEnv; readOnlyFiles?: readonly ReadOnlyFile[] },
+): string[] {
   const env: Record<string, string> = {};
   for (const name of INHERITED) {
     const value = options.baseEnv[name];
     if (value !== undefined) env[name] = value;
   }
-  Object.assign(env, { HOME: '/tmp', TMPDIR: '/tmp', IPYTHONDIR: '/tmp/.ipython', MPLCONFIGDIR: '/tmp/.matplotlib', PYDEVD_DISABLE_FILE_VALIDATION: '1' }, options.specEnv);
+  Object.assign(env, { HOME: '/tmp', TMPDIR: '/tmp', IPYTHONDIR: '/tmp/.ipython', MPLCONFIGDIR: SANDBOX_MPLCONFIGDIR, PYDEVD_DISABLE_FILE_VALIDATION: '1' }, options.specEnv);
   // Found on the host's PATH: inside, PATH may lead to a hidden folder first (pyenv's shims under /root).
   const command = [resolveCommand(argv[0] ?? '', options.baseEnv.PATH ?? ''), ...argv.slice(1)];
   const hidden = pathsToHide(options.connectionDir, options.workDir, path.basename(options.workDir).startsWith(RUN_DIR_PREFIX));
-  const plan = { workDir: options.workDir, connectionDir: options.connectionDir, env, readOnly: interpreterFolders(command[0], hidden.folders), hidden };
+  const plan = { workDir: options.workDir, connectionDir: options.connectionDir, env, readOnly: interpreterFolders(command[0], hidden.folders), readOnlyFiles: options.readOnlyFiles ?? [], hidden };
   return [BWRAP, ...bubblewrapArgs(plan), '--', ...command];
 }
+
+/** Where a sandboxed kernel's matplotlib keeps its configuration and caches: in the sandbox's private /tmp. */
+export const SANDBOX_MPLCONFIGDIR = '/tmp/.matplotlib';
 
 /** A bare command name as a shell finds it on PATH; a path is kept as it is. */
 function resolveCommand(command: string, searchPath: string): string {

@@ -84,7 +84,7 @@ export class RunService {
       logger: options.logger,
       size: options.poolSize,
       // One request's code must not be readable by the next (IPython writes history to the user's profile).
-      target: { historyInMemory: true, ...(options.server ? { server: options.server } : options.sandbox ? sandboxTarget(options.kernelLimits) : {}) },
+      target: { historyInMemory: true, ...(options.server ? { server: options.server } : options.sandbox ? sandboxTarget(options.kernelLimits, true) : {}) },
       ...(options.warmUpSteps.length ? { warmUp: silentWarmUp('python', options.warmUpSteps) } : {}),
     });
     this.metrics.poolReady.track(() => this.pool.readyCount());
@@ -252,7 +252,7 @@ export class RunService {
       maxFetchBytes: this.options.maxFetchBytes,
       stop,
       ...(this.options.server ? { server: this.options.server } : {}),
-      ...(this.options.sandbox ? { sandbox: true, kernelLimits: this.options.kernelLimits } : {}),
+      ...(this.options.sandbox ? { sandbox: true, kernelLimits: this.options.kernelLimits, shareFontCache: true } : {}),
     });
     this.metrics.run(answer, (Date.now() - arrived) / 1000, cellTimeoutsOf(runs));
     await sendJsonPieces(response, 200, responseText(answer, this.options.maxResponseBytes));

@@ -248,6 +248,29 @@ print(json.dumps({'targets': targets, 'written': written}))`;
   });
 });
 
+describe('shared caches', () => {
+  test("matplotlib's font list, built once and shared, cannot be changed by a cell to poison the next kernel's", async () => {
+    const attack = `import glob, json, os
+lists = glob.glob('/tmp/.matplotlib/fontlist-*.json')
+changed = []
+for name in lists:
+    try:
+        open(name, 'w').write('{}')
+        changed.append(name)
+    except OSError:
+        pass
+open('/tmp/.matplotlib/other-cache', 'w').write('matplotlib may still keep its other files here')
+print(json.dumps({'lists': lists, 'changed': changed}))`;
+    const draw = 'import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()';
+    const answer = await runOk({ cells: [attack, draw] });
+    const report = reportOf<{ lists: string[]; changed: string[] }>(answer);
+    assert.equal(report.lists.length, 1, 'one shared font list');
+    assert.deepEqual(report.changed, []);
+    assert.equal(answer.cells[1]?.stderr, '', 'matplotlib takes the shared list without a warning');
+    assert.ok(answer.cells[1]?.display.some((bundle) => 'image/png' in bundle), 'and draws');
+  });
+});
+
 describe('processes and resources', () => {
   test('nothing a cell started outlives its run: a detached session, a double fork', async () => {
     const marker = `hostile-leftover-${process.pid}-${Date.now()}`;

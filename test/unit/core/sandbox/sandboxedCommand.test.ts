@@ -75,3 +75,11 @@ test("CellBridge's temp folders elsewhere than /tmp are covered (other kernels' 
     rmSync(tokenDir, { recursive: true, force: true });
   }
 });
+
+test('shared read-only files are bound after the private /tmp they land in', () => {
+  const readOnlyFiles = [{ source: '/var/tmp/cellbridge-fonts-1-x/fontlist-v330.json', target: '/tmp/.matplotlib/fontlist-v330.json' }];
+  const { bwrap } = argvOf(sandboxedCommand(['/usr/bin/python3'], { workDir: '/tmp/run', connectionDir: '/tmp/c', specEnv: {}, baseEnv: {}, readOnlyFiles }));
+  const at = bwrap.findIndex((arg, i) => arg === '--ro-bind' && bwrap[i + 2] === readOnlyFiles[0]!.target);
+  assert.equal(bwrap[at + 1], readOnlyFiles[0]!.source);
+  assert.ok(bwrap.findIndex((arg, i) => arg === '--tmpfs' && bwrap[i + 1] === '/tmp') < at);
+});

@@ -1,0 +1,39 @@
+import { execFile } from 'node:child_process';
+import { promises as fs, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ownedDirPrefix, removeStaleOwnedDirs } from '../kernel/staleConnectionDirs';
+import type { ReadOnlyFile } from './bubblewrap';
+import { SANDBOX_MPLCONFIGDIR, sandboxedCommand } from './sandboxedCommand';
+
+const FONT_CACHE_PREFIX = 'cellbridge-fonts-';
+const BUILD_TIMEOUT_MS = 120_000;
+const builds = new Map<string, Promise<ReadOnlyFile[]>>();
+
+/**
+ * matplotlib builds its font list (`fontlist-vNNN.json`, from a scan of the system's fonts) in MPLCONFIGDIR
+ * the first time it is imported. A sandbox's MPLCONFIGDIR is in its private /tmp, so every sandboxed kernel
+ * built it again: 150–220 ms of CPU per kernel of the service's pool (bench:service). It is built once per
+ * interpreter instead, in a sandbox of its own (so that it names the fonts a sandbox sees), before any
+ * kernel's code runs, and each sandbox gets the files read-only in its MPLCONFIGDIR, which stays writable for
+ * anything else matplotlib keeps there. An interpreter without matplotlib builds nothing: no files. Never rejects.
+ */
+export function sharedFontCache(python: string, baseEnv: NodeJS.ProcessEnv): Promise<ReadOnlyFile[]> {
+  let build = builds.get(python);
+  if (!build) {
+    build = buildFontCache(python, baseEnv).catch(() => []);
+    builds.set(python, build);
+  }
+  return build;
+}
+
+async function buildFontCache(python: string, baseEnv: NodeJS.ProcessEnv): Promise<ReadOnlyFile[]> {
+  await removeStaleOwnedDirs(FONT_CACHE_PREFIX).catch(() => []);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), ownedDirPrefix(FONT_CACHE_PREFIX)));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const command = sandboxedCommand([python, '-c', 'import matplotlib.font_manager'], { workDir: dir, connectionDir: dir, specEnv: { MPLCONFIGDIR: dir }, baseEnv });
+  // Fails where matplotlib is missing: then there is nothing to share, and kernels build their own if they ever need one.
+  await new Promise<void>((resolve) => execFile(command[0]!, command.slice(1), { timeout: BUILD_TIMEOUT_MS, env: { PATH: baseEnv.PATH ?? '/usr/bin:/bin' } }, () => resolve()));
+  const lists = (await fs.readdir(dir)).filter((name) => /^fontlist-v\d+\.json$/.test(name));
+  return lists.map((name) => ({ source: path.join(dir, name), target: path.posix.join(SANDBOX_MPLCONFIGDIR, name) }));
+}
