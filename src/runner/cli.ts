@@ -93,7 +93,7 @@ async function runFile(file: string, options: RunOptions, logger: Logger): Promi
       ...(prepared.workDir ? { workDir: prepared.workDir } : {}),
       ...(stdinLines ? { stdin: linesInputProvider(stdinLines, (request) => new StdinUnavailableError(request.prompt)) } : {}),
       onCellStateChange: (run, total) => progress.update(run, total),
-      ...(widgets ? { onKernel: (kernel) => widgets.observe(kernel.connection) } : {}),
+      ...(widgets ? { onKernel: ({ kernel, outputWidgets }) => widgets.observe(kernel.connection, outputWidgets) } : {}),
     });
     await cleanup;
     progress.clear();

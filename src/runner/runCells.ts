@@ -3,7 +3,7 @@ import type { CancellationToken } from '../core/common/cancellation';
 import { CellBridgeError, errorMessage } from '../core/common/errors';
 import type { Logger } from '../core/common/logger';
 import type { CellRun } from '../core/execution/cellRun';
-import { DocumentRunner } from '../core/execution/documentRunner';
+import { type AttachedKernel, DocumentRunner } from '../core/execution/documentRunner';
 import type { InputProvider } from '../core/execution/stdin';
 import type { JupyterServerAddress } from '../core/kernel/jupyterServer';
 import type { KernelHandle } from '../core/kernel/kernelHandle';
@@ -38,8 +38,8 @@ export interface RunCellsOptions {
   maxFetchBytes?: number;
   /** Told when each cell starts and ends, for progress displays. */
   onCellStateChange?: (run: CellRun, total: number) => void;
-  /** Told of every kernel the run uses, the first and each replacement, before any cell runs on it (e.g. to record widget state). */
-  onKernel?: (kernel: KernelHandle) => void;
+  /** Told of every kernel the run uses, the first and each replacement, with its comms, before any cell runs on it (e.g. to record widget state). */
+  onKernel?: (kernel: AttachedKernel) => void;
   /** Cancelled to stop the run early (Ctrl-C): it ends as a limit would, with what finished so far. */
   stop?: CancellationToken;
 }
@@ -78,15 +78,17 @@ export async function runCells(request: RunRequest, options: RunCellsOptions): P
       if (request.memoryLimitMB > 0 && !kernel.limitMemory(request.memoryLimitMB * 1024 * 1024)) {
         options.logger.warn('memory_limit_MB cannot be enforced on a kernel of a Jupyter Server; it is ignored.');
       }
-      options.onKernel?.(kernel);
       return kernel;
     },
     stopOnError: request.stopOnError,
+    // As nbclient: the widget state a run records holds what its Output widgets captured.
+    captureOutputWidgets: true,
     logger: options.logger,
     ...(request.cellTimeoutSeconds > 0 ? { cellTimeoutMs: request.cellTimeoutSeconds * 1000 } : {}),
     ...(options.stdin ? { stdin: options.stdin } : {}),
     ...(options.outputLimits ? { outputLimits: options.outputLimits } : {}),
   });
+  if (options.onKernel) runner.onDidAttachKernel(options.onKernel);
   // The contract's raw logs and errors, recorded beside what is shown, with caps of their own of the same size.
   const transcripts = new DocumentTranscripts(runner.outputs, options.outputLimits);
   let result: Omit<RunCellsResult, 'cleanup'>;

@@ -8,6 +8,7 @@ import type { KernelHandle } from '../kernel/kernelHandle';
 import { toOutputEvent } from '../outputs/outputEvent';
 import type { CellRun } from './cellRun';
 import type { InputProvider, InputRequest } from './stdin';
+import type { OutputWidgetCapture } from '../comms/outputWidgetCapture';
 
 export interface CellExecutionOptions {
   stdin?: InputProvider;
@@ -15,6 +16,8 @@ export interface CellExecutionOptions {
   timeoutMs?: number;
   /** How long an interrupted cell gets to stop before its kernel is given up. */
   interruptGraceMs: number;
+  /** Output widgets of the kernel: outputs of a request one of them captures go to it, not to the cell. */
+  outputWidgets?: OutputWidgetCapture | undefined;
   logger: Logger;
 }
 
@@ -69,6 +72,8 @@ export async function executeCell(kernel: KernelHandle, run: CellRun, options: C
   } finally {
     inputCancellation.cancel();
     store.dispose();
+    // What the cell's Output widgets took reaches the kernel before the next request, which may read it.
+    options.outputWidgets?.flush();
   }
 }
 
@@ -101,7 +106,7 @@ function startExecution(
     lastIopubAt = Date.now();
     if (KernelMessage.isExecuteInputMsg(msg)) run.executionCount = msg.content.execution_count;
     const event = toOutputEvent(msg);
-    if (event) run.outputs.apply(event);
+    if (event && !options.outputWidgets?.take(requestId, event)) run.outputs.apply(event);
   };
   kernel.connection.iopubMessage.connect(onIOPub);
   store.add({ dispose: () => kernel.connection.iopubMessage.disconnect(onIOPub) });

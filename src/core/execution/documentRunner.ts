@@ -7,6 +7,9 @@ import type { CellOutputLimits } from '../outputs/outputLimits';
 import type { CellRequest, CellRun } from './cellRun';
 import { ExecutionQueue, type StopState } from './executionQueue';
 import { KernelSession } from './kernelSession';
+import { KernelComms } from '../comms/kernelComms';
+import { OutputWidgetCapture } from '../comms/outputWidgetCapture';
+import { Emitter, type Event } from '../common/emitter';
 import type { InputProvider } from './stdin';
 
 export interface DocumentRunnerOptions {
@@ -20,7 +23,19 @@ export interface DocumentRunnerOptions {
   stdin?: InputProvider;
   /** What each cell shows of each kind of output; the rest is dropped and counted in a note. Unlimited when left out. */
   outputLimits?: CellOutputLimits;
+  /**
+   * Outputs made inside `with out:` go to the Output widget `out` (outputWidgetCapture.ts), as in JupyterLab
+   * and nbclient. Off, they stay in the cell: for a face that cannot draw widgets (yet), where they would vanish.
+   */
+  captureOutputWidgets?: boolean;
   logger: Logger;
+}
+
+/** A kernel of the document with its comms and the Output widgets that capture its outputs. */
+export interface AttachedKernel {
+  readonly kernel: KernelHandle;
+  readonly comms: KernelComms;
+  readonly outputWidgets: OutputWidgetCapture;
 }
 
 /** How an interrupt ended: nothing was running, the running cell stopped, or it still ran when the wait ran out. */
@@ -37,6 +52,10 @@ export class DocumentRunner implements Disposable {
   readonly outputs: DocumentOutputs;
   private readonly queue: ExecutionQueue;
   private disposed = false;
+  private attached: AttachedKernel | undefined;
+  private readonly attachedEmitter = new Emitter<AttachedKernel>();
+  /** Each kernel the document starts, with its comms, before any cell runs on it (for widget relays and recorders). */
+  readonly onDidAttachKernel: Event<AttachedKernel> = this.attachedEmitter.event;
 
   constructor(options: DocumentRunnerOptions) {
     const { logger } = options;
@@ -50,7 +69,27 @@ export class DocumentRunner implements Disposable {
       ...(options.cellTimeoutMs ? { cellTimeoutMs: options.cellTimeoutMs } : {}),
       ...(options.interruptGraceMs === undefined ? {} : { interruptGraceMs: options.interruptGraceMs }),
       ...(options.stdin ? { stdin: options.stdin } : {}),
+      ...(options.captureOutputWidgets ? { outputWidgetsOf: (kernel: KernelHandle) => (this.attached?.kernel === kernel ? this.attached.outputWidgets : undefined) } : {}),
     });
+    this.session.onDidStartKernel((kernel) => this.attach(kernel));
+  }
+
+  /** The current kernel's comms, once one has started. */
+  get attachedKernel(): AttachedKernel | undefined {
+    return this.attached;
+  }
+
+  private attach(kernel: KernelHandle): void {
+    this.detach();
+    const comms = new KernelComms(kernel);
+    this.attached = { kernel, comms, outputWidgets: new OutputWidgetCapture(comms, () => this.outputs.createCell()) };
+    this.attachedEmitter.fire(this.attached);
+  }
+
+  private detach(): void {
+    this.attached?.outputWidgets.dispose();
+    this.attached?.comms.dispose();
+    this.attached = undefined;
   }
 
   /** Queues cells behind any already queued; each run reports its own progress and result. */
@@ -116,6 +155,8 @@ export class DocumentRunner implements Disposable {
     if (this.disposed) return;
     this.disposed = true;
     this.queue.dispose();
+    this.detach();
+    this.attachedEmitter.dispose();
     this.outputs.dispose();
     this.session.dispose();
   }

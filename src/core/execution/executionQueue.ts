@@ -8,6 +8,7 @@ import { CellOutcome, executeCell } from './cellExecutor';
 import { CellRequest, CellRun, FailureReason, FinalCellRunState, isSkipped } from './cellRun';
 import type { KernelSession } from './kernelSession';
 import type { InputProvider } from './stdin';
+import type { OutputWidgetCapture } from '../comms/outputWidgetCapture';
 
 export interface ExecutionQueueOptions {
   session: KernelSession;
@@ -17,6 +18,8 @@ export interface ExecutionQueueOptions {
   cellTimeoutMs?: number;
   interruptGraceMs?: number;
   stdin?: InputProvider;
+  /** The Output widgets of a kernel, which take the outputs of the requests they capture (outputWidgetCapture.ts). */
+  outputWidgetsOf?: (kernel: KernelHandle) => OutputWidgetCapture | undefined;
   logger: Logger;
 }
 
@@ -136,6 +139,7 @@ export class ExecutionQueue implements Disposable {
           ...(this.options.stdin ? { stdin: this.options.stdin } : {}),
           ...(this.options.cellTimeoutMs ? { timeoutMs: this.options.cellTimeoutMs } : {}),
           interruptGraceMs: this.options.interruptGraceMs ?? DEFAULT_INTERRUPT_GRACE_MS,
+          outputWidgets: this.options.outputWidgetsOf?.(kernel),
           logger,
         },
         stop,

@@ -15,6 +15,9 @@ export class KernelSession implements Disposable {
   private current: KernelHandle | undefined;
   private starting: Promise<KernelHandle> | undefined;
   private readonly statusEmitter = new Emitter<SessionStatus>();
+  private readonly startedEmitter = new Emitter<KernelHandle>();
+  /** Each kernel the session starts, before any cell runs on it. */
+  readonly onDidStartKernel = this.startedEmitter.event;
   private disposed = false;
   readonly onDidChangeStatus = this.statusEmitter.event;
   private subscriptions = new DisposableStore();
@@ -77,6 +80,7 @@ export class KernelSession implements Disposable {
       return;
     }
     this.current = kernel;
+    this.startedEmitter.fire(kernel);
     this.subscriptions = new DisposableStore();
     this.subscriptions.add(kernel.onDidChangeStatus((status) => this.statusEmitter.fire(status)));
     this.subscriptions.add(
@@ -117,5 +121,6 @@ export class KernelSession implements Disposable {
     this.release();
     kernel?.dispose();
     this.statusEmitter.dispose();
+    this.startedEmitter.dispose();
   }
 }

@@ -66,3 +66,27 @@ function exceptionName(ename: string): string {
   const repr = /^<class '([^']+)'>$/.exec(ename);
   return repr ? repr[1]!.split('.').pop()! : ename;
 }
+
+/**
+ * The event that would produce an nbformat output (as a widget's `outputs` list holds them: `append_stdout`,
+ * `append_display_data`); undefined for anything that is not an output. Multi-line strings may come as lists.
+ */
+export function outputEventOf(output: unknown): OutputEvent | undefined {
+  if (typeof output !== 'object' || output === null) return undefined;
+  const o = output as Record<string, unknown>;
+  const text = (value: unknown): string => (Array.isArray(value) ? value.map(String).join('') : String(value ?? ''));
+  const bundle = (value: unknown): MimeBundle => (typeof value === 'object' && value !== null ? (value as MimeBundle) : {});
+  const metadata = bundle(o.metadata) as OutputMetadata;
+  switch (o.output_type) {
+    case 'stream':
+      return { type: 'stream', name: o.name === 'stderr' ? 'stderr' : 'stdout', text: text(o.text) };
+    case 'display_data':
+      return { type: 'display_data', data: bundle(o.data), metadata };
+    case 'execute_result':
+      return { type: 'execute_result', data: bundle(o.data), metadata, executionCount: typeof o.execution_count === 'number' ? o.execution_count : null };
+    case 'error':
+      return { type: 'error', ename: String(o.ename ?? ''), evalue: String(o.evalue ?? ''), traceback: Array.isArray(o.traceback) ? o.traceback.map(String) : [] };
+    default:
+      return undefined;
+  }
+}

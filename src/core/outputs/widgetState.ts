@@ -11,6 +11,7 @@
 import { Kernel, KernelMessage } from '@jupyterlab/services';
 import { Disposable, DisposableStore } from '../common/disposable';
 import { isJsonObject } from '../formats/jsonInput';
+import type { OutputWidgetCapture } from '../comms/outputWidgetCapture';
 
 export const WIDGET_STATE_MIME = 'application/vnd.jupyter.widget-state+json';
 /** The comm target ipywidgets (and other widget libraries) open one comm per model on. */
@@ -77,14 +78,23 @@ export class WidgetStateRecorder implements Disposable {
   private readonly models = new Map<string, LiveModel>();
   private readonly observations = new DisposableStore();
 
-  /** Feeds every iopub message of this connection (whichever cell, or none, it belongs to) to `apply`. */
-  observe(connection: Kernel.IKernelConnection): Disposable {
+  /**
+   * Feeds every iopub message of this connection (whichever cell, or none, it belongs to) to `apply`, and
+   * the outputs its Output widgets capture (which the kernel echoes late, or not at all before ipywidgets 8).
+   */
+  observe(connection: Kernel.IKernelConnection, outputWidgets?: OutputWidgetCapture): Disposable {
     const onIOPub = (_: unknown, msg: KernelMessage.IIOPubMessage): void => {
       const event = toWidgetEvent(msg);
       if (event) this.apply(event);
     };
     connection.iopubMessage.connect(onIOPub);
-    return this.observations.add({ dispose: () => connection.iopubMessage.disconnect(onIOPub) });
+    const captured = outputWidgets?.onDidChangeOutputs(({ commId, outputs }) => this.apply({ type: 'update', commId, state: { outputs: [...outputs] }, buffers: [] }));
+    return this.observations.add({
+      dispose: () => {
+        connection.iopubMessage.disconnect(onIOPub);
+        captured?.dispose();
+      },
+    });
   }
 
   apply(event: WidgetEvent): void {

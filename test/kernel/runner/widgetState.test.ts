@@ -104,6 +104,18 @@ describe('Jupyter widgets and comms through cellbridge run --output', () => {
     assert.equal(notebook.metadata.widgets, undefined, 'a non-widget comm is not saved as a widget');
   });
 
+  test('an Output widget: what its `with` block printed is saved in its state, not in the cell, as nbclient saves it (a .py script)', { timeout: 120_000 }, async () => {
+    const script = path.join(work, 'output-widget.py');
+    writeFileSync(script, ['# %%', 'import ipywidgets', 'out = ipywidgets.Output()', 'out', '# %%', 'with out:', '    print("captured")', 'print("in the cell")', ''].join('\n'));
+    const { notebook, stderr, statuses } = await runToNotebook(script);
+    assert.deepEqual(statuses, ['ok', 'ok'], stderr);
+    const outputs = modelsNamed(widgetStateOf(notebook), 'OutputModel')[0]?.[1].state.outputs;
+    assert.deepEqual(outputs, [{ output_type: 'stream', name: 'stdout', text: 'captured\n' }]);
+    const code = notebook.cells.filter((cell) => cell.cell_type === 'code');
+    // A saved notebook keeps text as a list of lines.
+    assert.deepEqual((code[1]?.outputs ?? []).map((output) => [(output as { text?: string | string[] }).text].flat().join('')), ['in the cell\n']);
+  });
+
   test('a binary widget value is saved base64 at its buffer path, as last set; a closed widget is dropped (a .py script)', { timeout: 120_000 }, async () => {
     const first = Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), Buffer.from(Array.from({ length: 256 }, (_, i) => i))]);
     const script = path.join(work, 'image.py');

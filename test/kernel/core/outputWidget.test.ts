@@ -1,0 +1,118 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { CellRun } from '../../../src/core/execution/cellRun';
+import type { Output } from '../../../src/core/outputs/nbformat';
+import { WidgetStateRecorder } from '../../../src/core/outputs/widgetState';
+import { CURRENT_STACK_KERNEL, useCurrentStackKernel } from '../helpers/currentStack';
+import { KernelTracker, shownStream, TestDocument } from '../helpers/kernels';
+
+/**
+ * ipywidgets 8's Output widget on a real kernel (ipykernel 7.4, ipywidgets 8.1.9): what a cell does inside
+ * `with out:` goes to the widget, not the cell; the kernel's model learns the captured outputs before the
+ * next cell runs; and the recorded widget state holds them, as a saved notebook needs them.
+ */
+let doc: TestDocument;
+const tracker = new KernelTracker();
+const recorder = new WidgetStateRecorder();
+
+before(async () => {
+  doc = new TestDocument(tracker, useCurrentStackKernel(), { captureOutputWidgets: true });
+  doc.runner.onDidAttachKernel(({ kernel, outputWidgets }) => recorder.observe(kernel.connection, outputWidgets));
+  await doc.runOne('import ipywidgets as widgets\nfrom IPython.display import display, HTML\nout = widgets.Output()\ndisplay(out)');
+});
+
+after(async () => {
+  recorder.dispose();
+  await doc.close();
+  tracker.assertNothingLeft();
+});
+
+async function run(code: string): Promise<CellRun> {
+  const cell = await doc.runOne(code);
+  assert.equal(cell.state, 'done', JSON.stringify(cell.outputs.outputs));
+  return cell;
+}
+
+/** The Output widget's outputs as the kernel's model holds them. */
+async function kernelOutputs(name = 'out'): Promise<Array<Record<string, unknown>>> {
+  const cell = await run(`import json\nprint(json.dumps(list(${name}.outputs)))`);
+  return JSON.parse(shownStream(cell, 'stdout')) as Array<Record<string, unknown>>;
+}
+
+async function recordedOutputs(name = 'out'): Promise<Output[]> {
+  const id = shownStream(await run(`print(${name}.model_id)`), 'stdout').trim();
+  return recorder.toMetadata()?.state[id]?.state.outputs as Output[];
+}
+
+describe('the Output widget', () => {
+  test('prints and displays inside `with out:` go to the widget, not the cell; the kernel knows them by the next cell', async () => {
+    const cell = await run('print("before")\nwith out:\n    print("inside")\n    display(HTML("<b>shown</b>"))\nprint("after")');
+    assert.equal(shownStream(cell, 'stdout'), 'before\nafter\n');
+    assert.equal(cell.outputs.outputs.filter((output) => output.output_type === 'display_data').length, 0, 'the display went to the widget');
+    const outputs = await kernelOutputs();
+    assert.deepEqual(outputs[0], { output_type: 'stream', name: 'stdout', text: 'inside\n' });
+    assert.equal(outputs[1]?.output_type, 'display_data');
+    assert.deepEqual((outputs[1] as { data: Record<string, unknown> }).data['text/html'], '<b>shown</b>');
+    assert.deepEqual((await recordedOutputs()).map((output) => output.output_type), ['stream', 'display_data']);
+  });
+
+  test("an error inside is shown in the widget (ipywidgets' Output swallows it), and the cell goes on", async () => {
+    const cell = await run('with out:\n    1 / 0\nprint("went on")');
+    assert.equal(shownStream(cell, 'stdout'), 'went on\n');
+    assert.equal(cell.outputs.outputs.some((output) => output.output_type === 'error'), false);
+    const error = (await kernelOutputs()).at(-1);
+    assert.equal(error?.output_type, 'error');
+    assert.equal(error?.ename, 'ZeroDivisionError');
+  });
+
+  test('clear_output inside clears the widget; append_stdout from the kernel and a capture after it keep both', async () => {
+    await run('with out:\n    from IPython.display import clear_output\n    clear_output()\n    print("fresh")');
+    assert.deepEqual(await kernelOutputs(), [{ output_type: 'stream', name: 'stdout', text: 'fresh\n' }]);
+    await run('out.append_stdout("appended\\n")');
+    await run('with out:\n    print("captured")');
+    assert.deepEqual(
+      (await kernelOutputs()).map((output) => output.text),
+      ['fresh\nappended\ncaptured\n'],
+      'consecutive stdout is one stream, as a notebook shows it',
+    );
+    await run('out.clear_output()');
+    assert.deepEqual(await kernelOutputs(), []);
+    assert.deepEqual(await recordedOutputs(), []);
+  });
+
+  test('nested `with` blocks: the innermost widget takes the output, the outer one what comes after it', async () => {
+    await run('inner = widgets.Output()\nwith out:\n    with inner:\n        print("to inner")\n    print("to outer")');
+    assert.deepEqual((await kernelOutputs('inner')).map((output) => output.text), ['to inner\n']);
+    assert.deepEqual((await kernelOutputs()).map((output) => output.text), ['to outer\n']);
+  });
+
+  test('a loop of 2,000 prints inside reaches the kernel whole, in far fewer syncs than prints', async () => {
+    await run('out.clear_output()');
+    let syncs = 0;
+    const counting = doc.runner.attachedKernel!.outputWidgets.onDidChangeOutputs(() => syncs++);
+    const cell = await run('with out:\n    for i in range(2000):\n        print(i)');
+    counting.dispose();
+    assert.ok(syncs >= 1 && syncs < 200, `${syncs} syncs`);
+    assert.equal(shownStream(cell, 'stdout'), '');
+    const text = (await kernelOutputs()).map((output) => output.text).join('');
+    assert.equal(text.split('\n').length - 1, 2000);
+    assert.ok(text.endsWith('1999\n'));
+  });
+});
+
+describe('a face that cannot draw widgets (captureOutputWidgets off)', () => {
+  const own = new KernelTracker();
+  let plainDoc: TestDocument;
+  before(() => {
+    plainDoc = new TestDocument(own, CURRENT_STACK_KERNEL);
+  });
+  after(async () => {
+    await plainDoc.close();
+    own.assertNothingLeft();
+  });
+
+  test('keeps what `with out:` prints in the cell, where it can be seen', async () => {
+    const cell = await plainDoc.runOne('import ipywidgets as widgets\nout = widgets.Output()\nwith out:\n    print("still visible")');
+    assert.equal(shownStream(cell, 'stdout'), 'still visible\n');
+  });
+});
