@@ -12,8 +12,20 @@ const nodeTargets = [
   { entryPoints: ['bench/vscodeBench.ts'], outfile: 'dist/vscodeBench.js', external: ['playwright-core'] },
 ];
 
-// The error renderer runs in the notebook webview: a browser ES module exporting `activate`.
-const browserTargets = [{ entryPoints: ['renderers/error/index.ts'], outfile: 'dist/renderers/error.js' }];
+// The renderers run in the notebook webview: browser ES modules exporting `activate`. The widget renderer's
+// CSS (ipywidgets' and Font Awesome's, with its fonts as files beside it) is written to widgets.css, which the
+// renderer links itself: nothing is fetched from anywhere else.
+const browserTargets = [
+  { entryPoints: ['renderers/error/index.ts'], outfile: 'dist/renderers/error.js' },
+  {
+    entryPoints: ['renderers/widgets/index.ts'],
+    outfile: 'dist/renderers/widgets.js',
+    loader: { '.woff': 'file', '.woff2': 'file', '.ttf': 'file', '.eot': 'file', '.svg': 'file', '.png': 'file', '.gif': 'file' },
+    // jQuery and backbone expect a browser global `process` only in code paths we do not reach; keep them quiet.
+    define: { 'process.env.NODE_ENV': '"production"' },
+    minify: true,
+  },
+];
 const browserCommon = { bundle: true, platform: 'browser', format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning' };
 
 async function main() {
@@ -31,6 +43,8 @@ async function main() {
   const builds = nodeTargets
     .filter((t) => t.entryPoints.every((e) => fs.existsSync(e)))
     .map((t) => ({ ...common, ...t, external: [...common.external, ...(t.external ?? [])] }));
+  // Asset files carry content hashes in their names: old ones would linger and be packaged.
+  fs.rmSync('dist/renderers', { recursive: true, force: true });
   const rendererBuilds = browserTargets.map((t) => ({ ...browserCommon, ...t }));
   const all = [...builds, ...rendererBuilds];
   if (watch) {

@@ -7,7 +7,7 @@
 import { parseErrorPayload } from './errorPayload';
 import { ERROR_STYLES } from './errorStyles';
 import { errorPlainText, formatError } from './formatError';
-import type { ActivationFunction, RendererContext } from './rendererApi';
+import type { ActivationFunction, RendererContext } from '../rendererApi';
 import { revealFrameMessage } from './revealFrame';
 
 const STYLE_ELEMENT_ID = 'cellbridge-error-renderer-styles';

@@ -14,6 +14,7 @@ import { settings } from './settings';
 import { inputBoxProvider } from './stdinPrompt';
 import { handleTracebackLinks } from './tracebackLinks';
 import { InteractiveWindows } from './interactive/interactiveWindows';
+import { WidgetBridge } from './widgets/widgetBridge';
 import { PythonCellCodeLens } from './interactive/pythonCellCodeLens';
 import { registerPythonCellCommands } from './interactive/pythonCellCommands';
 
@@ -39,6 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     new KernelStatusBar(sessions),
     reportDeadKernels(sessions, logger),
     handleTracebackLinks(logger),
+    new WidgetBridge(sessions, logger),
     interactiveWindows,
     registerPythonCellCommands(interactiveWindows, sessions, logger),
     vscode.languages.registerCodeLensProvider({ language: 'python' }, new PythonCellCodeLens()),

@@ -36,6 +36,8 @@ export class NotebookSession implements Disposable {
       stopOnError: true,
       stdin: options.stdin,
       logger: options.logger,
+      // The widget renderer draws Output widgets, with what they captured.
+      captureOutputWidgets: true,
       // Only stream text is capped here: a notebook's displays and errors are what its own user asked for,
       // where the service's caps guard against code nobody has read.
       ...(options.maxStreamCharsPerCell === undefined ? {} : { outputLimits: { maxStreamCharsPerCell: options.maxStreamCharsPerCell } }),

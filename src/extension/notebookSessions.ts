@@ -35,6 +35,9 @@ export class NotebookSessions implements Disposable {
   private readonly statusEmitter = new Emitter<KernelStatusChange>();
   private readonly diedEmitter = new Emitter<NotebookSession>();
   private readonly environmentEmitter = new Emitter<void>();
+  private readonly openedEmitter = new Emitter<NotebookSession>();
+  /** A notebook got a session (its first run on a controller, or another controller), before its kernel starts. */
+  readonly onDidOpenSession = this.openedEmitter.event;
   /** An environment changed under us: ipykernel was installed into it to start a kernel. */
   readonly onDidChangeEnvironment = this.environmentEmitter.event;
   /** Any notebook's kernel changed state (starting, idle, busy, dead, notStarted). */
@@ -74,6 +77,7 @@ export class NotebookSessions implements Disposable {
       }),
     );
     this.sessions.set(notebook, { session, subscriptions });
+    this.openedEmitter.fire(session);
     this.statusEmitter.fire({ session, status: session.runner.session.status });
     return session;
   }
@@ -123,5 +127,6 @@ export class NotebookSessions implements Disposable {
     this.statusEmitter.dispose();
     this.diedEmitter.dispose();
     this.environmentEmitter.dispose();
+    this.openedEmitter.dispose();
   }
 }

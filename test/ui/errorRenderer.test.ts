@@ -100,7 +100,8 @@ test('the built error renderer shows real tracebacks in colour, with live links,
       assert.ok(text.includes('/tmp/a"onmouseover="window.pwned=3.py:1'), 'a hostile file name is shown as text');
       assert.equal(await tab.locator('img, script:not([type=module]), iframe').count(), 0, 'no element came from the traceback');
       assert.equal(await tab.evaluate('window.pwned'), undefined, 'nothing injected ran');
-      const hrefs = await tab.locator('a').evaluateAll((links) => links.map((link) => link.getAttribute('href')));
+      // Typed through an attribute reader: @types/react (a dependency of the widget packages) declares empty DOM element interfaces for Node code.
+      const hrefs = await tab.locator('a').evaluateAll((links) => links.map((link) => (link as unknown as { getAttribute(name: string): string | null }).getAttribute('href')));
       assert.ok(hrefs.length > 0 && hrefs.every((href) => href === '#'), `links never carry traceback text in href: ${hrefs.join(', ')}`);
       assert.equal(await tab.locator('[onmouseover], [onerror], [onclick]').count(), 0, 'no event-handler attribute');
 

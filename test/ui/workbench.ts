@@ -25,6 +25,8 @@ export interface WorkbenchOptions {
   height?: number;
   /** Install this .vsix as a user would, instead of loading the checkout as F5 does. */
   vsix?: string;
+  /** Extra environment for code-server and its extension host (JUPYTER_PATH for another kernel, say). */
+  env?: Record<string, string>;
 }
 
 /** `files`: paths to copy into the workspace. */
@@ -34,7 +36,7 @@ export async function openWorkbench(files: readonly string[], options: Workbench
   for (const file of files) await fs.copyFile(file, path.join(workspace, path.basename(file)));
   const server = await CodeServer.start({
     workspaceDir: workspace,
-    env: { PYDEVD_DISABLE_FILE_VALIDATION: '1' },
+    env: { PYDEVD_DISABLE_FILE_VALIDATION: '1', ...options.env },
     ...(options.vsix ? { extensionsToInstall: [options.vsix] } : {}),
   });
   const browser = await openBrowser().catch(async (error: unknown) => {

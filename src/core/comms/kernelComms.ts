@@ -34,6 +34,8 @@ export class KernelComms implements Disposable {
   private readonly open = new Map<string, string>();
   private readonly disposables = new DisposableStore();
   private gone = false;
+  /** Who waits for the kernel to have handled a message, by its id. */
+  private readonly handled = new Map<string, Array<() => void>>();
   readonly onDidReceive: Event<CommEvent> = this.emitter.event;
 
   constructor(private readonly kernel: KernelHandle) {
@@ -57,11 +59,27 @@ export class KernelComms implements Disposable {
     return commId;
   }
 
-  /** Sends data (and buffers) to the kernel's side of an open comm; its msg id (the parent of what the kernel does about it). */
-  send(commId: string, data: JSONObject, buffers: ArrayBufferView[] = []): string {
+  /**
+   * Sends data (and buffers) to the kernel's side of an open comm; its msg id, the parent of what the kernel
+   * does about it. A widget manager gives its own `msgId`: it matches the kernel's echo of a change to it.
+   */
+  send(commId: string, data: JSONObject, buffers: ArrayBufferView[] = [], msgId?: string): string {
     if (!this.open.has(commId)) throw new CommClosedError(commId);
     this.assertAlive();
-    return this.sendShell('comm_msg', { comm_id: commId, data }, buffers);
+    return this.sendShell('comm_msg', { comm_id: commId, data }, buffers, msgId);
+  }
+
+  /**
+   * Resolves when the kernel has handled the message `msgId` (its idle status for it), or is gone: a widget
+   * manager sends a model's next change only then.
+   */
+  whenHandled(msgId: string): Promise<void> {
+    if (this.gone) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiting = this.handled.get(msgId) ?? [];
+      waiting.push(resolve);
+      this.handled.set(msgId, waiting);
+    });
   }
 
   close(commId: string, data: JSONObject = {}): void {
@@ -85,7 +103,9 @@ export class KernelComms implements Disposable {
 
   private receive(msg: KernelMessage.IIOPubMessage): void {
     const parentMsgId = (msg.parent_header as Partial<KernelMessage.IHeader>).msg_id;
-    if (KernelMessage.isCommOpenMsg(msg)) {
+    if (KernelMessage.isStatusMsg(msg)) {
+      if (msg.content.execution_state === 'idle' && parentMsgId !== undefined) this.release(parentMsgId);
+    } else if (KernelMessage.isCommOpenMsg(msg)) {
       const { comm_id: commId, target_name: targetName, data } = msg.content;
       this.open.set(commId, targetName);
       this.emitter.fire({ type: 'open', commId, targetName, data, metadata: msg.metadata, buffers: bytesOf(msg.buffers), parentMsgId });
@@ -101,10 +121,18 @@ export class KernelComms implements Disposable {
     }
   }
 
+  private release(msgId: string): void {
+    const waiting = this.handled.get(msgId);
+    if (!waiting) return;
+    this.handled.delete(msgId);
+    for (const resolve of waiting) resolve();
+  }
+
   private kernelGone(): void {
     if (this.gone) return;
     this.gone = true;
     this.open.clear();
+    for (const msgId of [...this.handled.keys()]) this.release(msgId);
     this.emitter.fire({ type: 'kernelGone' });
   }
 
@@ -112,9 +140,9 @@ export class KernelComms implements Disposable {
     if (this.gone) throw new Error(`Kernel '${this.kernel.name}' is gone: its comms are closed`);
   }
 
-  private sendShell(msgType: 'comm_open' | 'comm_msg' | 'comm_close', content: JSONObject, buffers: ArrayBufferView[]): string {
+  private sendShell(msgType: 'comm_open' | 'comm_msg' | 'comm_close', content: JSONObject, buffers: ArrayBufferView[], msgId?: string): string {
     const connection = this.kernel.connection;
-    const msg = KernelMessage.createMessage({ msgType, channel: 'shell', session: connection.clientId, username: connection.username, content, buffers } as never) as unknown as KernelMessage.IShellMessage;
+    const msg = KernelMessage.createMessage({ msgType, channel: 'shell', session: connection.clientId, username: connection.username, content, buffers, ...(msgId ? { msgId } : {}) } as never) as unknown as KernelMessage.IShellMessage;
     // No reply comes to a comm message; the future is disposed once the kernel is idle again.
     connection.sendShellMessage(msg, false, true);
     return msg.header.msg_id;

@@ -10,7 +10,9 @@ import { type Disposable, DisposableStore } from '../common/disposable';
 import { Emitter, type Event } from '../common/emitter';
 import type { CellOutputs } from '../outputs/cellOutputs';
 import type { Output } from '../outputs/nbformat';
-import { type OutputEvent, outputEventOf } from '../outputs/outputEvent';
+import { KernelMessage } from '@jupyterlab/services';
+import type { KernelHandle } from '../kernel/kernelHandle';
+import { outputEventOf, toOutputEvent } from '../outputs/outputEvent';
 import type { CommEvent, KernelComms } from './kernelComms';
 
 const OUTPUT_MODEL = 'OutputModel';
@@ -44,23 +46,35 @@ export class OutputWidgetCapture implements Disposable {
   /** Set while a widget's outputs are rebuilt from the kernel's own list: that is no change to send back. */
   private rebuilding = false;
 
-  /** `newOutputs`: an outputs reducer for a widget, the document's, so display updates and limits apply there too. */
-  constructor(private readonly comms: KernelComms, private readonly newOutputs: () => CellOutputs) {
+  /**
+   * `newOutputs`: an outputs reducer for a widget, the document's, so display updates and limits apply there
+   * too. Every output message of the kernel is looked at, not only a cell's: `interact` runs its function for
+   * a widget's comm message, inside its Output widget, with no cell running.
+   */
+  constructor(kernel: KernelHandle, private readonly comms: KernelComms, private readonly newOutputs: () => CellOutputs) {
     this.disposables.add(comms.onDidReceive((event) => this.onComm(event)));
+    const onIopub = (_: unknown, msg: KernelMessage.IIOPubMessage): void => {
+      const widget = this.capturing((msg.parent_header as Partial<KernelMessage.IHeader>).msg_id);
+      const event = widget && toOutputEvent(msg);
+      if (event) widget.outputs.apply(event);
+    };
+    kernel.connection.iopubMessage.connect(onIopub);
+    this.disposables.add({ dispose: () => kernel.connection.iopubMessage.disconnect(onIopub) });
   }
 
-  /**
-   * Takes an output of request `parentMsgId` into the Output widget that captures that request now (the
-   * innermost, when `with` blocks nest); false when none does, and the output belongs to its cell.
-   */
-  take(parentMsgId: string, event: OutputEvent): boolean {
+  /** Whether an Output widget takes the outputs of request `parentMsgId` now: then they are not its cell's. */
+  takes(parentMsgId: string): boolean {
+    return this.capturing(parentMsgId) !== undefined;
+  }
+
+  /** The widget capturing a request now: the innermost, when `with` blocks nest. */
+  private capturing(parentMsgId: string | undefined): OutputWidget | undefined {
+    if (!parentMsgId) return undefined;
     let capturing: OutputWidget | undefined;
     for (const widget of this.widgets.values()) {
       if (widget.msgId === parentMsgId && (!capturing || widget.capturingSince > capturing.capturingSince)) capturing = widget;
     }
-    if (!capturing) return false;
-    capturing.outputs.apply(event);
-    return true;
+    return capturing;
   }
 
   /** Sends every widget's new outputs to the kernel now: before the next request, which may read them. */

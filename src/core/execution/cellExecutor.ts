@@ -106,7 +106,8 @@ function startExecution(
     lastIopubAt = Date.now();
     if (KernelMessage.isExecuteInputMsg(msg)) run.executionCount = msg.content.execution_count;
     const event = toOutputEvent(msg);
-    if (event && !options.outputWidgets?.take(requestId, event)) run.outputs.apply(event);
+    // Inside `with out:`, the Output widget takes it (outputWidgetCapture.ts, which sees the same message).
+    if (event && !options.outputWidgets?.takes(requestId)) run.outputs.apply(event);
   };
   kernel.connection.iopubMessage.connect(onIOPub);
   store.add({ dispose: () => kernel.connection.iopubMessage.disconnect(onIOPub) });

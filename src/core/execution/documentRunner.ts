@@ -82,7 +82,7 @@ export class DocumentRunner implements Disposable {
   private attach(kernel: KernelHandle): void {
     this.detach();
     const comms = new KernelComms(kernel);
-    this.attached = { kernel, comms, outputWidgets: new OutputWidgetCapture(comms, () => this.outputs.createCell()) };
+    this.attached = { kernel, comms, outputWidgets: new OutputWidgetCapture(kernel, comms, () => this.outputs.createCell()) };
     this.attachedEmitter.fire(this.attached);
   }
 

@@ -112,6 +112,15 @@ export class WidgetStateRecorder implements Disposable {
     }
   }
 
+  /** Takes the models of a saved state (a notebook reopened), as if they had been opened and set so. */
+  restore(saved: WidgetStateMetadata): void {
+    for (const [modelId, model] of Object.entries(saved.state)) {
+      if (!isJsonObject(model) || !isJsonObject(model.state)) continue;
+      const buffers = Array.isArray(model.buffers) ? model.buffers.filter((buffer) => isBufferPath(buffer.path) && typeof buffer.data === 'string') : [];
+      this.models.set(modelId, { state: { ...model.state }, buffers: new Map(buffers.map((buffer) => [JSON.stringify(buffer.path), buffer])) });
+    }
+  }
+
   /**
    * The notebook metadata for the open models, or undefined when there are none (nothing to save, as
    * nbclient). Only models that name their class (`_model_name`) can be rebuilt, so only those are saved.

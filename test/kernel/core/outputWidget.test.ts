@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import type { CellRun } from '../../../src/core/execution/cellRun';
 import type { Output } from '../../../src/core/outputs/nbformat';
 import { WidgetStateRecorder } from '../../../src/core/outputs/widgetState';
+import { until } from '../helpers/cellWaits';
 import { CURRENT_STACK_KERNEL, useCurrentStackKernel } from '../helpers/currentStack';
 import { KernelTracker, shownStream, TestDocument } from '../helpers/kernels';
 
@@ -84,6 +85,24 @@ describe('the Output widget', () => {
     await run('inner = widgets.Output()\nwith out:\n    with inner:\n        print("to inner")\n    print("to outer")');
     assert.deepEqual((await kernelOutputs('inner')).map((output) => output.text), ['to inner\n']);
     assert.deepEqual((await kernelOutputs()).map((output) => output.text), ['to outer\n']);
+  });
+
+  test("`interact`: a change of its slider from this side runs the function in the kernel, and what it prints lands in interact's Output widget, with no cell running", async () => {
+    await run('def show(x):\n    print("x is", x)\nw = widgets.interactive(show, x=5)\ndisplay(w)');
+    const sliderId = shownStream(await run('print(w.children[0].model_id)'), 'stdout').trim();
+    const outputId = shownStream(await run('print(w.out.model_id)'), 'stdout').trim();
+    const attached = doc.runner.attachedKernel!;
+    const seen: string[] = [];
+    const watching = attached.outputWidgets.onDidChangeOutputs(({ commId, outputs }) => {
+      if (commId === outputId) seen.push(outputs.map((output) => (output.output_type === 'stream' ? output.text : '')).join(''));
+    });
+    try {
+      attached.comms.send(sliderId, { method: 'update', state: { value: 6 }, buffer_paths: [] });
+      await until(() => seen.some((text) => text.includes('x is 6')), "interact's output to show x is 6");
+    } finally {
+      watching.dispose();
+    }
+    assert.match(JSON.stringify(await kernelOutputs('w.out')), /x is 6/);
   });
 
   test('a loop of 2,000 prints inside reaches the kernel whole, in far fewer syncs than prints', async () => {

@@ -15,6 +15,8 @@ export interface OutputItem {
 export interface RendererContext {
   /** Present when the extension that contributed the renderer is running (`requiresMessaging: "optional"`). */
   postMessage?(message: unknown): void;
+  /** Messages the extension posts to this renderer (present with `requiresMessaging`). */
+  onDidReceiveMessage?(listener: (message: unknown) => void): { dispose(): void };
   readonly workspace: { readonly isTrusted: boolean };
 }
 

@@ -1,0 +1,81 @@
+/**
+ * The widget renderer's entry (notebook renderer API): draws `application/vnd.jupyter.widget-view+json`
+ * outputs with ipywidgets' own views, live through the extension's relay to the kernel, or from the state
+ * saved in the notebook when no kernel runs. One activation per notebook webview, so one manager per editor.
+ * A widget that cannot be drawn shows why, inline; it never stops the others.
+ */
+import type { ActivationFunction, OutputItem } from '../rendererApi';
+import { type FromRenderer, isMessage, type ToRenderer } from './bridgeProtocol';
+import { RendererWidgetManager } from './widgetManager';
+
+const STYLE_LINK_ID = 'cellbridge-widget-styles';
+const DISCONNECTED_CLASS = 'cellbridge-widget-disconnected';
+const MESSAGE_TYPES: ReadonlyArray<ToRenderer['type']> = ['state', 'comm_open', 'comm_msg', 'comm_close', 'handled', 'kernelGone'];
+
+/** ipywidgets' styles (and their fonts), bundled beside this module by esbuild. */
+function linkStylesOnce(document: Document): void {
+  if (document.getElementById(STYLE_LINK_ID)) return;
+  const link = document.createElement('link');
+  link.id = STYLE_LINK_ID;
+  link.rel = 'stylesheet';
+  link.href = new URL('./widgets.css', import.meta.url).href;
+  document.head.appendChild(link);
+  const style = document.createElement('style');
+  style.textContent = `.${DISCONNECTED_CLASS} { opacity: 0.55; pointer-events: none; filter: grayscale(1); }
+.cellbridge-widget-problem { font-family: var(--vscode-editor-font-family); color: var(--vscode-errorForeground); padding: 4px 0; }`;
+  document.head.appendChild(style);
+}
+
+function showProblem(element: HTMLElement, text: string): void {
+  const box = document.createElement('div');
+  box.className = 'cellbridge-widget-problem';
+  box.textContent = text;
+  element.replaceChildren(box);
+}
+
+export const activate: ActivationFunction = (context) => {
+  linkStylesOnce(document);
+  const post = (message: FromRenderer): void => context.postMessage?.(message);
+  const manager = new RendererWidgetManager(post);
+  const containers = new Set<HTMLElement>();
+  manager.onDisconnected(() => {
+    for (const container of containers) {
+      container.classList.add(DISCONNECTED_CLASS);
+      container.title = 'Its kernel is gone: this widget shows its last state and takes no input.';
+    }
+  });
+  context.onDidReceiveMessage?.((message) => {
+    if (!isMessage<ToRenderer>(message, MESSAGE_TYPES)) return;
+    manager.receive(message).catch((error: unknown) => console.error('CellBridge widgets:', error));
+  });
+  post({ type: 'ready' });
+
+  return {
+    async renderOutputItem(item: OutputItem, element: HTMLElement, signal?: AbortSignal): Promise<void> {
+      const modelId = (item.json() as { model_id?: unknown } | undefined)?.model_id;
+      if (typeof modelId !== 'string') return showProblem(element, 'This widget output names no model.');
+      if (!context.postMessage) return showProblem(element, 'Widgets need the CellBridge extension running.');
+      let model;
+      try {
+        model = await manager.modelFor(modelId);
+      } catch (error) {
+        return showProblem(element, `Cannot show this widget: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (!model) return showProblem(element, 'This widget is gone: its kernel was restarted or the notebook was saved without its state. Run the cell again to see it.');
+      const container = document.createElement('div');
+      element.replaceChildren(container);
+      try {
+        const view = await manager.create_view(model, {});
+        await manager.display_view(view, container);
+        containers.add(container);
+        if (!manager.isConnected) container.classList.add(DISCONNECTED_CLASS);
+        signal?.addEventListener('abort', () => {
+          containers.delete(container);
+          view.remove();
+        });
+      } catch (error) {
+        showProblem(element, `Cannot show this widget: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    },
+  };
+};
