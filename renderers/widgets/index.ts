@@ -62,6 +62,11 @@ export const activate: ActivationFunction = (context) => {
         return showProblem(element, `Cannot show this widget: ${error instanceof Error ? error.message : String(error)}`);
       }
       if (!model) return showProblem(element, 'This widget is gone: its kernel was restarted or the notebook was saved without its state. Run the cell again to see it.');
+      // ipywidgets stands an error model in for one it could not make (its JavaScript is not bundled): say why, plainly.
+      if (model.get('_view_name') === 'ErrorWidgetView') {
+        const error: unknown = model.get('error');
+        return showProblem(element, `Cannot show this widget: ${error instanceof Error ? error.message : String(model.get('msg') ?? error)}`);
+      }
       const container = document.createElement('div');
       element.replaceChildren(container);
       try {

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { WIDGET_STATE_MIME, type WidgetStateMetadata } from '../core/outputs/widgetState';
 
 /**
  * What the ipynb metadata says, read the ways VS Code's ipynb support has stored it: nbformat's notebook
@@ -60,4 +61,23 @@ export function withKernelspec(notebook: vscode.NotebookDocument, kernelspec: Sa
     return { ...notebook.metadata, custom: { ...custom, metadata: { ...nbformatMetadataOf(notebook), kernelspec } } };
   }
   return { ...notebook.metadata, metadata: { ...nbformatMetadataOf(notebook), kernelspec } };
+}
+
+/** The widget state the notebook was saved with (`metadata.widgets`, as Jupyter saves it), if any. */
+export function savedWidgetState(notebook: vscode.NotebookDocument): WidgetStateMetadata | undefined {
+  const state = objectAt(objectAt(nbformatMetadataOf(notebook), 'widgets'), WIDGET_STATE_MIME);
+  return state && objectAt(state, 'state') ? (state as unknown as WidgetStateMetadata) : undefined;
+}
+
+/** The notebook's metadata with `state` as its widget state (none: removed), under the key VS Code's ipynb support reads. */
+export function withWidgetStateOf(notebook: vscode.NotebookDocument, state: WidgetStateMetadata | undefined): Record<string, unknown> {
+  const metadata = { ...nbformatMetadataOf(notebook) };
+  const widgets: Json = { ...objectAt(metadata, 'widgets') };
+  if (state) widgets[WIDGET_STATE_MIME] = state;
+  else delete widgets[WIDGET_STATE_MIME];
+  if (Object.keys(widgets).length > 0) metadata.widgets = widgets;
+  else delete metadata.widgets;
+  const custom = objectAt(notebook.metadata, 'custom');
+  if (custom && objectAt(custom, 'metadata') && !objectAt(notebook.metadata, 'metadata')) return { ...notebook.metadata, custom: { ...custom, metadata } };
+  return { ...notebook.metadata, metadata };
 }

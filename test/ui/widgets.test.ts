@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { until } from '../kernel/helpers/cellWaits';
 import { useCurrentStackKernel } from '../kernel/helpers/currentStack';
 import { clickRunAll, openNotebookFromExplorer, outputFrame, UI_OUTPUT, waitForExecutionCounts, withWorkbench } from './workbench';
 
@@ -16,6 +17,8 @@ const CELLS = [
   'def show(x):\n    print("x is", x)\nwidgets.interact(show, x=widgets.IntSlider(value=5, description="interact"));',
   'out = widgets.Output()\nwith out:\n    print("captured by the Output widget")\nout',
   'widgets.IntProgress(value=7, max=10, description="progress")',
+  'display(slider)',
+  'from tqdm.notebook import tqdm\nfor _ in tqdm(range(5), desc="tqdm bar"):\n    pass',
 ];
 
 function notebook(kernelName: string, displayName: string): string {
@@ -54,7 +57,7 @@ test('widgets render and talk to the kernel: a slider, interact following its sl
       await outputs.getByText('x is 5').waitFor({ timeout: 30_000 });
       await outputs.getByText('captured by the Output widget').waitFor({ timeout: 30_000 });
       const plainReadout = outputs.locator('.widget-slider', { hasText: 'plain' }).locator('.widget-readout');
-      assert.equal((await plainReadout.innerText()).trim(), '3');
+      assert.equal((await plainReadout.first().innerText()).trim(), '3');
       const bar = outputs.locator('.widget-hprogress .progress-bar').first();
       const barSize = await bar.boundingBox();
       assert.ok(barSize && barSize.width > 20, `the progress bar is drawn as a bar: ${JSON.stringify(barSize)}`);
@@ -69,8 +72,85 @@ test('widgets render and talk to the kernel: a slider, interact following its sl
         throw new Error(`${String(error)}\nconsole errors:\n${consoleErrors.join('\n')}`);
       });
       assert.equal((await interactReadout.innerText()).trim(), '7');
+      // The same slider shown twice (cells 1 and 5): moving one moves the other.
+      const plainHandles = outputs.locator('.widget-slider', { hasText: 'plain' }).locator('.noUi-handle');
+      assert.equal(await plainHandles.count(), 2, 'the slider is shown twice');
+      await plainHandles.first().focus();
+      await plainHandles.first().press('ArrowRight');
+      let readouts: string[] = [];
+      await until(() => readouts.length === 2 && readouts.every((text) => text.trim() === '4'), 'both views of the slider to read 4', async () => {
+        readouts = await plainReadout.allInnerTexts();
+      });
+      // tqdm.notebook draws its bar as widgets: a progress bar and its label.
+      await outputs.getByText('tqdm bar').first().waitFor({ timeout: 30_000 });
+      assert.ok((await outputs.locator('.widget-hprogress').count()) >= 2, 'the tqdm bar is a progress widget');
       await page.screenshot({ path: path.join(UI_OUTPUT, 'widgets-after-keys.png') });
       assert.deepEqual(outside, [], 'no request left the machine');
+    });
+  } finally {
+    await fs.rm(folder, { recursive: true, force: true });
+  }
+});
+
+const MORE_CELLS = [
+  'import ipywidgets as widgets\nslider = widgets.IntSlider(value=4, description="saved")\nslider',
+  [
+    'import traitlets',
+    'class Unbundled(widgets.DOMWidget):',
+    '    _model_module = traitlets.Unicode("my-unbundled-widgets").tag(sync=True)',
+    '    _model_module_version = traitlets.Unicode("1.2.3").tag(sync=True)',
+    '    _model_name = traitlets.Unicode("UnbundledModel").tag(sync=True)',
+    '    _view_module = traitlets.Unicode("my-unbundled-widgets").tag(sync=True)',
+    '    _view_module_version = traitlets.Unicode("1.2.3").tag(sync=True)',
+    '    _view_name = traitlets.Unicode("UnbundledView").tag(sync=True)',
+    'Unbundled()',
+  ].join('\n'),
+  'widgets.Button(description="after the unbundled one")',
+];
+
+test('a widget library that is not bundled says so inline and stops nothing; saved widgets come back from the file, greyed, without a kernel', { timeout: 6 * 60_000 }, async () => {
+  const kernel = useCurrentStackKernel();
+  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-widgets-ui-'));
+  const file = path.join(folder, 'saved.ipynb');
+  const reopened = path.join(folder, 'reopened.ipynb');
+  await fs.writeFile(
+    file,
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { kernelspec: { name: kernel, display_name: 'Python 3 (current Jupyter stack)', language: 'python' } },
+      cells: MORE_CELLS.map((source, i) => ({ id: `cell-${i}`, cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null })),
+    }),
+  );
+  try {
+    await withWorkbench('widgets-saved', [file], { height: 1400, env: { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' } }, async (page, workspace) => {
+      await openNotebookFromExplorer(page, 'saved.ipynb', 'Python 3 (current Jupyter stack)');
+      await clickRunAll(page);
+      await waitForExecutionCounts(page, MORE_CELLS.length);
+      const outputs = outputFrame(page);
+      await outputs.getByText('my-unbundled-widgets 1.2.3 is not bundled').waitFor({ timeout: 60_000 });
+      await outputs.getByRole('button', { name: 'after the unbundled one' }).waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: path.join(UI_OUTPUT, 'widgets-unbundled.png') });
+
+      // Saved: the widget state goes into the file.
+      await page.locator('.notebookOverlay').first().click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('Control+KeyS');
+      let saved = '';
+      await until(() => saved.includes('IntSliderModel'), 'the widget state in the saved file', async () => {
+        saved = await fs.readFile(path.join(workspace, 'saved.ipynb'), 'utf8').catch(() => '');
+      });
+      await fs.writeFile(reopened, saved);
+    });
+    // Opened in a fresh window, where no kernel runs: the slider is drawn from the saved state, greyed.
+    await withWorkbench('widgets-reopened', [reopened], { height: 900, env: { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' } }, async (page) => {
+      await openNotebookFromExplorer(page, path.basename(reopened), 'Python 3 (current Jupyter stack)');
+      const outputs = outputFrame(page);
+      const readout = outputs.locator('.widget-slider', { hasText: 'saved' }).locator('.widget-readout');
+      await readout.waitFor({ timeout: 60_000 });
+      assert.equal((await readout.innerText()).trim(), '4');
+      await outputs.locator('.cellbridge-widget-disconnected').first().waitFor({ timeout: 10_000 });
+      await outputs.getByText('my-unbundled-widgets 1.2.3 is not bundled').waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: path.join(UI_OUTPUT, 'widgets-reopened.png') });
     });
   } finally {
     await fs.rm(folder, { recursive: true, force: true });

@@ -17,6 +17,8 @@ export const UI_OUTPUT = path.join(REPO, '.test-output', 'ui');
 
 export interface Workbench {
   readonly page: Page;
+  /** The workspace folder the files were copied into. */
+  readonly workspace: string;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function openWorkbench(files: readonly string[], options: Workbench
   await browser.page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
   return {
     page: browser.page,
+    workspace,
     close: async () => {
       await browser.close();
       await server.stop();
@@ -60,10 +63,10 @@ export async function openWorkbench(files: readonly string[], options: Workbench
  * Opens a workbench, runs `body` on its page, and closes everything whatever happens; on a failure the page is
  * saved as `.test-output/ui/<name>-failure.png` first, so the reason can be seen.
  */
-export async function withWorkbench(name: string, files: readonly string[], options: WorkbenchOptions, body: (page: Page) => Promise<void>): Promise<void> {
+export async function withWorkbench(name: string, files: readonly string[], options: WorkbenchOptions, body: (page: Page, workspace: string) => Promise<void>): Promise<void> {
   const workbench = await openWorkbench(files, options);
   try {
-    await body(workbench.page);
+    await body(workbench.page, workbench.workspace);
   } catch (error) {
     await workbench.page.screenshot({ path: path.join(UI_OUTPUT, `${name}-failure.png`) }).catch(() => undefined);
     throw error;

@@ -15,7 +15,7 @@ import type { AttachedKernel } from '../../core/execution/documentRunner';
 import { WidgetStateRecorder } from '../../core/outputs/widgetState';
 import type { NotebookSession } from '../notebookSession';
 import type { NotebookSessions } from '../notebookSessions';
-import { metadataWithWidgetState, savedWidgetState } from './notebookWidgetState';
+import { savedWidgetState, withWidgetStateOf } from '../notebookMetadata';
 
 const FROM_RENDERER: ReadonlyArray<FromRenderer['type']> = ['ready', 'comm_open', 'comm_msg', 'comm_close'];
 
@@ -39,8 +39,9 @@ export class WidgetBridge implements vscode.Disposable {
       vscode.workspace.onWillSaveNotebookDocument((event) => {
         const widgets = this.notebooks.get(event.notebook);
         if (!widgets) return;
-        const metadata = metadataWithWidgetState(event.notebook.metadata, widgets.recorder.toMetadata());
-        event.waitUntil(Promise.resolve([vscode.NotebookEdit.updateNotebookMetadata(metadata)]));
+        const edit = new vscode.WorkspaceEdit();
+        edit.set(event.notebook.uri, [vscode.NotebookEdit.updateNotebookMetadata(withWidgetStateOf(event.notebook, widgets.recorder.toMetadata()))]);
+        event.waitUntil(Promise.resolve(edit));
       }),
     );
   }
