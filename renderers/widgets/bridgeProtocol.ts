@@ -32,7 +32,9 @@ export type ToRenderer =
   /** The kernel has handled the renderer's message `msgId` (its idle status): the next change of that model may go. */
   | { type: 'handled'; commId: string; msgId: string }
   /** The kernel died or was shut down: every view stays, greyed, and takes no input. */
-  | { type: 'kernelGone' };
+  | { type: 'kernelGone' }
+  /** Several of the above, in order (messageBatch.ts). */
+  | { type: 'batch'; messages: ToRenderer[] };
 
 /** Renderer → extension. */
 export type FromRenderer =

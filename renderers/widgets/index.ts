@@ -10,7 +10,7 @@ import { RendererWidgetManager } from './widgetManager';
 
 const STYLE_LINK_ID = 'cellbridge-widget-styles';
 const DISCONNECTED_CLASS = 'cellbridge-widget-disconnected';
-const MESSAGE_TYPES: ReadonlyArray<ToRenderer['type']> = ['state', 'comm_open', 'comm_msg', 'comm_close', 'handled', 'kernelGone'];
+const MESSAGE_TYPES: ReadonlyArray<ToRenderer['type']> = ['state', 'comm_open', 'comm_msg', 'comm_close', 'handled', 'kernelGone', 'batch'];
 
 /** ipywidgets' styles (and their fonts), bundled beside this module by esbuild. */
 function linkStylesOnce(document: Document): void {

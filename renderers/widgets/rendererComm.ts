@@ -63,12 +63,17 @@ export class RendererComm implements IClassicComm {
     callbacks?.iopub?.status?.({ content: { execution_state: 'idle' } } as never);
   }
 
-  /** The kernel closed it, or is gone. */
+  /** The kernel closed it: its model closes, and its views go, as the kernel asked. */
   closedByKernel(data: Json): void {
+    this.kernelGone();
+    this.onClose?.({ content: { comm_id: this.comm_id, data } });
+  }
+
+  /** The kernel is gone without closing it: nothing more is sent, and the model stays, with its views. */
+  kernelGone(): void {
     this.closed = true;
     // Nothing will be handled any more: release the manager's throttle.
     for (const msgId of [...this.pending.keys()]) this.handled(msgId);
-    this.onClose?.({ content: { comm_id: this.comm_id, data } });
   }
 
   private track(msgId: string, callbacks: ICallbacks | undefined): string {

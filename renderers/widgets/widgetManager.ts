@@ -97,6 +97,9 @@ export class RendererWidgetManager extends HTMLManager {
       case 'kernelGone':
         this.markKernelGone();
         return;
+      case 'batch':
+        for (const inner of message.messages) await this.receive(inner);
+        return;
     }
   }
 
@@ -132,10 +135,15 @@ export class RendererWidgetManager extends HTMLManager {
     this.markReady();
   }
 
+  /**
+   * The kernel is gone: models stay with their last state, so their views stay drawn (closing their comms would
+   * close the models and remove the views); ManagerBase.disconnect marks each model's comm dead.
+   */
   private markKernelGone(): void {
     this.connected = false;
-    for (const id of [...this.comms.keys()]) this.comms.get(id)?.closedByKernel({});
+    for (const comm of this.comms.values()) comm.kernelGone();
     this.comms.clear();
+    this.disconnect();
     this.openComms.clear();
     for (const listener of this.disconnectedListeners) listener();
   }

@@ -85,6 +85,12 @@ test('widgets render and talk to the kernel: a slider, interact following its sl
       await outputs.getByText('tqdm bar').first().waitFor({ timeout: 30_000 });
       assert.ok((await outputs.locator('.widget-hprogress').count()) >= 2, 'the tqdm bar is a progress widget');
       await page.screenshot({ path: path.join(UI_OUTPUT, 'widgets-after-keys.png') });
+
+      // A restart takes the kernel the widgets talked to: they stay drawn, greyed, not broken.
+      await page.locator('.notebook-toolbar-container').getByRole('button', { name: /Restart Kernel/ }).first().click();
+      await outputs.locator('.cellbridge-widget-disconnected >> visible=true').first().waitFor({ timeout: 30_000 });
+      assert.equal((await interactReadout.innerText()).trim(), '7', 'the last state stays shown');
+      await page.screenshot({ path: path.join(UI_OUTPUT, 'widgets-after-restart.png') });
       assert.deepEqual(outside, [], 'no request left the machine');
     });
   } finally {

@@ -9,6 +9,8 @@ import { SANDBOX_MPLCONFIGDIR, sandboxedCommand } from './sandboxedCommand';
 const FONT_CACHE_PREFIX = 'cellbridge-fonts-';
 const BUILD_TIMEOUT_MS = 120_000;
 const builds = new Map<string, Promise<ReadOnlyFile[]>>();
+/** The folders the builds made, removed by removeSharedFontCaches (or, at the latest, when this process exits). */
+const folders = new Set<string>();
 
 /**
  * matplotlib builds its font list (`fontlist-vNNN.json`, from a scan of the system's fonts) in MPLCONFIGDIR
@@ -30,10 +32,24 @@ export function sharedFontCache(python: string, baseEnv: NodeJS.ProcessEnv): Pro
 async function buildFontCache(python: string, baseEnv: NodeJS.ProcessEnv): Promise<ReadOnlyFile[]> {
   await removeStaleOwnedDirs(FONT_CACHE_PREFIX).catch(() => []);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), ownedDirPrefix(FONT_CACHE_PREFIX)));
+  folders.add(dir);
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const command = sandboxedCommand([python, '-c', 'import matplotlib.font_manager'], { workDir: dir, connectionDir: dir, specEnv: { MPLCONFIGDIR: dir }, baseEnv });
   // Fails where matplotlib is missing: then there is nothing to share, and kernels build their own if they ever need one.
   await new Promise<void>((resolve) => execFile(command[0]!, command.slice(1), { timeout: BUILD_TIMEOUT_MS, env: { PATH: baseEnv.PATH ?? '/usr/bin:/bin' } }, () => resolve()));
   const lists = (await fs.readdir(dir)).filter((name) => /^fontlist-v\d+\.json$/.test(name));
   return lists.map((name) => ({ source: path.join(dir, name), target: path.posix.join(SANDBOX_MPLCONFIGDIR, name) }));
+}
+
+/**
+ * Removes the shared font lists, for a service that closes: nothing of it stays in the temp dir. Kernels still
+ * running keep the files they were given (a bind holds the file); the next kernel builds the list again.
+ */
+export async function removeSharedFontCaches(): Promise<void> {
+  const built = [...builds.values()];
+  builds.clear();
+  await Promise.all(built);
+  const removing = [...folders];
+  folders.clear();
+  await Promise.all(removing.map((dir) => fs.rm(dir, { recursive: true, force: true })));
 }

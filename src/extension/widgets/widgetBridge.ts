@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import { base64ToBytes, bytesToBase64, type FromRenderer, isMessage, type ToRenderer, WIDGET_RENDERER_ID } from '../../../renderers/widgets/bridgeProtocol';
+import { appendToBatch } from '../../../renderers/widgets/messageBatch';
 import type { CommEvent, KernelComms } from '../../core/comms/kernelComms';
 import { DisposableStore } from '../../core/common/disposable';
 import { errorMessage } from '../../core/common/errors';
@@ -18,6 +19,8 @@ import type { NotebookSessions } from '../notebookSessions';
 import { savedWidgetState, withWidgetStateOf } from '../notebookMetadata';
 
 const FROM_RENDERER: ReadonlyArray<FromRenderer['type']> = ['ready', 'comm_open', 'comm_msg', 'comm_close'];
+/** About a frame: kernel traffic reaches a renderer at most this often. */
+const BATCH_DELAY_MS = 16;
 
 /** One notebook's widgets: the state of all its models, and the comms of its live kernel, if any. */
 interface NotebookWidgets {
@@ -30,6 +33,8 @@ export class WidgetBridge implements vscode.Disposable {
   private readonly messaging = vscode.notebooks.createRendererMessaging(WIDGET_RENDERER_ID);
   private readonly notebooks = new Map<vscode.NotebookDocument, NotebookWidgets>();
   private readonly subscriptions = new DisposableStore();
+  private readonly batches = new Map<vscode.NotebookDocument, ToRenderer[]>();
+  private batchTimer: NodeJS.Timeout | undefined;
 
   constructor(sessions: NotebookSessions, private readonly logger: Logger) {
     this.subscriptions.add(this.messaging.onDidReceiveMessage(({ editor, message }) => this.fromRenderer(editor, message)));
@@ -97,7 +102,8 @@ export class WidgetBridge implements vscode.Disposable {
         case 'comm_msg': {
           const msgId = comms.send(message.commId, message.data as never, message.buffers.map(base64ToBytes), message.msgId);
           // The renderer's widget manager sends a model's next change only once the kernel has handled this one.
-          void comms.whenHandled(msgId).then(() => this.post({ type: 'handled', commId: message.commId, msgId }, editor));
+          // Behind the kernel's answers to it (an echo), in the same batches.
+          void comms.whenHandled(msgId).then(() => this.toRenderers(notebook, { type: 'handled', commId: message.commId, msgId }));
           return;
         }
         case 'comm_open':
@@ -115,6 +121,8 @@ export class WidgetBridge implements vscode.Disposable {
 
   /** Every model this notebook has (or was saved with), and which are live, for a renderer that starts. */
   private sendState(editor: vscode.NotebookEditor): void {
+    // What is still queued is in the state already; sent after it, it would arrive twice.
+    this.flushBatches();
     const widgets = this.notebooks.get(editor.notebook);
     const comms = this.liveComms(editor.notebook);
     const state = widgets ? widgets.recorder.toMetadata() : savedWidgetState(editor.notebook);
@@ -126,9 +134,23 @@ export class WidgetBridge implements vscode.Disposable {
     return kernel && !kernel.kernel.diedWith && kernel.kernel.status !== 'dead' ? kernel.comms : undefined;
   }
 
+  /** Kernel traffic for a notebook's renderers, posted in batches once a frame (messageBatch.ts), in order. */
   private toRenderers(notebook: vscode.NotebookDocument, message: ToRenderer): void {
-    for (const editor of vscode.window.visibleNotebookEditors) {
-      if (editor.notebook === notebook) this.post(message, editor);
+    const batch = this.batches.get(notebook) ?? [];
+    appendToBatch(batch, message);
+    this.batches.set(notebook, batch);
+    this.batchTimer ??= setTimeout(() => this.flushBatches(), BATCH_DELAY_MS);
+  }
+
+  private flushBatches(): void {
+    this.batchTimer = undefined;
+    const batches = [...this.batches];
+    this.batches.clear();
+    for (const [notebook, messages] of batches) {
+      const message: ToRenderer = messages.length === 1 ? messages[0]! : { type: 'batch', messages };
+      for (const editor of vscode.window.visibleNotebookEditors) {
+        if (editor.notebook === notebook) this.post(message, editor);
+      }
     }
   }
 
@@ -137,6 +159,7 @@ export class WidgetBridge implements vscode.Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.batchTimer);
     this.subscriptions.dispose();
     for (const widgets of this.notebooks.values()) widgets.subscriptions.dispose();
     this.notebooks.clear();

@@ -8,6 +8,7 @@ import type { JupyterServerAddress } from '../../core/kernel/jupyterServer';
 import { createKernelLauncher, KernelLauncher } from '../../core/kernel/kernelLauncher';
 import { KernelPool } from '../../core/kernel/kernelPool';
 import { silentWarmUp } from '../../core/kernel/silentWarmUp';
+import { removeSharedFontCaches } from '../../core/sandbox/fontCache';
 import { type KernelLimits, MIB } from '../../core/sandbox/kernelLimits';
 import { sameLimitForEveryOutput } from '../../core/outputs/outputLimits';
 import { responseText } from '../responseText';
@@ -129,6 +130,7 @@ export class RunService {
     this.http.closeAllConnections();
     await closed;
     await this.pool.shutdown();
+    await removeSharedFontCaches();
   }
 
   private track(work: Promise<void>): void {
