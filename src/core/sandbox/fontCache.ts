@@ -37,7 +37,8 @@ async function buildFontCache(python: string, baseEnv: NodeJS.ProcessEnv): Promi
   const command = sandboxedCommand([python, '-c', 'import matplotlib.font_manager'], { workDir: dir, connectionDir: dir, specEnv: { MPLCONFIGDIR: dir }, baseEnv });
   // Fails where matplotlib is missing: then there is nothing to share, and kernels build their own if they ever need one.
   await new Promise<void>((resolve) => execFile(command[0]!, command.slice(1), { timeout: BUILD_TIMEOUT_MS, env: { PATH: baseEnv.PATH ?? '/usr/bin:/bin' } }, () => resolve()));
-  const lists = (await fs.readdir(dir)).filter((name) => /^fontlist-v\d+\.json$/.test(name));
+  // fontlist-v330.json (matplotlib 3.6), fontlist-v3.11.0.json (3.11): named by its cache format version.
+  const lists = (await fs.readdir(dir)).filter((name) => /^fontlist-v[0-9.]+\.json$/.test(name));
   return lists.map((name) => ({ source: path.join(dir, name), target: path.posix.join(SANDBOX_MPLCONFIGDIR, name) }));
 }
 
