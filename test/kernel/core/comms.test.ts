@@ -3,32 +3,29 @@ import { after, before, describe, test } from 'node:test';
 import { type CommEvent, CommClosedError, KernelComms } from '../../../src/core/comms/kernelComms';
 import type { KernelHandle } from '../../../src/core/kernel/kernelHandle';
 import { until } from '../helpers/cellWaits';
-import { useCurrentStackKernel } from '../helpers/currentStack';
-import { shownStream, TestDocument, KernelTracker } from '../helpers/kernels';
+import { CURRENT_STACK_KERNEL, useCurrentStackKernel } from '../helpers/currentStack';
+import { shownStream, type TestDocument, useTestDocument } from '../helpers/kernels';
 
 /**
  * The comm layer against a real kernel with the current stack (ipykernel 7.4, ipywidgets 8.1.9, comm): the
  * widget protocol's round trips both ways, binary buffers included, a target the kernel registers, and the
  * kernel's death.
  */
+before(() => void useCurrentStackKernel());
+const document = useTestDocument(CURRENT_STACK_KERNEL);
 let doc: TestDocument;
 let kernel: KernelHandle;
 let comms: KernelComms;
 const events: CommEvent[] = [];
-const tracker = new KernelTracker();
 
 before(async () => {
-  doc = new TestDocument(tracker, useCurrentStackKernel());
+  doc = document();
   kernel = await doc.session.kernel();
   comms = new KernelComms(kernel);
   comms.onDidReceive((event) => events.push(event));
 });
 
-after(async () => {
-  comms.dispose();
-  await doc.close();
-  tracker.assertNothingLeft();
-});
+after(() => comms.dispose());
 
 async function stdoutOf(code: string): Promise<string> {
   const run = await doc.runOne(code);

@@ -5,28 +5,25 @@ import type { Output } from '../../../src/core/outputs/nbformat';
 import { WidgetStateRecorder } from '../../../src/core/outputs/widgetState';
 import { until } from '../helpers/cellWaits';
 import { CURRENT_STACK_KERNEL, useCurrentStackKernel } from '../helpers/currentStack';
-import { KernelTracker, shownStream, TestDocument } from '../helpers/kernels';
+import { shownStream, type TestDocument, useTestDocument } from '../helpers/kernels';
 
 /**
  * ipywidgets 8's Output widget on a real kernel (ipykernel 7.4, ipywidgets 8.1.9): what a cell does inside
  * `with out:` goes to the widget, not the cell; the kernel's model learns the captured outputs before the
  * next cell runs; and the recorded widget state holds them, as a saved notebook needs them.
  */
+before(() => void useCurrentStackKernel());
+const document = useTestDocument(CURRENT_STACK_KERNEL, { captureOutputWidgets: true });
 let doc: TestDocument;
-const tracker = new KernelTracker();
 const recorder = new WidgetStateRecorder();
 
 before(async () => {
-  doc = new TestDocument(tracker, useCurrentStackKernel(), { captureOutputWidgets: true });
+  doc = document();
   doc.runner.onDidAttachKernel(({ kernel, outputWidgets }) => recorder.observe(kernel.connection, outputWidgets));
   await doc.runOne('import ipywidgets as widgets\nfrom IPython.display import display, HTML\nout = widgets.Output()\ndisplay(out)');
 });
 
-after(async () => {
-  recorder.dispose();
-  await doc.close();
-  tracker.assertNothingLeft();
-});
+after(() => recorder.dispose());
 
 async function run(code: string): Promise<CellRun> {
   const cell = await doc.runOne(code);
@@ -120,18 +117,10 @@ describe('the Output widget', () => {
 });
 
 describe('a face that cannot draw widgets (captureOutputWidgets off)', () => {
-  const own = new KernelTracker();
-  let plainDoc: TestDocument;
-  before(() => {
-    plainDoc = new TestDocument(own, CURRENT_STACK_KERNEL);
-  });
-  after(async () => {
-    await plainDoc.close();
-    own.assertNothingLeft();
-  });
+  const plainDoc = useTestDocument(CURRENT_STACK_KERNEL);
 
   test('keeps what `with out:` prints in the cell, where it can be seen', async () => {
-    const cell = await plainDoc.runOne('import ipywidgets as widgets\nout = widgets.Output()\nwith out:\n    print("still visible")');
+    const cell = await plainDoc().runOne('import ipywidgets as widgets\nout = widgets.Output()\nwith out:\n    print("still visible")');
     assert.equal(shownStream(cell, 'stdout'), 'still visible\n');
   });
 });

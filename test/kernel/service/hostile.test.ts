@@ -72,6 +72,20 @@ def walk(tops, wanted):
     return found
 `;
 
+/** Python that tries to overwrite each path with `text`; the paths it could write. */
+const TRY_WRITE = `
+def try_write(paths, text):
+    written = []
+    for path in paths:
+        try:
+            with open(path, 'w') as f:
+                f.write(text)
+            written.append(path)
+        except OSError:
+            pass
+    return written
+`;
+
 describe("another request's kernel", () => {
   test('a cell finds no other kernel to take over: no connection file but its own, no host port, no process but its own', async () => {
     const gate = Gate.create(cli.tmp);
@@ -133,17 +147,11 @@ describe("another request's files", () => {
       const secret = Buffer.from('the other client\n').toString('base64');
       const victim = post({ cells: [gate.waitCode, "print(open('victim-secret.txt').read(), end='')"], files: { 'victim-secret.txt': secret }, fetch_files: ['victim-secret.txt'] });
       await until(() => fileInARunDir(cli.tmp, 'victim-secret.txt') !== undefined, 'the victim to be running');
-      const attack = `${WALK}
+      const attack = `${WALK}${TRY_WRITE}
 import json, glob
 found = walk(['/tmp', '/var/tmp', '/run', '/dev/shm', ${py(cli.tmp)}], lambda f: f == 'victim-secret.txt')
 found += glob.glob(${py(cli.tmp)} + '/*/victim-secret.txt')
-written = []
-for f in found:
-    try:
-        open(f, 'w').write('overwritten')
-        written.append(f)
-    except OSError:
-        pass
+written = try_write(found, 'overwritten')
 print(json.dumps({'found': sorted(set(found)), 'written': written}))`;
       const report = reportOf<{ found: string[]; written: string[] }>(await runOk({ cells: [attack] }));
       assert.deepEqual(report, { found: [], written: [] });
@@ -250,15 +258,10 @@ print(json.dumps({'targets': targets, 'written': written}))`;
 
 describe('shared caches', () => {
   test("matplotlib's font list, built once and shared, cannot be changed by a cell to poison the next kernel's", async () => {
-    const attack = `import glob, json, os
+    const attack = `${TRY_WRITE}
+import glob, json, os
 lists = glob.glob('/tmp/.matplotlib/fontlist-*.json')
-changed = []
-for name in lists:
-    try:
-        open(name, 'w').write('{}')
-        changed.append(name)
-    except OSError:
-        pass
+changed = try_write(lists, '{}')
 open('/tmp/.matplotlib/other-cache', 'w').write('matplotlib may still keep its other files here')
 print(json.dumps({'lists': lists, 'changed': changed}))`;
     const draw = 'import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()';
