@@ -3,6 +3,7 @@
  * Code's renderer messaging. Comm traffic is relayed as the kernel and ipywidgets' manager speak it; binary
  * buffers travel base64-encoded, since the messages are JSON. Imported by both sides: no DOM, no Node.
  */
+import { bytesOf } from '../../src/core/common/bytes';
 
 export const WIDGET_RENDERER_ID = 'cellbridge.widgets';
 export const WIDGET_VIEW_MIME = 'application/vnd.jupyter.widget-view+json';
@@ -45,8 +46,9 @@ export type FromRenderer =
   | { type: 'comm_msg'; commId: string; msgId: string; data: Json; buffers: string[] }
   | { type: 'comm_close'; commId: string; data: Json };
 
-/** Bytes as base64, without Node's Buffer or the DOM: btoa and atob exist in both. */
-export function bytesToBase64(bytes: Uint8Array): string {
+/** Bytes (of any buffer or view) as base64, without Node's Buffer or the DOM: btoa and atob exist in both. */
+export function bytesToBase64(buffer: ArrayBuffer | ArrayBufferView): string {
+  const bytes = bytesOf(buffer);
   let binary = '';
   const CHUNK = 0x8000;
   for (let i = 0; i < bytes.length; i += CHUNK) binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK));

@@ -87,7 +87,5 @@ function asObject(data: unknown): Json {
 }
 
 function encode(buffers: Buffers): string[] {
-  return (buffers ?? []).map((buffer: ArrayBuffer | ArrayBufferView) =>
-    bytesToBase64(ArrayBuffer.isView(buffer) ? new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength) : new Uint8Array(buffer)),
-  );
+  return (buffers ?? []).map((buffer: ArrayBuffer | ArrayBufferView) => bytesToBase64(buffer));
 }

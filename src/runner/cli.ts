@@ -88,12 +88,11 @@ async function runFile(file: string, options: RunOptions, logger: Logger): Promi
       launcher: createKernelLauncher(logger, environment ? { kernelspecs: new Map([[environment.name, environment]]) } : {}),
       logger,
       stop: stop.token,
-      ...(options.server ? { server: options.server } : {}),
-      ...(options.sandbox ? { sandbox: true } : {}),
+      placement: options.server ? { server: options.server } : options.sandbox ? { sandbox: true } : {},
       ...(prepared.workDir ? { workDir: prepared.workDir } : {}),
       ...(stdinLines ? { stdin: linesInputProvider(stdinLines, (request) => new StdinUnavailableError(request.prompt)) } : {}),
       onCellStateChange: (run, total) => progress.update(run, total),
-      ...(widgets ? { onKernel: ({ kernel, outputWidgets }) => widgets.observe(kernel.connection, outputWidgets) } : {}),
+      ...(widgets ? { onKernel: ({ comms, outputWidgets }) => widgets.observe(comms, outputWidgets) } : {}),
     });
     await cleanup;
     progress.clear();

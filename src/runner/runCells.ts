@@ -5,12 +5,10 @@ import type { Logger } from '../core/common/logger';
 import type { CellRun } from '../core/execution/cellRun';
 import { type AttachedKernel, DocumentRunner } from '../core/execution/documentRunner';
 import type { InputProvider } from '../core/execution/stdin';
-import type { JupyterServerAddress } from '../core/kernel/jupyterServer';
 import type { KernelHandle } from '../core/kernel/kernelHandle';
-import type { KernelLauncher, KernelTarget } from '../core/kernel/kernelLauncher';
+import type { KernelLauncher, KernelPlacement, KernelTarget } from '../core/kernel/kernelLauncher';
 import { FreshKernel, startFreshKernel } from '../core/kernel/kernelPool';
 import { DocumentTranscripts } from '../core/outputs/cellTranscript';
-import type { KernelLimits } from '../core/sandbox/kernelLimits';
 import type { CellOutputLimits } from '../core/outputs/outputLimits';
 import { readRunFiles, writeRunFiles } from './runFiles';
 import type { RunRequest } from './runRequest';
@@ -20,13 +18,11 @@ export interface RunCellsOptions {
   /** Starts kernels: the first one unless `takeFreshKernel` gives it, and replacements after a timeout. */
   launcher: KernelLauncher;
   logger: Logger;
-  server?: JupyterServerAddress;
-  /** Local kernels run in a sandbox each (src/core/sandbox/): the run's directory their only writable place. */
-  sandbox?: boolean;
-  /** What each sandboxed kernel may use; the defaults (kernelLimits.ts) when not given. */
-  kernelLimits?: KernelLimits;
-  /** Sandboxed kernels share one prebuilt matplotlib font list (a service starting kernel after kernel). */
-  shareFontCache?: boolean;
+  /**
+   * Where the run's kernels start: on a Jupyter Server, or locally in a sandbox each (src/core/sandbox/; the
+   * run's directory their only writable place), or locally as they are when left out.
+   */
+  placement?: KernelPlacement;
   stdin?: InputProvider;
   /** A directory of the caller's to run in, kept afterwards (the CLI running a user's file). */
   workDir?: string;
@@ -129,12 +125,7 @@ async function firstKernel(request: RunRequest, options: RunCellsOptions): Promi
  * sandboxed run's local kernels run in a sandbox each.
  */
 function kernelTargetOf(options: RunCellsOptions): Omit<KernelTarget, 'kernelName'> {
-  return { historyInMemory: true, ...(options.server ? { server: options.server } : options.sandbox ? sandboxTarget(options.kernelLimits, options.shareFontCache ?? false) : {}) };
-}
-
-/** A sandboxed local kernel, with what it may use when that is said. */
-export function sandboxTarget(limits: KernelLimits | undefined, shareFontCache: boolean): Pick<KernelTarget, 'sandbox' | 'limits' | 'shareFontCache'> {
-  return { sandbox: true, ...(limits ? { limits } : {}), ...(shareFontCache ? { shareFontCache } : {}) };
+  return { historyInMemory: true, ...options.placement };
 }
 
 function responseOf(request: RunRequest, cells: CellResponse[], limit: Limit | undefined, elapsedSeconds: number): RunResponse {

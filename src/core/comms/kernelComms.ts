@@ -8,6 +8,7 @@
 import { Kernel, KernelMessage } from '@jupyterlab/services';
 import type { JSONObject } from '@lumino/coreutils';
 import { randomUUID } from 'node:crypto';
+import { bytesOf } from '../common/bytes';
 import { type Disposable, DisposableStore } from '../common/disposable';
 import { Emitter, type Event } from '../common/emitter';
 import type { KernelHandle } from '../kernel/kernelHandle';
@@ -108,12 +109,12 @@ export class KernelComms implements Disposable {
     } else if (KernelMessage.isCommOpenMsg(msg)) {
       const { comm_id: commId, target_name: targetName, data } = msg.content;
       this.open.set(commId, targetName);
-      this.emitter.fire({ type: 'open', commId, targetName, data, metadata: msg.metadata, buffers: bytesOf(msg.buffers), parentMsgId });
+      this.emitter.fire({ type: 'open', commId, targetName, data, metadata: msg.metadata, buffers: (msg.buffers ?? []).map(bytesOf), parentMsgId });
     } else if (KernelMessage.isCommMsgMsg(msg)) {
       const { comm_id: commId, data } = msg.content;
       // A message for a comm that is not open (closed here meanwhile) has nobody to go to.
       if (!this.open.has(commId)) return;
-      this.emitter.fire({ type: 'msg', commId, data, metadata: msg.metadata, buffers: bytesOf(msg.buffers), parentMsgId });
+      this.emitter.fire({ type: 'msg', commId, data, metadata: msg.metadata, buffers: (msg.buffers ?? []).map(bytesOf), parentMsgId });
     } else if (KernelMessage.isCommCloseMsg(msg)) {
       const { comm_id: commId, data } = msg.content;
       if (!this.open.delete(commId)) return;
@@ -147,9 +148,4 @@ export class KernelComms implements Disposable {
     connection.sendShellMessage(msg, false, true);
     return msg.header.msg_id;
   }
-}
-
-/** Buffers as bytes, whatever view the transport gave them in (Node Buffers over ZeroMQ, ArrayBuffers over WebSockets). */
-function bytesOf(buffers: ReadonlyArray<ArrayBuffer | ArrayBufferView> | undefined): Uint8Array[] {
-  return (buffers ?? []).map((buffer) => (ArrayBuffer.isView(buffer) ? new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength) : new Uint8Array(buffer)));
 }

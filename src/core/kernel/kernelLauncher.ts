@@ -6,6 +6,7 @@ import type { JupyterServerAddress } from './jupyterServer';
 import { LocalKernel } from './localKernel';
 import { RemoteKernel } from './remoteKernel';
 import type { KernelLimits } from '../sandbox/kernelLimits';
+import type { SharedFontCaches } from '../sandbox/fontCache';
 
 /** Which kernel to start, and where: a local kernelspec (the default) or a Jupyter Server. */
 export interface KernelTarget {
@@ -25,9 +26,12 @@ export interface KernelTarget {
   sandbox?: boolean;
   /** What a sandboxed kernel may use (kernelLimits.ts); the defaults when not given. */
   limits?: KernelLimits;
-  /** A sandboxed IPython kernel shares one prebuilt matplotlib font list (fontCache.ts): for services that start many. */
-  shareFontCache?: boolean;
+  /** A sandboxed IPython kernel gets its prebuilt matplotlib font list from these (fontCache.ts): for services that start many. */
+  fontCaches?: SharedFontCaches;
 }
+
+/** Where a kernel runs: on a Jupyter Server, in a sandbox with its limits, or (all left out) as a plain local process. */
+export type KernelPlacement = Pick<KernelTarget, 'server' | 'sandbox' | 'limits' | 'fontCaches'>;
 
 export type KernelLauncher = (target: KernelTarget) => Promise<KernelHandle>;
 
@@ -50,7 +54,7 @@ export function createKernelLauncher(logger: Logger, options: KernelLauncherOpti
       ...(target.transport ? { transport: target.transport } : {}),
       ...(target.sandbox ? { sandbox: true } : {}),
       ...(target.limits ? { limits: target.limits } : {}),
-      ...(target.shareFontCache ? { shareFontCache: true } : {}),
+      ...(target.fontCaches ? { fontCaches: target.fontCaches } : {}),
     });
   };
 }

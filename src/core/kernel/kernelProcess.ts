@@ -6,6 +6,7 @@ import { delay, withTimeout } from '../common/async';
 import { SANDBOX_CONNECTION_DIR } from '../sandbox/bubblewrap';
 import type { ReadOnlyFile } from '../sandbox/bubblewrap';
 import type { CgroupSupport } from '../sandbox/cgroupProbe';
+import type { SharedFontCaches } from '../sandbox/fontCache';
 import { KernelCgroup } from '../sandbox/kernelCgroup';
 import { DEFAULT_KERNEL_LIMITS, type KernelLimits } from '../sandbox/kernelLimits';
 import { sandboxedCommand } from '../sandbox/sandboxedCommand';
@@ -35,8 +36,8 @@ export interface KernelProcessOptions {
   limits?: KernelLimits;
   /** For a sandboxed kernel: host files it sees read-only (see fontCache.ts). */
   readOnlyFiles?: readonly ReadOnlyFile[];
-  /** For a sandboxed IPython kernel: share one matplotlib font list per interpreter (fontCache.ts), for services that start many kernels. */
-  shareFontCache?: boolean;
+  /** For a sandboxed IPython kernel: the matplotlib font lists to share, one per interpreter (fontCache.ts), for services that start many kernels. */
+  fontCaches?: SharedFontCaches;
   /** For a sandboxed kernel: where its cgroups are made (see cgroupProbe.ts); none: only the rlimits hold. */
   cgroups?: CgroupSupport;
 }

@@ -13,7 +13,6 @@ import { probeCgroups } from '../sandbox/cgroupProbe';
 import type { KernelCgroup } from '../sandbox/kernelCgroup';
 import { probeSandbox } from '../sandbox/sandboxProbe';
 import { isIPythonKernel, kernelExecutable, KernelProcess, KernelProcessOptions } from './kernelProcess';
-import { sharedFontCache } from '../sandbox/fontCache';
 import { MemoryWatchdog, residentMemoryOver } from './processMemory';
 import type { Kernelspec } from './kernelspec';
 import { ZmqChannels } from './wire/zmqChannels';
@@ -84,9 +83,9 @@ export class LocalKernel implements KernelHandle {
       const support = await probeSandbox();
       if (support.kind === 'unavailable') throw new SandboxUnavailableError(`Kernel '${spec.name}' cannot be sandboxed: ${support.reason}. To fix it, ${support.fix}.`);
       options = { ...options, cgroups: await probeCgroups() };
-      if (options.shareFontCache && isIPythonKernel(spec.argv)) {
+      if (options.fontCaches && isIPythonKernel(spec.argv)) {
         const baseEnv = options.env ?? process.env;
-        options = { ...options, readOnlyFiles: await sharedFontCache(kernelExecutable(spec, baseEnv), baseEnv) };
+        options = { ...options, readOnlyFiles: await options.fontCaches.filesFor(kernelExecutable(spec, baseEnv), baseEnv) };
       }
     }
     for (let attempt = 1; ; attempt++) {

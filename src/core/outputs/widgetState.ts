@@ -8,9 +8,10 @@
  * the keys it names; a `comm_close` ends the model. Binary values travel as message buffers, each placed in
  * the state at its `data.buffer_paths` entry; they are kept base64-encoded in the model's `buffers` list.
  */
-import { Kernel, KernelMessage } from '@jupyterlab/services';
 import { Disposable, DisposableStore } from '../common/disposable';
+import type { Event } from '../common/emitter';
 import { isJsonObject } from '../formats/jsonInput';
+import type { CommEvent } from '../comms/kernelComms';
 import type { OutputWidgetCapture } from '../comms/outputWidgetCapture';
 
 export const WIDGET_STATE_MIME = 'application/vnd.jupyter.widget-state+json';
@@ -47,21 +48,31 @@ export type WidgetEvent =
   | { type: 'update'; commId: string; state: Record<string, unknown>; buffers: WidgetBuffer[] }
   | { type: 'close'; commId: string };
 
-/** The widget event an iopub message carries; undefined for other comms, custom widget messages and non-comm messages. */
-export function toWidgetEvent(msg: KernelMessage.IIOPubMessage): WidgetEvent | undefined {
-  if (KernelMessage.isCommOpenMsg(msg)) {
-    if (msg.content.target_name !== WIDGET_COMM_TARGET) return undefined;
-    const { data } = msg.content;
-    return { type: 'open', commId: msg.content.comm_id, state: objectOrEmpty(data.state), buffers: buffersOf(data.buffer_paths, msg.buffers) };
+/**
+ * The widget event a comm event carries; undefined for other comm targets, custom widget messages and the
+ * kernel's end. Updates of comms the recorder did not see open (another target) are ignored by the recorder.
+ */
+export function toWidgetEvent(event: CommEvent): WidgetEvent | undefined {
+  switch (event.type) {
+    case 'open':
+      if (event.targetName !== WIDGET_COMM_TARGET) return undefined;
+      return { type: 'open', commId: event.commId, state: objectOrEmpty(event.data.state), buffers: buffersOf(event.data.buffer_paths, event.buffers) };
+    case 'msg': {
+      const { data } = event;
+      // `echo_update` is ipywidgets 8's copy of a state change the kernel accepted from a frontend: state all the same.
+      if ((data.method !== 'update' && data.method !== 'echo_update') || !isJsonObject(data.state)) return undefined;
+      return { type: 'update', commId: event.commId, state: data.state, buffers: buffersOf(data.buffer_paths, event.buffers) };
+    }
+    case 'close':
+      return { type: 'close', commId: event.commId };
+    case 'kernelGone':
+      return undefined;
   }
-  if (KernelMessage.isCommMsgMsg(msg)) {
-    const { data } = msg.content;
-    // `echo_update` is ipywidgets 8's copy of a state change the kernel accepted from a frontend: state all the same.
-    if ((data.method !== 'update' && data.method !== 'echo_update') || !isJsonObject(data.state)) return undefined;
-    return { type: 'update', commId: msg.content.comm_id, state: data.state, buffers: buffersOf(data.buffer_paths, msg.buffers) };
-  }
-  if (KernelMessage.isCommCloseMsg(msg)) return { type: 'close', commId: msg.content.comm_id };
-  return undefined;
+}
+
+/** What the recorder needs of a kernel's comms (KernelComms): their events. */
+export interface CommSource {
+  readonly onDidReceive: Event<CommEvent>;
 }
 
 interface LiveModel {
@@ -79,22 +90,19 @@ export class WidgetStateRecorder implements Disposable {
   private readonly observations = new DisposableStore();
 
   /**
-   * Feeds every iopub message of this connection (whichever cell, or none, it belongs to) to `apply`, and
+   * Feeds every widget event of a kernel's comms (whichever cell, or none, it belongs to) to `apply`, and
    * the outputs its Output widgets capture (which the kernel echoes late, or not at all before ipywidgets 8).
    */
-  observe(connection: Kernel.IKernelConnection, outputWidgets?: OutputWidgetCapture): Disposable {
-    const onIOPub = (_: unknown, msg: KernelMessage.IIOPubMessage): void => {
-      const event = toWidgetEvent(msg);
-      if (event) this.apply(event);
-    };
-    connection.iopubMessage.connect(onIOPub);
-    const captured = outputWidgets?.onDidChangeOutputs(({ commId, outputs }) => this.apply({ type: 'update', commId, state: { outputs: [...outputs] }, buffers: [] }));
-    return this.observations.add({
-      dispose: () => {
-        connection.iopubMessage.disconnect(onIOPub);
-        captured?.dispose();
-      },
-    });
+  observe(comms: CommSource, outputWidgets?: OutputWidgetCapture): Disposable {
+    const observation = new DisposableStore();
+    observation.add(
+      comms.onDidReceive((commEvent) => {
+        const event = toWidgetEvent(commEvent);
+        if (event) this.apply(event);
+      }),
+    );
+    if (outputWidgets) observation.add(outputWidgets.onDidChangeOutputs(({ commId, outputs }) => this.apply({ type: 'update', commId, state: { outputs: [...outputs] }, buffers: [] })));
+    return this.observations.add(observation);
   }
 
   apply(event: WidgetEvent): void {
@@ -165,25 +173,19 @@ export class WidgetStateRecorder implements Disposable {
 }
 
 /** Pairs `buffer_paths` with the message's buffers; a malformed path (or a missing buffer) is skipped. */
-function buffersOf(paths: unknown, buffers: KernelMessage.IMessage['buffers']): WidgetBuffer[] {
-  if (!Array.isArray(paths) || !buffers) return [];
+function buffersOf(paths: unknown, buffers: readonly Uint8Array[]): WidgetBuffer[] {
+  if (!Array.isArray(paths)) return [];
   const result: WidgetBuffer[] = [];
   paths.forEach((path: unknown, i) => {
     const buffer = buffers[i];
     if (buffer === undefined || !isBufferPath(path)) return;
-    result.push({ path: [...path], data: toBase64(buffer), encoding: 'base64' });
+    result.push({ path: [...path], data: Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength).toString('base64'), encoding: 'base64' });
   });
   return result;
 }
 
 function isBufferPath(path: unknown): path is BufferPath {
   return Array.isArray(path) && path.length > 0 && path.every((part) => typeof part === 'string' || typeof part === 'number');
-}
-
-/** ZeroMQ gives Node Buffers, the WebSocket deserializer DataViews over one message's ArrayBuffer: respect offsets. */
-function toBase64(buffer: ArrayBuffer | ArrayBufferView): string {
-  const bytes = ArrayBuffer.isView(buffer) ? Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength) : Buffer.from(buffer);
-  return bytes.toString('base64');
 }
 
 function objectOrEmpty(value: unknown): Record<string, unknown> {

@@ -57,7 +57,7 @@ export class WidgetBridge implements vscode.Disposable {
     widgets.subscriptions.add(
       session.runner.onDidAttachKernel((attached) => {
         widgets.kernel = attached;
-        widgets.subscriptions.add(widgets.recorder.observe(attached.kernel.connection, attached.outputWidgets));
+        widgets.subscriptions.add(widgets.recorder.observe(attached.comms, attached.outputWidgets));
         widgets.subscriptions.add(attached.comms.onDidReceive((event) => this.toRenderers(notebook, fromComm(event))));
         // What Output widgets captured: ipywidgets 8 echoes it too, 7 does not; a renderer takes either.
         widgets.subscriptions.add(

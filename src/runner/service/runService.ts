@@ -5,14 +5,14 @@ import { CancellationToken, CancellationTokenSource } from '../../core/common/ca
 import { errorMessage } from '../../core/common/errors';
 import type { Logger } from '../../core/common/logger';
 import type { JupyterServerAddress } from '../../core/kernel/jupyterServer';
-import { createKernelLauncher, KernelLauncher } from '../../core/kernel/kernelLauncher';
+import { createKernelLauncher, KernelLauncher, type KernelPlacement } from '../../core/kernel/kernelLauncher';
 import { KernelPool } from '../../core/kernel/kernelPool';
 import { silentWarmUp } from '../../core/kernel/silentWarmUp';
-import { removeSharedFontCaches } from '../../core/sandbox/fontCache';
+import { SharedFontCaches } from '../../core/sandbox/fontCache';
 import { type KernelLimits, MIB } from '../../core/sandbox/kernelLimits';
 import { sameLimitForEveryOutput } from '../../core/outputs/outputLimits';
 import { responseText } from '../responseText';
-import { runCells, sandboxTarget } from '../runCells';
+import { runCells } from '../runCells';
 import type { RunRequest } from '../runRequest';
 import { Admission } from './admission';
 import { BodyAllowance, BodyBudget } from './bodyBudget';
@@ -64,6 +64,10 @@ export class RunService {
   private reading = 0;
   private readonly pool: KernelPool;
   private readonly launcher: KernelLauncher;
+  /** Where every kernel of the service starts, pooled or not. */
+  private readonly placement: KernelPlacement;
+  /** Sandboxed kernels, started one after another, share a prebuilt matplotlib font list; removed at close. */
+  private readonly fontCaches = new SharedFontCaches();
   private readonly inFlight = new Set<Promise<void>>();
   /** One per request of /run_jupyter, from its arrival to its answer: cancelled when its client leaves or the service closes. */
   private readonly stops = new Set<CancellationTokenSource>();
@@ -71,6 +75,7 @@ export class RunService {
 
   private constructor(private readonly options: RunServiceOptions, private readonly http: Server) {
     const launch = options.launcher ?? createKernelLauncher(options.logger);
+    this.placement = options.server ? { server: options.server } : options.sandbox ? { sandbox: true, limits: options.kernelLimits, fontCaches: this.fontCaches } : {};
     // Every kernel the service starts is counted: pooled, on demand, and replacements after a timeout.
     this.launcher = async (target) => {
       const kernel = await launch(target);
@@ -85,7 +90,7 @@ export class RunService {
       logger: options.logger,
       size: options.poolSize,
       // One request's code must not be readable by the next (IPython writes history to the user's profile).
-      target: { historyInMemory: true, ...(options.server ? { server: options.server } : options.sandbox ? sandboxTarget(options.kernelLimits, true) : {}) },
+      target: { historyInMemory: true, ...this.placement },
       ...(options.warmUpSteps.length ? { warmUp: silentWarmUp('python', options.warmUpSteps) } : {}),
     });
     this.metrics.poolReady.track(() => this.pool.readyCount());
@@ -130,7 +135,7 @@ export class RunService {
     this.http.closeAllConnections();
     await closed;
     await this.pool.shutdown();
-    await removeSharedFontCaches();
+    await this.fontCaches.dispose();
   }
 
   private track(work: Promise<void>): void {
@@ -253,8 +258,7 @@ export class RunService {
       outputLimits: sameLimitForEveryOutput(this.options.maxOutputCharsPerCell),
       maxFetchBytes: this.options.maxFetchBytes,
       stop,
-      ...(this.options.server ? { server: this.options.server } : {}),
-      ...(this.options.sandbox ? { sandbox: true, kernelLimits: this.options.kernelLimits, shareFontCache: true } : {}),
+      placement: this.placement,
     });
     this.metrics.run(answer, (Date.now() - arrived) / 1000, cellTimeoutsOf(runs));
     await sendJsonPieces(response, 200, responseText(answer, this.options.maxResponseBytes));

@@ -19,7 +19,7 @@ const recorder = new WidgetStateRecorder();
 
 before(async () => {
   doc = document();
-  doc.runner.onDidAttachKernel(({ kernel, outputWidgets }) => recorder.observe(kernel.connection, outputWidgets));
+  doc.runner.onDidAttachKernel(({ comms, outputWidgets }) => recorder.observe(comms, outputWidgets));
   await doc.runOne('import ipywidgets as widgets\nfrom IPython.display import display, HTML\nout = widgets.Output()\ndisplay(out)');
 });
 

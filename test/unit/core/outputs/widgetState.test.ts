@@ -1,22 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Kernel, KernelMessage } from '@jupyterlab/services';
+import type { CommEvent } from '../../../../src/core/comms/kernelComms';
+import { Emitter } from '../../../../src/core/common/emitter';
 import { toWidgetEvent, WidgetStateRecorder } from '../../../../src/core/outputs/widgetState';
 
 type Data = Record<string, unknown>;
-type Bytes = ArrayBuffer | ArrayBufferView;
 
-function iopub(msgType: 'comm_open' | 'comm_msg' | 'comm_close', content: Data, buffers?: Bytes[]): KernelMessage.IIOPubMessage {
-  return KernelMessage.createMessage({ msgType, channel: 'iopub', session: 's', content, ...(buffers ? { buffers } : {}) } as never) as KernelMessage.IIOPubMessage;
-}
-
-/** The messages ipywidgets 8 sends, by shape. */
-const open = (commId: string, state: Data, bufferPaths: unknown[] = [], buffers?: Bytes[]) =>
-  iopub('comm_open', { comm_id: commId, target_name: 'jupyter.widget', data: { state, buffer_paths: bufferPaths } }, buffers);
-const update = (commId: string, state: Data, bufferPaths: unknown[] = [], buffers?: Bytes[]) =>
-  iopub('comm_msg', { comm_id: commId, data: { method: 'update', state, buffer_paths: bufferPaths } }, buffers);
-const custom = (commId: string, content: Data) => iopub('comm_msg', { comm_id: commId, data: { method: 'custom', content } });
-const close = (commId: string) => iopub('comm_close', { comm_id: commId, data: {} });
+/** The comm events KernelComms makes of the messages ipywidgets 8 sends, by shape. */
+const open = (commId: string, state: Data, bufferPaths: unknown[] = [], buffers: Uint8Array[] = [], targetName = 'jupyter.widget'): CommEvent =>
+  ({ type: 'open', commId, targetName, data: { state, buffer_paths: bufferPaths } as never, metadata: {}, buffers, parentMsgId: undefined });
+const message = (commId: string, data: Data, buffers: Uint8Array[] = []): CommEvent => ({ type: 'msg', commId, data: data as never, metadata: {}, buffers, parentMsgId: undefined });
+const update = (commId: string, state: Data, bufferPaths: unknown[] = [], buffers: Uint8Array[] = []) => message(commId, { method: 'update', state, buffer_paths: bufferPaths }, buffers);
+const custom = (commId: string, content: Data) => message(commId, { method: 'custom', content });
+const close = (commId: string): CommEvent => ({ type: 'close', commId, data: {}, parentMsgId: undefined });
 
 const model = (name: string, module: string, version: string, extra: Data = {}): Data => ({
   _model_name: name,
@@ -25,10 +21,10 @@ const model = (name: string, module: string, version: string, extra: Data = {}):
   ...extra,
 });
 
-function record(messages: KernelMessage.IIOPubMessage[]): WidgetStateRecorder {
+function record(events: CommEvent[]): WidgetStateRecorder {
   const recorder = new WidgetStateRecorder();
-  for (const msg of messages) {
-    const event = toWidgetEvent(msg);
+  for (const commEvent of events) {
+    const event = toWidgetEvent(commEvent);
     if (event) recorder.apply(event);
   }
   return recorder;
@@ -63,15 +59,14 @@ test('a Label, its layout and style become three models; a later update merges; 
 
 test('nothing is recorded without a widget model: other comm targets, custom messages and non-comm messages are not widgets', () => {
   const recorder = record([
-    iopub('comm_open', { comm_id: 'c', target_name: 'this-comm-tests-a-missing-handler', data: { id: 'foo', state: model('X', 'm', '1') } }),
-    iopub('comm_msg', { comm_id: 'c', data: { id: 'bar' } }),
-    iopub('comm_msg', { comm_id: 'c', data: { method: 'update', state: model('X', 'm', '1') } }),
+    open('c', model('X', 'm', '1'), [], [], 'this-comm-tests-a-missing-handler'),
+    message('c', { id: 'bar' }),
+    update('c', model('X', 'm', '1')),
     close('c'),
   ]);
   assert.equal(recorder.toMetadata(), undefined);
-  const status = KernelMessage.createMessage({ msgType: 'status', channel: 'iopub', session: 's', content: { execution_state: 'idle' } });
-  assert.equal(toWidgetEvent(status), undefined);
-  assert.equal(toWidgetEvent(iopub('comm_msg', { comm_id: 'w', data: { method: 'request_state' } })), undefined);
+  assert.equal(toWidgetEvent({ type: 'kernelGone' }), undefined);
+  assert.equal(toWidgetEvent(message('w', { method: 'request_state' })), undefined);
 });
 
 test('comm_close removes the model; later updates to it are ignored, other models stay', () => {
@@ -125,9 +120,9 @@ test('a buffer is replaced by a later update of its value, and dropped when the 
   assert.equal('value' in recorder.toMetadata()!.state.img!.state, false);
 });
 
-test('buffers that are views into a larger message (the WebSocket deserializer gives DataViews) encode only their bytes', () => {
+test('buffers that are views into a larger message (KernelComms makes them of the WebSocket\'s DataViews) encode only their bytes', () => {
   const whole = new Uint8Array([9, 9, 1, 2, 3, 9]).buffer;
-  const recorder = record([open('w', model('M', 'm', '1'), [['b']], [new DataView(whole, 2, 3)])]);
+  const recorder = record([open('w', model('M', 'm', '1'), [['b']], [new Uint8Array(whole, 2, 3)])]);
   assert.equal(recorder.toMetadata()!.state.w!.buffers![0]!.data, 'AQID');
 });
 
@@ -139,29 +134,23 @@ test('a malformed buffer path or a missing buffer is skipped, not thrown on', ()
 test("ipywidgets 8's echo_update changes state as an update does", () => {
   const recorder = record([
     open('w', model('M', 'm', '1', { value: 1 })),
-    iopub('comm_msg', { comm_id: 'w', data: { method: 'echo_update', state: { value: 5 }, buffer_paths: [] } }),
+    message('w', { method: 'echo_update', state: { value: 5 }, buffer_paths: [] }),
   ]);
   assert.equal(recorder.toMetadata()!.state.w!.state.value, 5);
 });
 
-test('observe() feeds every iopub message of a connection, whatever cell it belongs to, until disposed', () => {
-  const handlers = new Set<(sender: unknown, msg: KernelMessage.IIOPubMessage) => void>();
-  const connection = {
-    iopubMessage: {
-      connect: (handler: (sender: unknown, msg: KernelMessage.IIOPubMessage) => void) => handlers.add(handler),
-      disconnect: (handler: (sender: unknown, msg: KernelMessage.IIOPubMessage) => void) => handlers.delete(handler),
-    },
-  } as unknown as Kernel.IKernelConnection;
-  const emit = (msg: KernelMessage.IIOPubMessage): void => handlers.forEach((handler) => handler(connection, msg));
+test('observe() feeds every comm event of a kernel, whatever cell it belongs to, until disposed', () => {
+  const events = new Emitter<CommEvent>();
+  const comms = { onDidReceive: events.event };
   const recorder = new WidgetStateRecorder();
-  const observation = recorder.observe(connection);
-  emit(open('w', model('M', 'm', '1', { value: 1 })));
-  emit(update('w', { value: 2 }));
+  const observation = recorder.observe(comms);
+  events.fire(open('w', model('M', 'm', '1', { value: 1 })));
+  events.fire(update('w', { value: 2 }));
   observation.dispose();
-  emit(update('w', { value: 3 }));
+  events.fire(update('w', { value: 3 }));
   assert.equal(recorder.toMetadata()!.state.w!.state.value, 2);
-  assert.equal(handlers.size, 0);
-  recorder.observe(connection);
+  recorder.observe(comms);
   recorder.dispose();
-  assert.equal(handlers.size, 0, 'disposing the recorder ends every observation');
+  events.fire(update('w', { value: 4 }));
+  assert.equal(recorder.toMetadata()!.state.w!.state.value, 2, 'disposing the recorder ends every observation');
 });
