@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { useCurrentStackKernel } from '../kernel/helpers/currentStack';
 import { runInHostSuite } from './harness/inHostRun';
 import { RESULT_PREFIX } from './suite/resultLine';
 
@@ -18,13 +19,15 @@ interface ResultLine {
 
 test('the notebook controller in a real VS Code', { timeout: 20 * 60_000 }, async (t) => {
   const results: ResultLine[] = [];
+  // The widget tests need ipywidgets: the current stack's kernelspec, on JUPYTER_PATH.
+  useCurrentStackKernel();
   const result = await runInHostSuite({
     extensionDevelopmentPath: REPO,
     extensionTestsPath: path.join(REPO, 'out', 'test', 'vscode', 'suite', 'index.js'),
     workspaceFixture: path.join(REPO, 'test', 'fixtures', 'vscode-workspace'),
     outputDir: path.join(REPO, '.test-output', 'vscode', 'notebookController'),
     timeoutMs: Number(process.env.CELLBRIDGE_VSCODE_TIMEOUT_MS ?? 15 * 60_000),
-    env: { PYDEVD_DISABLE_FILE_VALIDATION: '1', ...(process.env.CELLBRIDGE_VSCODE_GREP ? { CELLBRIDGE_VSCODE_GREP: process.env.CELLBRIDGE_VSCODE_GREP } : {}) },
+    env: { PYDEVD_DISABLE_FILE_VALIDATION: '1', JUPYTER_PATH: process.env.JUPYTER_PATH ?? '', ...(process.env.CELLBRIDGE_VSCODE_GREP ? { CELLBRIDGE_VSCODE_GREP: process.env.CELLBRIDGE_VSCODE_GREP } : {}) },
     onLog: (line) => {
       if (line.startsWith(RESULT_PREFIX)) results.push(JSON.parse(line.slice(RESULT_PREFIX.length)) as ResultLine);
     },
