@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/setupCurrentStack.sh  # a venv with ipywidgets 8 and comm for the widget tests (~15 s once)
+bash scripts/setupIpywidgets6.sh   # Debian's ipywidgets 6, unpacked for one kernelspec: a widget library not drawn
 bash scripts/setup-vscode.sh
 export PYDEVD_DISABLE_FILE_VALIDATION=1
 npm run --silent typecheck

@@ -4,6 +4,8 @@
  * saved in the notebook when no kernel runs. One activation per notebook webview, so one manager per editor.
  * A widget that cannot be drawn shows why, inline; it never stops the others.
  */
+// Before the widget manager: ipywidgets 7's controls need jQuery UI set up on a global jQuery.
+import './jqueryUi';
 import type { ActivationFunction, OutputItem } from '../rendererApi';
 import { type FromRenderer, isMessage, type ToRenderer } from './bridgeProtocol';
 import { RendererWidgetManager } from './widgetManager';

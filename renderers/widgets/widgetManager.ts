@@ -11,10 +11,18 @@ import { base64ToBytes, type FromRenderer, type SavedModel, type ToRenderer } fr
 import { RendererComm } from './rendererComm';
 
 const WIDGET_TARGET = 'jupyter.widget';
+/** How long a view waits for a model its kernel has not opened here yet, before it says the widget is gone. */
+const MODEL_ARRIVAL_MS = 5_000;
+/** The widget protocol ipywidgets 7 and 8 speak (@jupyter-widgets/schema); ipywidgets 6 and older speak 1. */
+const PROTOCOL_MAJOR = '2';
+
+/** ipywidgets 6 and older drew their controls with this library, and spoke widget protocol 1. */
+const IPYWIDGETS6_MODULE = 'jupyter-js-widgets';
 
 export class ModuleNotBundledError extends Error {
   constructor(moduleName: string, moduleVersion: string) {
-    super(`The widget library ${moduleName} ${moduleVersion} is not bundled with CellBridge, which draws ipywidgets 7 and 8 controls and outputs, offline.`);
+    const hint = moduleName === IPYWIDGETS6_MODULE ? " It is ipywidgets 6 or older: upgrading ipywidgets in the kernel's environment makes these widgets show." : '';
+    super(`The widget library ${moduleName} ${moduleVersion} is not bundled with CellBridge, which draws ipywidgets 7 and 8 controls and outputs, offline.${hint}`);
     this.name = 'ModuleNotBundledError';
   }
 }
@@ -22,6 +30,10 @@ export class ModuleNotBundledError extends Error {
 export class RendererWidgetManager extends HTMLManager {
   private readonly comms = new Map<string, RendererComm>();
   private openComms = new Set<string>();
+  /** Models of an older widget protocol, never made: why not, for their views. */
+  private readonly refused = new Map<string, Error>();
+  /** Views waiting for their model's comm_open, by model id. */
+  private readonly arrivals = new Map<string, Set<() => void>>();
   private connected = false;
   /** Resolves once the first state has been applied: views asked for before that wait for it. */
   readonly ready: Promise<void>;
@@ -72,15 +84,24 @@ export class RendererWidgetManager extends HTMLManager {
         if (message.targetName !== WIDGET_TARGET) return;
         // A kernel (again): views made from now on take input.
         this.connected = true;
+        const refusal = olderProtocolError(message.metadata, message.data);
+        if (refusal) {
+          this.refused.set(message.commId, refusal);
+          this.arrived(message.commId);
+          return;
+        }
         this.openComms.add(message.commId);
         const comm = (await this._create_comm(message.targetName, message.commId)) as RendererComm;
-        await this.handle_comm_open(comm, {
+        const made = this.handle_comm_open(comm, {
           content: { comm_id: message.commId, target_name: message.targetName, data: message.data },
           metadata: message.metadata,
           buffers: message.buffers.map((buffer) => new DataView(base64ToBytes(buffer).buffer)),
           header: { msg_type: 'comm_open' },
           parent_header: {},
         } as never);
+        // Registered (has_model) as soon as handle_comm_open returns; a waiting view then awaits the model itself.
+        this.arrived(message.commId);
+        await made;
         return;
       }
       case 'comm_msg':
@@ -112,25 +133,29 @@ export class RendererWidgetManager extends HTMLManager {
     // Not ManagerBase.set_state: it never connects a model to its live comm (it looks up the key 'model_id'
     // instead of the id, ipywidgets 8.1), so a widget drawn from state could not talk to its kernel. Each
     // model is registered synchronously, before any awaits, so references between models resolve.
-    await Promise.all(
-      Object.entries(models).map(([modelId, saved]) => {
-        const state = structuredClone(saved.state);
-        if (saved.buffers?.length) {
-          put_buffers(state as never, saved.buffers.map((buffer) => buffer.path), saved.buffers.map((buffer) => new DataView(base64ToBytes(buffer.data).buffer)));
-        }
-        const live = this.openComms.has(modelId);
-        return this.new_model(
-          {
-            model_id: modelId,
-            model_name: saved.model_name,
-            model_module: saved.model_module,
-            model_module_version: saved.model_module_version,
-            ...(live ? { comm: this.commFor(WIDGET_TARGET, modelId) } : {}),
-          },
-          state,
-        ).catch((error: unknown) => console.error(`CellBridge widgets: model ${modelId} (${saved.model_module} ${saved.model_name}):`, error));
-      }),
-    );
+    const making = Object.entries(models).map(([modelId, saved]) => {
+      const state = structuredClone(saved.state);
+      if (saved.buffers?.length) {
+        put_buffers(state as never, saved.buffers.map((buffer) => buffer.path), saved.buffers.map((buffer) => new DataView(base64ToBytes(buffer.data).buffer)));
+      }
+      const live = this.openComms.has(modelId);
+      return this.new_model(
+        {
+          model_id: modelId,
+          model_name: saved.model_name,
+          model_module: saved.model_module,
+          model_module_version: saved.model_module_version,
+          ...(live ? { comm: this.commFor(WIDGET_TARGET, modelId) } : {}),
+        },
+        state,
+      ).catch((error: unknown) => {
+        // Its views say why (a library not bundled), rather than that it is gone.
+        this.refused.set(modelId, error instanceof Error ? error : new Error(String(error)));
+        console.error(`CellBridge widgets: model ${modelId} (${saved.model_module} ${saved.model_name}):`, error);
+      });
+    });
+    for (const modelId of Object.keys(models)) this.arrived(modelId);
+    await Promise.all(making);
     if (!live) this.markKernelGone();
     this.markReady();
   }
@@ -145,12 +170,51 @@ export class RendererWidgetManager extends HTMLManager {
     this.comms.clear();
     this.disconnect();
     this.openComms.clear();
+    // No model comes any more: views waiting for one learn now that it is gone.
+    for (const modelId of [...this.arrivals.keys()]) this.arrived(modelId);
     for (const listener of this.disconnectedListeners) listener();
   }
 
   /** The model a view shows, or why there is none. */
   async modelFor(modelId: string): Promise<WidgetModel | undefined> {
     await this.ready;
+    // A view can arrive before its model: the cell's output and the kernel's comm_open reach this webview by different paths.
+    if (this.connected && !this.has_model(modelId) && !this.refused.has(modelId)) await this.arrivalOf(modelId);
+    const refused = this.refused.get(modelId);
+    if (refused) throw refused;
     return this.has_model(modelId) ? this.get_model(modelId) : undefined;
   }
+
+  /** Resolves when the model's comm_open has been taken in, or after MODEL_ARRIVAL_MS (then it is gone). */
+  private arrivalOf(modelId: string): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.arrivals.get(modelId)?.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, MODEL_ARRIVAL_MS);
+      const waiting = this.arrivals.get(modelId) ?? new Set();
+      waiting.add(done);
+      this.arrivals.set(modelId, waiting);
+    });
+  }
+
+  private arrived(modelId: string): void {
+    const waiting = this.arrivals.get(modelId);
+    this.arrivals.delete(modelId);
+    for (const done of waiting ?? []) done();
+  }
+}
+
+/**
+ * Why a model opened with another protocol than 2 cannot be made (ipywidgets 6's: its state flat in `data`,
+ * no `version` in the metadata, its library jupyter-js-widgets), or undefined for protocol 2.
+ */
+function olderProtocolError(metadata: Record<string, unknown>, data: Record<string, unknown>): Error | undefined {
+  const version = typeof metadata.version === 'string' ? metadata.version : '';
+  if (version.split('.', 1)[0] === PROTOCOL_MAJOR) return undefined;
+  const state = typeof data.state === 'object' && data.state !== null ? (data.state as Record<string, unknown>) : data;
+  const named = (key: string): string => (typeof state[key] === 'string' ? (state[key] as string) : '(unnamed)');
+  return new ModuleNotBundledError(named('_model_module'), named('_model_module_version'));
 }

@@ -4,8 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { until } from '../kernel/helpers/cellWaits';
-import { useCurrentStackKernel } from '../kernel/helpers/currentStack';
-import { clickRunAll, openNotebookFromExplorer, outputFrame, UI_OUTPUT, waitForExecutionCounts, withWorkbench } from './workbench';
+import { useCurrentStackKernel, useIpywidgets6Kernel } from '../kernel/helpers/currentStack';
+import { clickRunAll, openNotebookFromExplorer, outputFrame, REPO, UI_OUTPUT, waitForExecutionCounts, withWorkbench } from './workbench';
 
 // A person's view of Jupyter widgets in the workbench, on the current stack's kernel (ipywidgets 8.1.9): a
 // slider, an `interact` whose output follows its slider, an Output widget, a progress bar. Arrow keys on the
@@ -157,6 +157,59 @@ test('a widget library that is not bundled says so inline and stops nothing; sav
       await outputs.locator('.cellbridge-widget-disconnected').first().waitFor({ timeout: 10_000 });
       await outputs.getByText('my-unbundled-widgets 1.2.3 is not bundled').waitFor({ timeout: 10_000 });
       await page.screenshot({ path: path.join(UI_OUTPUT, 'widgets-reopened.png') });
+    });
+  } finally {
+    await fs.rm(folder, { recursive: true, force: true });
+  }
+});
+
+// nbclient's JupyterWidgets.ipynb, saved by ipywidgets 7 (controls 1.4.0, base 1.1.0 models). Its output names
+// a model from another run than its saved state; pointed at the saved Label here, the state is as it was saved.
+const IPYWIDGETS7_NOTEBOOK = path.join(REPO, '..', 'shared', 'reference', 'nbclient-notebooks', 'JupyterWidgets.ipynb');
+
+test('older ipywidgets: a notebook saved by ipywidgets 7 draws its Label without a kernel; ipywidgets 6 on Debian says it is not drawn and the next cell runs', { timeout: 6 * 60_000 }, async () => {
+  const ipywidgets6 = useIpywidgets6Kernel();
+  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-widgets-ui-'));
+  const saved7 = JSON.parse(await fs.readFile(IPYWIDGETS7_NOTEBOOK, 'utf8')) as {
+    metadata: { widgets: Record<string, { state: Record<string, { model_name: string; model_module_version: string }> }> };
+    cells: Array<{ outputs?: Array<{ data?: Record<string, { model_id?: string }> }> }>;
+  };
+  const models7 = saved7.metadata.widgets['application/vnd.jupyter.widget-state+json']!.state;
+  const labelId = Object.keys(models7).find((id) => models7[id]!.model_name === 'LabelModel')!;
+  assert.equal(models7[labelId]!.model_module_version, '1.4.0', 'the saved state is ipywidgets 7');
+  saved7.cells[0]!.outputs![0]!.data!['application/vnd.jupyter.widget-view+json']!.model_id = labelId;
+  await fs.writeFile(path.join(folder, 'ipywidgets7.ipynb'), JSON.stringify(saved7));
+  await fs.writeFile(
+    path.join(folder, 'ipywidgets6.ipynb'),
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { kernelspec: { name: ipywidgets6, display_name: 'Python 3 (Debian, ipywidgets 6)', language: 'python' } },
+      // The third cell's widget opens once the renderer runs (drawn by the first): the renderer's own check, not the saved state's.
+      cells: ['import ipywidgets\nipywidgets.IntSlider(value=3)', 'print("the next cell runs")', 'import time\ntime.sleep(3)\nipywidgets.IntSlider(value=4)'].map((source, i) => ({ id: `cell-${i}`, cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null })),
+    }),
+  );
+  const env = { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' };
+  try {
+    await withWorkbench('widgets-ipywidgets7', [path.join(folder, 'ipywidgets7.ipynb')], { height: 700, env }, async (page) => {
+      await openNotebookFromExplorer(page, 'ipywidgets7.ipynb');
+      const outputs = outputFrame(page);
+      await outputs.locator('.widget-label', { hasText: 'Hello World' }).waitFor({ timeout: 60_000 });
+      await outputs.locator('.cellbridge-widget-disconnected').first().waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: path.join(UI_OUTPUT, 'widgets-ipywidgets7.png') });
+    });
+    await withWorkbench('widgets-ipywidgets6', [path.join(folder, 'ipywidgets6.ipynb')], { height: 700, env }, async (page) => {
+      await openNotebookFromExplorer(page, 'ipywidgets6.ipynb', 'Python 3 (Debian, ipywidgets 6)');
+      await clickRunAll(page);
+      await waitForExecutionCounts(page, 3);
+      const outputs = outputFrame(page);
+      const notDrawn = outputs.getByText(/jupyter-js-widgets ~2.1.4 is not bundled.*It is ipywidgets 6 or older/);
+      let shown = 0;
+      await until(() => shown === 2, 'both ipywidgets 6 sliders to say they are not drawn', async () => {
+        shown = await notDrawn.count();
+      }, 60_000);
+      await outputs.getByText('the next cell runs').waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: path.join(UI_OUTPUT, 'widgets-ipywidgets6.png') });
     });
   } finally {
     await fs.rm(folder, { recursive: true, force: true });

@@ -56,7 +56,8 @@ export function toWidgetEvent(event: CommEvent): WidgetEvent | undefined {
   switch (event.type) {
     case 'open':
       if (event.targetName !== WIDGET_COMM_TARGET) return undefined;
-      return { type: 'open', commId: event.commId, state: objectOrEmpty(event.data.state), buffers: buffersOf(event.data.buffer_paths, event.buffers) };
+      // Protocol 1 (ipywidgets 6 and older) sends the state itself as `data`: kept as it came, so a renderer can say which library it needs.
+      return { type: 'open', commId: event.commId, state: isJsonObject(event.data.state) ? event.data.state : event.data, buffers: buffersOf(event.data.buffer_paths, event.buffers) };
     case 'msg': {
       const { data } = event;
       // `echo_update` is ipywidgets 8's copy of a state change the kernel accepted from a frontend: state all the same.
@@ -186,10 +187,6 @@ function buffersOf(paths: unknown, buffers: readonly Uint8Array[]): WidgetBuffer
 
 function isBufferPath(path: unknown): path is BufferPath {
   return Array.isArray(path) && path.length > 0 && path.every((part) => typeof part === 'string' || typeof part === 'number');
-}
-
-function objectOrEmpty(value: unknown): Record<string, unknown> {
-  return isJsonObject(value) ? value : {};
 }
 
 function stringOrEmpty(value: unknown): string {

@@ -14,13 +14,31 @@ export const CURRENT_STACK_VENV = path.join(REPO, '.test-venvs', 'current');
  * kernelspec on JUPYTER_PATH for this process and the CLIs it starts.
  */
 export function useCurrentStackKernel(): string {
+  setUp('setupCurrentStack.sh', 'the widget and comm tests need its kernel');
+  addToJupyterPath(JUPYTER_DATA_DIR);
+  return CURRENT_STACK_KERNEL;
+}
+
+/** The kernelspec of scripts/setupIpywidgets6.sh: Debian's python3 with Debian's ipywidgets 6.0.0 unpacked beside it. */
+export const IPYWIDGETS6_KERNEL = 'python3-ipywidgets6';
+
+/** As useCurrentStackKernel, for the ipywidgets 6 kernel (a widget library CellBridge does not draw). */
+export function useIpywidgets6Kernel(): string {
+  setUp('setupIpywidgets6.sh', 'the test of an undrawn widget library needs its kernel');
+  addToJupyterPath(path.join(REPO, '.test-venvs', 'ipywidgets6', 'jupyter'));
+  return IPYWIDGETS6_KERNEL;
+}
+
+function setUp(script: string, why: string): void {
   try {
-    execFileSync('bash', [path.join(REPO, 'scripts', 'setupCurrentStack.sh')], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+    execFileSync('bash', [path.join(REPO, 'scripts', script)], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? String(error);
-    throw new Error(`scripts/setupCurrentStack.sh failed; the widget and comm tests need its kernel:\n${stderr.trim().split('\n').slice(-10).join('\n')}`);
+    throw new Error(`scripts/${script} failed; ${why}:\n${stderr.trim().split('\n').slice(-10).join('\n')}`);
   }
-  const others = process.env.JUPYTER_PATH ? [process.env.JUPYTER_PATH] : [];
-  process.env.JUPYTER_PATH = [JUPYTER_DATA_DIR, ...others].join(path.delimiter);
-  return CURRENT_STACK_KERNEL;
+}
+
+function addToJupyterPath(dir: string): void {
+  const entries = (process.env.JUPYTER_PATH ?? '').split(path.delimiter).filter(Boolean);
+  if (!entries.includes(dir)) process.env.JUPYTER_PATH = [dir, ...entries].join(path.delimiter);
 }

@@ -80,6 +80,12 @@ test('comm_close removes the model; later updates to it are ignored, other model
   assert.equal(record([open('a', model('M', 'm', '1')), close('a')]).toMetadata(), undefined, 'no model left, no metadata');
 });
 
+test("ipywidgets 6's comm_open (protocol 1: the state itself as data) is kept as it came, its library named", () => {
+  const flat = model('IntSliderModel', 'jupyter-js-widgets', '~2.1.4', { value: 3 });
+  const recorder = record([{ type: 'open', commId: 'six', targetName: 'jupyter.widget', data: flat as never, metadata: {}, buffers: [], parentMsgId: undefined }]);
+  assert.deepEqual(recorder.toMetadata()!.state.six, { model_name: 'IntSliderModel', model_module: 'jupyter-js-widgets', model_module_version: '~2.1.4', state: flat });
+});
+
 test('a model that never names its class cannot be rebuilt and is left out', () => {
   const recorder = record([open('anonymous', { value: 1 }), open('named', model('M', 'm', '1'))]);
   assert.deepEqual(Object.keys(recorder.toMetadata()!.state), ['named']);
