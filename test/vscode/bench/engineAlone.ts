@@ -20,7 +20,7 @@ export class EngineAlone {
     const runner = new DocumentRunner({ launch: () => launch({ kernelName }), stopOnError: false, captureOutputWidgets: true, logger: silentLogger });
     const recorder = new WidgetStateRecorder();
     // Before the kernel starts, so the recorder sees the comms the setup opens, as the extension's does.
-    runner.onDidAttachKernel((attached) => recorder.observe(attached.kernel.connection, attached.outputWidgets));
+    runner.onDidAttachKernel((attached) => recorder.observe(attached.comms, attached.outputWidgets));
     const engine = new EngineAlone(runner, recorder);
     try {
       await runner.session.kernel();
