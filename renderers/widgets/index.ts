@@ -8,6 +8,7 @@
 import './jqueryUi';
 import type { ActivationFunction, OutputItem } from '../rendererApi';
 import { type FromRenderer, isMessage, type ToRenderer } from './bridgeProtocol';
+import { THEME_STYLES } from './themeStyles';
 import { RendererWidgetManager } from './widgetManager';
 
 const STYLE_LINK_ID = 'cellbridge-widget-styles';
@@ -23,7 +24,9 @@ function linkStylesOnce(document: Document): void {
   link.href = new URL('./widgets.css', import.meta.url).href;
   document.head.appendChild(link);
   const style = document.createElement('style');
-  style.textContent = `.${DISCONNECTED_CLASS} { opacity: 0.55; pointer-events: none; filter: grayscale(1); }
+  // After the link, so that at equal specificity the theme's values win whenever the stylesheet loads.
+  style.textContent = `${THEME_STYLES}
+.${DISCONNECTED_CLASS} { opacity: 0.55; pointer-events: none; filter: grayscale(1); }
 .cellbridge-widget-problem { font-family: var(--vscode-editor-font-family); color: var(--vscode-errorForeground); padding: 4px 0; }`;
   document.head.appendChild(style);
 }

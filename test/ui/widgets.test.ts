@@ -215,3 +215,82 @@ test('older ipywidgets: a notebook saved by ipywidgets 7 draws its Label without
     await fs.rm(folder, { recursive: true, force: true });
   }
 });
+
+const THEMED_CELLS = [
+  [
+    'import ipywidgets as widgets',
+    'widgets.VBox([',
+    '    widgets.IntSlider(value=6, description="slider"),',
+    '    widgets.Text(value="typed text", description="text"),',
+    '    widgets.Dropdown(options=["one", "two"], description="dropdown"),',
+    '    widgets.Button(description="a button"),',
+    '    widgets.IntProgress(value=6, max=10, description="progress"),',
+    '])',
+  ].join('\n'),
+];
+
+/** What the test reads of an element: its colours, and the theme's variables as the webview has them. */
+interface Painted {
+  color: string;
+  background: string;
+  theme: Record<string, string>;
+}
+
+// The theme's own variables are compared, not fixed colours: the harness cannot switch code-server's colour
+// theme (the setting and the picker both leave Light+ in this code-server), so this checks the wiring, in the theme it has.
+test("widgets take their colours from the VS Code theme: labels, readouts, inputs and buttons use the theme's variables, not JupyterLab's", { timeout: 6 * 60_000 }, async () => {
+  const kernel = useCurrentStackKernel();
+  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-widgets-ui-'));
+  const file = path.join(folder, 'themed.ipynb');
+  await fs.writeFile(
+    file,
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { kernelspec: { name: kernel, display_name: 'Python 3 (current Jupyter stack)', language: 'python' } },
+      cells: THEMED_CELLS.map((source, i) => ({ id: `cell-${i}`, cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null })),
+    }),
+  );
+  try {
+    await withWorkbench('widgets-themed', [file], { height: 800, env: { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' } }, async (page) => {
+      await openNotebookFromExplorer(page, 'themed.ipynb', 'Python 3 (current Jupyter stack)');
+      await clickRunAll(page);
+      await waitForExecutionCounts(page, THEMED_CELLS.length);
+      const outputs = outputFrame(page);
+      await outputs.locator('.widget-readout').first().waitFor({ timeout: 60_000 });
+      // The theme's values resolved the way the browser resolves colours: through a probe element's computed style.
+      const paint = (selector: string): Promise<Painted> =>
+        outputs.locator(selector).first().evaluate((node) => {
+          // The DOM types are not in the tests' lib: the page's objects as far as used here.
+          interface Styled { color: string; backgroundColor: string }
+          interface Probe { style: Styled; remove(): void }
+          const element = node as unknown as { ownerDocument: { defaultView: { getComputedStyle(node: unknown): Styled }; createElement(tag: string): Probe; body: { appendChild(child: Probe): void } } };
+          const view = element.ownerDocument.defaultView;
+          const resolve = (variable: string): string => {
+            const probe = element.ownerDocument.createElement('span');
+            probe.style.color = `var(${variable})`;
+            element.ownerDocument.body.appendChild(probe);
+            const value = view.getComputedStyle(probe).color;
+            probe.remove();
+            return value;
+          };
+          const style = view.getComputedStyle(element);
+          const names = ['--vscode-foreground', '--vscode-input-foreground', '--vscode-input-background', '--vscode-button-secondaryForeground', '--vscode-button-secondaryBackground'];
+          return { color: style.color, background: style.backgroundColor, theme: Object.fromEntries(names.map((name) => [name, resolve(name)])) };
+        });
+      const label = await paint('.widget-label');
+      const readout = await paint('.widget-readout');
+      const input = await paint('.widget-text input');
+      const button = await paint('.jupyter-button');
+      assert.equal(label.color, label.theme['--vscode-foreground'], 'a label has the theme\'s text colour');
+      assert.equal(readout.color, label.theme['--vscode-foreground'], 'a readout has the theme\'s text colour');
+      assert.equal(input.color, label.theme['--vscode-input-foreground'], 'a text box has the theme\'s input text colour');
+      assert.equal(input.background, label.theme['--vscode-input-background'], 'and its input background');
+      assert.equal(button.color, label.theme['--vscode-button-secondaryForeground'], "a button has the theme's secondary button colours");
+      assert.equal(button.background, label.theme['--vscode-button-secondaryBackground']);
+      await page.screenshot({ path: path.join(UI_OUTPUT, 'widgets-themed.png') });
+    });
+  } finally {
+    await fs.rm(folder, { recursive: true, force: true });
+  }
+});

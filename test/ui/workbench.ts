@@ -29,6 +29,8 @@ export interface WorkbenchOptions {
   vsix?: string;
   /** Extra environment for code-server and its extension host (JUPYTER_PATH for another kernel, say). */
   env?: Record<string, string>;
+  /** User settings over the harness's defaults (a colour theme, say). */
+  settings?: Record<string, unknown>;
 }
 
 /** `files`: paths to copy into the workspace. */
@@ -40,6 +42,7 @@ export async function openWorkbench(files: readonly string[], options: Workbench
     workspaceDir: workspace,
     env: { PYDEVD_DISABLE_FILE_VALIDATION: '1', ...options.env },
     ...(options.vsix ? { extensionsToInstall: [options.vsix] } : {}),
+    ...(options.settings ? { settings: options.settings } : {}),
   });
   const browser = await openBrowser().catch(async (error: unknown) => {
     await server.stop();
