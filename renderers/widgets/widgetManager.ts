@@ -30,6 +30,7 @@ export class ModuleNotBundledError extends Error {
 export class RendererWidgetManager extends HTMLManager {
   private readonly comms = new Map<string, RendererComm>();
   private openComms = new Set<string>();
+  private stateApplied = false;
   /** Models of an older widget protocol, never made: why not, for their views. */
   private readonly refused = new Map<string, Error>();
   /** Views waiting for their model's comm_open, by model id. */
@@ -78,7 +79,8 @@ export class RendererWidgetManager extends HTMLManager {
   async receive(message: ToRenderer): Promise<void> {
     switch (message.type) {
       case 'state':
-        await this.applyState(message.models, message.openComms, message.live);
+        // The first state makes the models; a later one (the editor back in view after missing traffic) brings them up to date.
+        await (this.stateApplied ? this.catchUp(message.models, message.openComms, message.live) : this.applyState(message.models, message.openComms, message.live));
         return;
       case 'comm_open': {
         if (message.targetName !== WIDGET_TARGET) return;
@@ -133,31 +135,57 @@ export class RendererWidgetManager extends HTMLManager {
     // Not ManagerBase.set_state: it never connects a model to its live comm (it looks up the key 'model_id'
     // instead of the id, ipywidgets 8.1), so a widget drawn from state could not talk to its kernel. Each
     // model is registered synchronously, before any awaits, so references between models resolve.
-    const making = Object.entries(models).map(([modelId, saved]) => {
-      const state = structuredClone(saved.state);
-      if (saved.buffers?.length) {
-        put_buffers(state as never, saved.buffers.map((buffer) => buffer.path), saved.buffers.map((buffer) => new DataView(base64ToBytes(buffer.data).buffer)));
-      }
-      const live = this.openComms.has(modelId);
-      return this.new_model(
-        {
-          model_id: modelId,
-          model_name: saved.model_name,
-          model_module: saved.model_module,
-          model_module_version: saved.model_module_version,
-          ...(live ? { comm: this.commFor(WIDGET_TARGET, modelId) } : {}),
-        },
-        state,
-      ).catch((error: unknown) => {
-        // Its views say why (a library not bundled), rather than that it is gone.
-        this.refused.set(modelId, error instanceof Error ? error : new Error(String(error)));
-        console.error(`CellBridge widgets: model ${modelId} (${saved.model_module} ${saved.model_name}):`, error);
-      });
-    });
+    const making = Object.entries(models).map(([modelId, saved]) => this.makeModel(modelId, saved));
     for (const modelId of Object.keys(models)) this.arrived(modelId);
     await Promise.all(making);
     if (!live) this.markKernelGone();
+    this.stateApplied = true;
     this.markReady();
+  }
+
+  /**
+   * Brings the models up to a state sent again (this editor's webview was kept while out of view, and kernel
+   * traffic goes only to visible editors): known models take their values, new ones are made, views stay.
+   */
+  private async catchUp(models: Record<string, SavedModel>, openComms: string[], live: boolean): Promise<void> {
+    this.openComms = new Set(openComms);
+    if (live) this.connected = true;
+    await Promise.all(
+      Object.entries(models).map(async ([modelId, saved]) => {
+        if (!this.has_model(modelId)) {
+          await this.makeModel(modelId, saved);
+          return;
+        }
+        try {
+          const model = await this.get_model(modelId);
+          const state = await (model.constructor as typeof WidgetModel)._deserialize_state(stateWithBuffers(saved) as never, this);
+          model.set_state(state);
+        } catch (error) {
+          console.error(`CellBridge widgets: model ${modelId} not brought up to date:`, error);
+        }
+      }),
+    );
+    for (const modelId of Object.keys(models)) this.arrived(modelId);
+    if (!live && this.connected) this.markKernelGone();
+  }
+
+  /** A model from its saved form, connected to its comm when that is open; a failure is kept for its views. */
+  private makeModel(modelId: string, saved: SavedModel): Promise<unknown> {
+    const live = this.openComms.has(modelId);
+    return this.new_model(
+      {
+        model_id: modelId,
+        model_name: saved.model_name,
+        model_module: saved.model_module,
+        model_module_version: saved.model_module_version,
+        ...(live ? { comm: this.commFor(WIDGET_TARGET, modelId) } : {}),
+      },
+      stateWithBuffers(saved),
+    ).catch((error: unknown) => {
+      // Its views say why (a library not bundled), rather than that it is gone.
+      this.refused.set(modelId, error instanceof Error ? error : new Error(String(error)));
+      console.error(`CellBridge widgets: model ${modelId} (${saved.model_module} ${saved.model_name}):`, error);
+    });
   }
 
   /**
@@ -217,4 +245,13 @@ function olderProtocolError(metadata: Record<string, unknown>, data: Record<stri
   const state = typeof data.state === 'object' && data.state !== null ? (data.state as Record<string, unknown>) : data;
   const named = (key: string): string => (typeof state[key] === 'string' ? (state[key] as string) : '(unnamed)');
   return new ModuleNotBundledError(named('_model_module'), named('_model_module_version'));
+}
+
+/** A saved model's state with its binary values put back at their paths, as the kernel sends them. */
+function stateWithBuffers(saved: SavedModel): Record<string, unknown> {
+  const state = structuredClone(saved.state);
+  if (saved.buffers?.length) {
+    put_buffers(state as never, saved.buffers.map((buffer) => buffer.path), saved.buffers.map((buffer) => new DataView(base64ToBytes(buffer.data).buffer)));
+  }
+  return state;
 }

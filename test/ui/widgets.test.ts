@@ -294,3 +294,44 @@ test("widgets take their colours from the VS Code theme: labels, readouts, input
     await fs.rm(folder, { recursive: true, force: true });
   }
 });
+
+const HIDDEN_CELLS = ['import ipywidgets as widgets\nslider = widgets.IntSlider(value=1, description="hidden")\nslider', 'import time\ntime.sleep(4)\nslider.value = 9'];
+
+test("a notebook in a background tab misses no widget update: back in view, its slider shows the value set while it was hidden", { timeout: 6 * 60_000 }, async () => {
+  const kernel = useCurrentStackKernel();
+  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-widgets-ui-'));
+  const file = path.join(folder, 'hidden.ipynb');
+  const other = path.join(folder, 'other.txt');
+  await fs.writeFile(other, 'another editor\n');
+  await fs.writeFile(
+    file,
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { kernelspec: { name: kernel, display_name: 'Python 3 (current Jupyter stack)', language: 'python' } },
+      cells: HIDDEN_CELLS.map((source, i) => ({ id: `cell-${i}`, cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null })),
+    }),
+  );
+  try {
+    await withWorkbench('widgets-hidden', [file, other], { height: 800, env: { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' } }, async (page) => {
+      await openNotebookFromExplorer(page, 'hidden.ipynb', 'Python 3 (current Jupyter stack)');
+      const outputs = outputFrame(page);
+      const readout = outputs.locator('.widget-slider', { hasText: 'hidden' }).locator('.widget-readout');
+      await clickRunAll(page);
+      await readout.waitFor({ timeout: 60_000 });
+      assert.equal((await readout.innerText()).trim(), '1');
+      // While the second cell sleeps, another editor takes the tab's place; the value changes out of view.
+      await page.getByRole('treeitem', { name: 'other.txt' }).dblclick();
+      await page.locator('.tab', { hasText: 'other.txt' }).waitFor();
+      await page.waitForTimeout(8_000);
+      await page.locator('.tab', { hasText: 'hidden.ipynb' }).click();
+      let shown = '';
+      await until(() => shown === '9', 'the slider to show the value set while hidden', async () => {
+        shown = ((await readout.innerText({ timeout: 1_000 }).catch(() => '')) ?? '').trim();
+      }, 15_000);
+      await page.screenshot({ path: path.join(UI_OUTPUT, 'widgets-hidden.png') });
+    });
+  } finally {
+    await fs.rm(folder, { recursive: true, force: true });
+  }
+});

@@ -40,6 +40,14 @@ export class WidgetBridge implements vscode.Disposable {
     this.subscriptions.add(this.messaging.onDidReceiveMessage(({ editor, message }) => this.fromRenderer(editor, message)));
     this.subscriptions.add(sessions.onDidOpenSession((session) => this.track(session)));
     this.subscriptions.add(vscode.workspace.onDidCloseNotebookDocument((notebook) => this.forget(notebook)));
+    // Kernel traffic goes to visible editors only; one that comes back into view (its webview kept) catches up.
+    let visible = new Set(vscode.window.visibleNotebookEditors);
+    this.subscriptions.add(
+      vscode.window.onDidChangeVisibleNotebookEditors((editors) => {
+        for (const editor of editors) if (!visible.has(editor) && this.notebooks.has(editor.notebook)) this.sendState(editor);
+        visible = new Set(editors);
+      }),
+    );
     this.subscriptions.add(
       vscode.workspace.onWillSaveNotebookDocument((event) => {
         const widgets = this.notebooks.get(event.notebook);
