@@ -15,6 +15,7 @@ import { inputBoxProvider } from './stdinPrompt';
 import { handleTracebackLinks } from './tracebackLinks';
 import { InteractiveWindows } from './interactive/interactiveWindows';
 import { WidgetBridge } from './widgets/widgetBridge';
+import { LanguageInfoRecorder } from './languageInfoRecorder';
 import { PythonCellCodeLens } from './interactive/pythonCellCodeLens';
 import { registerPythonCellCommands } from './interactive/pythonCellCommands';
 
@@ -41,6 +42,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     reportDeadKernels(sessions, logger),
     handleTracebackLinks(logger),
     new WidgetBridge(sessions, logger),
+    new LanguageInfoRecorder(sessions, logger),
     interactiveWindows,
     registerPythonCellCommands(interactiveWindows, sessions, logger),
     vscode.languages.registerCodeLensProvider({ language: 'python' }, new PythonCellCodeLens()),

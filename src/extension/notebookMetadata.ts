@@ -56,11 +56,24 @@ export interface SavedKernelspec {
 export function withKernelspec(notebook: vscode.NotebookDocument, kernelspec: SavedKernelspec): Record<string, unknown> | undefined {
   const current = objectAt(nbformatMetadataOf(notebook), 'kernelspec');
   if (current?.name === kernelspec.name && current.display_name === kernelspec.display_name && current.language === kernelspec.language) return undefined;
+  return withNbformatMetadata(notebook, { ...nbformatMetadataOf(notebook), kernelspec });
+}
+
+/**
+ * The notebook's metadata with `language_info` as the kernel reported it (kernel_info_reply), or undefined when
+ * it already says that.
+ */
+export function withLanguageInfo(notebook: vscode.NotebookDocument, languageInfo: Record<string, unknown>): Record<string, unknown> | undefined {
+  const current = objectAt(nbformatMetadataOf(notebook), 'language_info');
+  if (current && JSON.stringify(current) === JSON.stringify(languageInfo)) return undefined;
+  return withNbformatMetadata(notebook, { ...nbformatMetadataOf(notebook), language_info: languageInfo });
+}
+
+/** The notebook's metadata with its nbformat part replaced, under the key VS Code's ipynb support reads it from. */
+function withNbformatMetadata(notebook: vscode.NotebookDocument, metadata: Json): Record<string, unknown> {
   const custom = objectAt(notebook.metadata, 'custom');
-  if (custom && objectAt(custom, 'metadata') && !objectAt(notebook.metadata, 'metadata')) {
-    return { ...notebook.metadata, custom: { ...custom, metadata: { ...nbformatMetadataOf(notebook), kernelspec } } };
-  }
-  return { ...notebook.metadata, metadata: { ...nbformatMetadataOf(notebook), kernelspec } };
+  if (custom && objectAt(custom, 'metadata') && !objectAt(notebook.metadata, 'metadata')) return { ...notebook.metadata, custom: { ...custom, metadata } };
+  return { ...notebook.metadata, metadata };
 }
 
 /** The widget state the notebook was saved with (`metadata.widgets`, as Jupyter saves it), if any. */
@@ -77,7 +90,5 @@ export function withWidgetStateOf(notebook: vscode.NotebookDocument, state: Widg
   else delete widgets[WIDGET_STATE_MIME];
   if (Object.keys(widgets).length > 0) metadata.widgets = widgets;
   else delete metadata.widgets;
-  const custom = objectAt(notebook.metadata, 'custom');
-  if (custom && objectAt(custom, 'metadata') && !objectAt(notebook.metadata, 'metadata')) return { ...notebook.metadata, custom: { ...custom, metadata } };
-  return { ...notebook.metadata, metadata };
+  return withNbformatMetadata(notebook, metadata);
 }

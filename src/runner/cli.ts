@@ -76,6 +76,7 @@ async function runFile(file: string, options: RunOptions, logger: Logger): Promi
   const stop = new CancellationTokenSource();
   // Widget state is saved only in a written notebook, so it is recorded only for one (its buffers can be large).
   const widgets = options.output ? new WidgetStateRecorder() : undefined;
+  let languageInfo: Record<string, unknown> | undefined;
   let interrupted = false;
   const onSignal = (): void => {
     interrupted = true;
@@ -92,12 +93,20 @@ async function runFile(file: string, options: RunOptions, logger: Logger): Promi
       ...(prepared.workDir ? { workDir: prepared.workDir } : {}),
       ...(stdinLines ? { stdin: linesInputProvider(stdinLines, (request) => new StdinUnavailableError(request.prompt)) } : {}),
       onCellStateChange: (run, total) => progress.update(run, total),
-      ...(widgets ? { onKernel: ({ comms, outputWidgets }) => widgets.observe(comms, outputWidgets) } : {}),
+      ...(options.output
+        ? {
+            onKernel: ({ kernel, comms, outputWidgets }) => {
+              widgets?.observe(comms, outputWidgets);
+              // Ready kernels have answered kernel_info already: this resolves before any cell ends.
+              kernel.connection.info.then((info) => (languageInfo = { ...info.language_info }), () => undefined);
+            },
+          }
+        : {}),
     });
     await cleanup;
     progress.clear();
     if (options.output && response.status !== 'SandboxError') {
-      await fs.writeFile(options.output, serializeNotebook(prepared.executedNotebook(runs, widgets?.toMetadata())));
+      await fs.writeFile(options.output, serializeNotebook(prepared.executedNotebook(runs, { widgetState: widgets?.toMetadata(), languageInfo })));
     }
     if (options.pretty) {
       process.stdout.write(formatPretty(response, { color: process.stdout.isTTY === true }));

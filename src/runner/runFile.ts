@@ -15,8 +15,15 @@ export interface PreparedRun {
   request: RunRequest;
   /** Undefined: a fresh temporary directory (run requests are self-contained). */
   workDir?: string;
-  /** `widgetState`: the run's widget models (WidgetStateRecorder), saved in the notebook's metadata when given. */
-  executedNotebook(runs: readonly CellRun[], widgetState?: WidgetStateMetadata): NotebookDocument;
+  executedNotebook(runs: readonly CellRun[], kernelRecord?: KernelRecord): NotebookDocument;
+}
+
+/** What the run's kernel leaves in an executed notebook's metadata, as nbclient records it. */
+export interface KernelRecord {
+  /** The run's widget models (WidgetStateRecorder), saved as `metadata.widgets`. */
+  widgetState?: WidgetStateMetadata | undefined;
+  /** The kernel's kernel_info `language_info`, saved as `metadata.language_info`. */
+  languageInfo?: Record<string, unknown> | undefined;
 }
 
 export async function prepareRun(file: string, options: RunOptions): Promise<PreparedRun> {
@@ -29,7 +36,7 @@ export async function prepareRun(file: string, options: RunOptions): Promise<Pre
   // The contract's 45 s default suits service requests; a notebook or script run from the shell has no limit unless asked.
   else if (input.kind !== 'request') request.totalTimeoutSeconds = 0;
   const workDir = input.kind === 'request' ? undefined : path.dirname(path.resolve(file));
-  return { request, ...(workDir ? { workDir } : {}), executedNotebook: (runs, widgetState) => withWidgetState(executedNotebook(input, runs), widgetState) };
+  return { request, ...(workDir ? { workDir } : {}), executedNotebook: (runs, kernelRecord = {}) => withKernelRecord(executedNotebook(input, runs), kernelRecord) };
 }
 
 async function readInputFile(file: string): Promise<string> {
@@ -46,6 +53,11 @@ async function readInputFile(file: string): Promise<string> {
  * The input with each cell's outputs and count from its run. A skipped cell (blank, or tagged
  * `skip-execution`) is left exactly as it was, outputs included, as nbclient leaves it.
  */
+function withKernelRecord(notebook: NotebookDocument, { widgetState, languageInfo }: KernelRecord): NotebookDocument {
+  const withLanguage = languageInfo ? { ...notebook, metadata: { ...notebook.metadata, language_info: languageInfo } } : notebook;
+  return withWidgetState(withLanguage, widgetState);
+}
+
 function executedNotebook(input: RunInput, runs: readonly CellRun[]): NotebookDocument {
   const ran = <T>(_: T, i: number): boolean => runs[i]?.state !== 'skipped';
   const resultOf = (run: CellRun | undefined) => ({

@@ -145,6 +145,9 @@ test('a widget library that is not bundled says so inline and stops nothing; sav
       await until(() => saved.includes('IntSliderModel'), 'the widget state in the saved file', async () => {
         saved = await fs.readFile(path.join(workspace, 'saved.ipynb'), 'utf8').catch(() => '');
       });
+      const counts = (JSON.parse(saved) as { cells: Array<{ execution_count: number | null }> }).cells.map((cell) => cell.execution_count);
+      // The notebook named no language: the kernel's language_info, recorded when it started, lets VS Code's ipynb support keep them.
+      assert.deepEqual(counts, [1, 2, 3], 'the execution counts are saved');
       await fs.writeFile(reopened, saved);
     });
     // Opened in a fresh window, where no kernel runs: the slider is drawn from the saved state, greyed.
@@ -156,6 +159,7 @@ test('a widget library that is not bundled says so inline and stops nothing; sav
       assert.equal((await readout.innerText()).trim(), '4');
       await outputs.locator('.cellbridge-widget-disconnected').first().waitFor({ timeout: 10_000 });
       await outputs.getByText('my-unbundled-widgets 1.2.3 is not bundled').waitFor({ timeout: 10_000 });
+      await waitForExecutionCounts(page, MORE_CELLS.length);
       await page.screenshot({ path: path.join(UI_OUTPUT, 'widgets-reopened.png') });
     });
   } finally {

@@ -54,9 +54,12 @@ describe('cellbridge run', () => {
     assert.ok(response.cells.every((cell) => cell.status === 'ok'), JSON.stringify(response.cells.map((c) => c.status)));
     // nbformat's own validator is the judge of "valid nbformat".
     execFileSync('/usr/bin/python3', ['-c', 'import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))', output]);
-    const notebook = JSON.parse(readFileSync(output, 'utf8')) as { cells: Array<{ cell_type: string; execution_count?: number; outputs?: unknown[] }> };
+    const notebook = JSON.parse(readFileSync(output, 'utf8')) as { metadata: { language_info?: { name?: string; version?: string } }; cells: Array<{ cell_type: string; execution_count?: number; outputs?: unknown[] }> };
     const counts = notebook.cells.filter((c) => c.cell_type === 'code').map((c) => c.execution_count);
     assert.deepEqual(counts, counts.map((_, i) => i + 1));
+    // As nbclient: the kernel's language_info, its version included.
+    assert.equal(notebook.metadata.language_info?.name, 'python');
+    assert.match(notebook.metadata.language_info?.version ?? '', /^3\.\d+\.\d+/);
   });
 
   test('a # %% script runs cell by cell', async () => {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { closeAllEditors, ERROR_MIME, errorOf, mimesOf, openNotebook, runAll, runCells, selectController, STDERR_MIME, STDOUT_MIME, text, textOf, waitFor } from './notebooks';
@@ -30,6 +31,10 @@ describe('notebook outputs', () => {
       notebook.getCells().map((cell) => cell.executionSummary?.executionOrder),
       [1, 2, 3, 4],
     );
+    // Saved, the file holds the counts (VS Code's ipynb serializer takes them from what the controller set).
+    assert.ok(await notebook.save(), 'the notebook saved');
+    const saved = JSON.parse(readFileSync(notebook.uri.fsPath, 'utf8')) as { cells: Array<{ execution_count: number | null }> };
+    assert.deepEqual(saved.cells.map((cell) => cell.execution_count), [1, 2, 3, 4], 'the saved execution counts');
     for (const cell of notebook.getCells()) {
       const timing = cell.executionSummary?.timing;
       assert.ok(timing && timing.startTime >= since - 1 && timing.endTime >= timing.startTime, `cell ${cell.index + 1} has its timing`);

@@ -48,8 +48,11 @@ describe('Jupyter widgets', () => {
 
     // Saved: the models and their last values go into the file's metadata.
     assert.ok(await notebook.save(), 'the notebook saved');
-    const saved = JSON.parse(await fs.readFile(notebook.uri.fsPath, 'utf8')) as { metadata: { widgets?: Record<string, { state: Record<string, SavedModel> }> }; cells: Array<{ execution_count: number | null }> };
-    assert.deepEqual(saved.cells.map((cell) => cell.execution_count), notebook.getCells().map((cell) => cell.executionSummary?.executionOrder ?? null), 'the execution counts are saved');
+    const saved = JSON.parse(await fs.readFile(notebook.uri.fsPath, 'utf8')) as { metadata: { widgets?: Record<string, { state: Record<string, SavedModel> }>; language_info?: { version?: string } }; cells: Array<{ execution_count: number | null }> };
+    const counts = notebook.getCells().map((cell) => cell.executionSummary?.executionOrder);
+    assert.ok(counts.every((count) => typeof count === 'number'), `every cell ran: ${JSON.stringify(counts)}`);
+    assert.deepEqual(saved.cells.map((cell) => cell.execution_count), counts, 'the execution counts are saved');
+    assert.match(saved.metadata.language_info?.version ?? '', /^3\.\d+/, "the kernel's language_info is recorded");
     const models = Object.values(saved.metadata.widgets?.[WIDGET_STATE_MIME]?.state ?? {});
     const slider = (description: string) => models.find((model) => model.model_name === 'IntSliderModel' && model.state.description === description);
     assert.equal(slider('a')?.state.value, 9);
@@ -62,7 +65,6 @@ describe('Jupyter widgets', () => {
     assert.ok(saved.metadata.widgets?.[WIDGET_STATE_MIME]?.state[viewId], 'the shown HBox is among the saved models');
 
     // Reopened: the counts come back from the file.
-    const counts = notebook.getCells().map((cell) => cell.executionSummary?.executionOrder);
     await closeAllEditors();
     const reopened = await openNotebook('widgets.ipynb');
     assert.deepEqual(reopened.getCells().map((cell) => cell.executionSummary?.executionOrder), counts);
