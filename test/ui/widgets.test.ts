@@ -19,6 +19,7 @@ const CELLS = [
   'widgets.IntProgress(value=7, max=10, description="progress")',
   'display(slider)',
   'from tqdm.notebook import tqdm\nfor _ in tqdm(range(5), desc="tqdm bar"):\n    pass',
+  'from tqdm.auto import tqdm as auto_tqdm\nfor _ in auto_tqdm(range(5), desc="auto bar"):\n    pass',
 ];
 
 function notebook(kernelName: string, displayName: string): string {
@@ -83,7 +84,9 @@ test('widgets render and talk to the kernel: a slider, interact following its sl
       });
       // tqdm.notebook draws its bar as widgets: a progress bar and its label.
       await outputs.getByText('tqdm bar').first().waitFor({ timeout: 30_000 });
-      assert.ok((await outputs.locator('.widget-hprogress').count()) >= 2, 'the tqdm bar is a progress widget');
+      // tqdm.auto finds it runs in a kernel with ipywidgets and draws the same widgets.
+      await outputs.getByText('auto bar').first().waitFor({ timeout: 30_000 });
+      assert.ok((await outputs.locator('.widget-hprogress').count()) >= 3, 'the tqdm bars are progress widgets');
       await page.screenshot({ path: path.join(UI_OUTPUT, 'widgets-after-keys.png') });
 
       // A restart takes the kernel the widgets talked to: they stay drawn, greyed, not broken.
@@ -231,6 +234,8 @@ const THEMED_CELLS = [
     '    widgets.IntProgress(value=6, max=10, description="progress"),',
     '])',
   ].join('\n'),
+  // A binary value (a PNG in the message's buffers), drawn by the renderer.
+  'import io\nimport matplotlib.pyplot as plt\nplt.figure(figsize=(1, 1))\nplt.plot([0, 1], [0, 1])\npicture = io.BytesIO()\nplt.savefig(picture, format="png")\nplt.close()\nwidgets.Image(value=picture.getvalue(), format="png", width=80)',
 ];
 
 /** What the test reads of an element: its colours, and the theme's variables as the webview has them. */
@@ -256,7 +261,7 @@ test("widgets take their colours from the VS Code theme: labels, readouts, input
     }),
   );
   try {
-    await withWorkbench('widgets-themed', [file], { height: 800, env: { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' } }, async (page) => {
+    await withWorkbench('widgets-themed', [file], { height: 1000, env: { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' } }, async (page) => {
       await openNotebookFromExplorer(page, 'themed.ipynb', 'Python 3 (current Jupyter stack)');
       await clickRunAll(page);
       await waitForExecutionCounts(page, THEMED_CELLS.length);
@@ -292,6 +297,10 @@ test("widgets take their colours from the VS Code theme: labels, readouts, input
       assert.equal(input.background, label.theme['--vscode-input-background'], 'and its input background');
       assert.equal(button.color, label.theme['--vscode-button-secondaryForeground'], "a button has the theme's secondary button colours");
       assert.equal(button.background, label.theme['--vscode-button-secondaryBackground']);
+      const image = outputs.locator('img.widget-image, img.jupyter-widget-image').first();
+      await image.waitFor({ timeout: 30_000 });
+      const pictureWidth = await image.evaluate((node) => (node as unknown as { naturalWidth: number }).naturalWidth);
+      assert.ok(pictureWidth > 50, `the Image widget's PNG (its bytes from the message buffers) is decoded: natural width ${pictureWidth}`);
       await page.screenshot({ path: path.join(UI_OUTPUT, 'widgets-themed.png') });
     });
   } finally {
