@@ -23,6 +23,11 @@ interface CaseResult {
   vscodeMs: number[];
   engineMs: number[];
   maxLoopLagMs: number[];
+  /** The extension host's own CPU time during each run's longest stall (see LoopLag). */
+  maxLoopLagCpuMs: number[];
+  /** For a case that sets a slider: where it ended after each run, in VS Code's and the engine's widget state. */
+  sliderEnds?: { vscode: Array<number | null>; engine: Array<number | null> };
+  sliderEndsAt?: number;
 }
 
 const RESULTS_FILE = path.join(REPO_ROOT, 'bench', 'results', 'vscode-latest.json');
@@ -111,12 +116,29 @@ function widgetSummary(cases: readonly CaseResult[]): string[] {
   return [
     `Widgets (${sliderCase.kernel}): ${sliderCase.case} ${slider.toFixed(1)} ms p50 in VS Code, ${(slider / print).toFixed(2)}× ${printCase.case} (${print.toFixed(1)} ms);`,
     `  engine alone ${median(sliderCase.engineMs).toFixed(1)} ms and ${median(printCase.engineMs).toFixed(1)} ms.`,
-    `  Extension host's longest stall: ${maxLag(sliderCase)} ms with the slider (${within(sliderCase)}), ${maxLag(printCase)} ms with the print (${within(printCase)}).`,
+    `  Extension host's longest stall: ${maxLag(sliderCase)} ms with the slider (${within(sliderCase)}; ${stallCpu(sliderCase)}), ${maxLag(printCase)} ms with the print (${within(printCase)}; ${stallCpu(printCase)}).`,
+    `  ${sliderEndsLine(sliderCase)}`,
   ];
+}
+
+/** Whether every update arrived: the slider's last value in each run's widget state. */
+function sliderEndsLine(result: CaseResult): string {
+  const ends = result.sliderEnds;
+  if (!ends || result.sliderEndsAt === undefined) return 'Slider values after each run: not recorded.';
+  const all = [...ends.vscode, ...ends.engine];
+  if (all.every((value) => value === result.sliderEndsAt)) return `Every run's last update arrived: the slider ended at ${result.sliderEndsAt} in VS Code and in the engine, in all ${ends.vscode.length} runs.`;
+  return `UPDATES LOST: the slider ended at ${JSON.stringify(ends.vscode)} in VS Code and ${JSON.stringify(ends.engine)} in the engine, not ${result.sliderEndsAt} (a kernel's iopub drops messages past ZeroMQ's high-water mark when its reader falls behind).`;
 }
 
 function maxLag(result: CaseResult): number {
   return Math.max(...result.maxLoopLagMs);
+}
+
+/** During the longest stall, how much the host itself was running: busy with work, or waiting for a core. */
+function stallCpu(result: CaseResult): string {
+  const worst = result.maxLoopLagMs.indexOf(maxLag(result));
+  const cpu = result.maxLoopLagCpuMs[worst];
+  return cpu === undefined ? 'its CPU not recorded' : `the host's own CPU in it ${cpu} ms`;
 }
 
 /** The current stack's kernelspec added to what Jupyter already finds; Debian's python3 stays python3. */

@@ -14,13 +14,13 @@ import { BENCH_CASES, BENCH_KERNEL, type BenchCase, SLIDER_SETUP, WIDGET_CASES, 
 import { BENCH_PREFIX } from './benchLine';
 import { timeInVsCode, writeBenchNotebook } from './benchNotebook';
 import { EngineAlone } from './engineAlone';
-import { confirmSliderInVsCode, openWidgetNotebook } from './widgetSection';
+import { openWidgetNotebook, sliderInVsCode } from './widgetSection';
 
 const emit = (record: Record<string, unknown>): void => console.log(BENCH_PREFIX + JSON.stringify(record));
 
 export async function run(): Promise<void> {
   const quick = process.env.CELLBRIDGE_BENCH_QUICK === '1';
-  emit({ case: FLOOR_CASE, kernel: '', vscodeMs: await measureFloor(quick ? 10 : 30), engineMs: [], maxLoopLagMs: [] });
+  emit({ case: FLOOR_CASE, kernel: '', vscodeMs: await measureFloor(quick ? 10 : 30), engineMs: [], maxLoopLagMs: [], maxLoopLagCpuMs: [] });
 
   await writeBenchNotebook(BENCH_NOTEBOOK, BENCH_CASES.map((benchCase) => benchCase.code));
   const notebook = await openNotebook(BENCH_NOTEBOOK);
@@ -30,13 +30,13 @@ export async function run(): Promise<void> {
   await closeAllEditors();
 
   const widgetNotebook = await openWidgetNotebook();
-  await measureCases(widgetNotebook, WIDGET_KERNEL, WIDGET_CASES, [SLIDER_SETUP], quick, (benchCase) => confirmSliderInVsCode(widgetNotebook, benchCase));
+  await measureCases(widgetNotebook, WIDGET_KERNEL, WIDGET_CASES, [SLIDER_SETUP], quick, (benchCase) => sliderInVsCode(widgetNotebook, benchCase));
   await closeAllEditors();
 }
 
 /**
  * Each case: one untimed run in each (imports, first-output paths and the JIT warm up), then timed runs
- * alternating VS Code and the engine. `check` runs after each VS Code run, untimed.
+ * alternating VS Code and the engine. `sliderAfter` runs after each VS Code run, untimed: where a slider case left the slider.
  */
 async function measureCases(
   notebook: vscode.NotebookDocument,
@@ -44,26 +44,34 @@ async function measureCases(
   cases: readonly BenchCase[],
   engineSetup: readonly string[],
   quick: boolean,
-  check: (benchCase: BenchCase) => Promise<void> = async () => undefined,
+  sliderAfter: (benchCase: BenchCase) => Promise<number | undefined> = async () => undefined,
 ): Promise<void> {
   const engine = await EngineAlone.start(kernel, engineSetup);
   try {
     for (const benchCase of cases) {
       const repeats = quick ? benchCase.quickRepeats : benchCase.repeats;
       await timeInVsCode(notebook, benchCase);
-      await check(benchCase);
+      await sliderAfter(benchCase);
       await engine.time(benchCase);
       const vscodeMs: number[] = [];
       const engineMs: number[] = [];
       const lagMs: number[] = [];
+      const lagCpuMs: number[] = [];
+      const sliderEnds: { vscode: Array<number | null>; engine: Array<number | null> } = { vscode: [], engine: [] };
       for (let i = 0; i < repeats; i++) {
         const timed = await timeInVsCode(notebook, benchCase);
-        await check(benchCase);
+        const vscodeSlider = await sliderAfter(benchCase);
         vscodeMs.push(timed.ms);
         lagMs.push(timed.maxLoopLagMs);
-        engineMs.push(await engine.time(benchCase));
+        lagCpuMs.push(timed.maxLoopLagCpuMs);
+        const engineTimed = await engine.time(benchCase);
+        engineMs.push(engineTimed.ms);
+        if (benchCase.sliderEndsAt !== undefined) {
+          sliderEnds.vscode.push(vscodeSlider ?? null);
+          sliderEnds.engine.push(engineTimed.sliderEnd ?? null);
+        }
       }
-      emit({ case: benchCase.name, kernel, vscodeMs, engineMs, maxLoopLagMs: lagMs });
+      emit({ case: benchCase.name, kernel, vscodeMs, engineMs, maxLoopLagMs: lagMs, maxLoopLagCpuMs: lagCpuMs, ...(benchCase.sliderEndsAt !== undefined ? { sliderEnds, sliderEndsAt: benchCase.sliderEndsAt } : {}) });
     }
   } finally {
     await engine.shutdown();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { KernelMessage } from '@jupyterlab/services';
 import * as zmq from 'zeromq';
 import type { Disposable } from '../../common/disposable';
@@ -8,6 +9,9 @@ import { Channel, ConnectionInfo, channelUrl } from '../connectionInfo';
 import { WireCodec } from './wireCodec';
 
 type OutboundChannel = Exclude<Channel, 'iopub'>;
+
+/** The longest run of message handling before the receive loop yields to other tasks (ms). */
+const RECEIVE_SLICE_MS = 8;
 
 /** The four message channels of one kernel over ZeroMQ: send by `msg.channel`, receive everything on one event. */
 export class ZmqChannels implements Disposable {
@@ -82,7 +86,14 @@ export class ZmqChannels implements Disposable {
     // The loop ends when the socket closes; its failure is logged, never left unhandled.
     void (async () => {
       try {
+        let sliceStart = performance.now();
         for await (const frames of socket) {
+          // A backlog (1,000 widget updates, say) arrives as already-settled promises, handled in one task:
+          // the event loop (VS Code's extension host) would stall for all of it. Past a slice, let it breathe.
+          if (performance.now() - sliceStart > RECEIVE_SLICE_MS) {
+            await new Promise((resolve) => setImmediate(resolve));
+            sliceStart = performance.now();
+          }
           const msg = this.codec.decode(frames, channel);
           if (!msg) {
             this.logger.warn(`Dropped a ${channel} message with a bad signature or shape`);
