@@ -20,7 +20,7 @@ interface SavedModel {
 describe('Jupyter widgets', () => {
   after(closeAllEditors);
 
-  it("a jslink in the renderer sets a slider's value, which reaches the kernel; an Output widget captures a print; both are saved in the file", async () => {
+  it("a jslink and a jsdlink in the renderer set sliders' values, which reach the kernel; an Output widget captures a print; both are saved in the file", async () => {
     const notebook = await openNotebook('widgets.ipynb');
     await selectController(CURRENT_STACK_CONTROLLER);
     await runCells(notebook, [0], [0], 120_000);
@@ -28,17 +28,17 @@ describe('Jupyter widgets', () => {
     assert.ok(view, `the HBox is a widget view: ${notebook.cellAt(0).outputs.map((o) => o.items.map((i) => i.mime)).join()}`);
     assert.match(text(view).replace(/\s/g, ''), /"model_id":"[0-9a-f]{32}"/);
 
-    // `a` changes in the kernel; only the renderer's link model can carry the change over to `b`.
+    // `a` changes in the kernel; only the renderer's link models can carry the change over to `b` and `c`.
     await runCells(notebook, [1]);
     // The renderer's update travels after the cell: read again until it has arrived.
     let seen = '';
     for (const deadline = Date.now() + 60_000; ; ) {
       await runCells(notebook, [2]);
       seen = textOf(notebook.cellAt(2), STDOUT_MIME);
-      if (seen === '9\n' || Date.now() > deadline) break;
+      if (seen === '9 9\n' || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    assert.equal(seen, '9\n', "the kernel reads b.value 9, set by the renderer's jslink");
+    assert.equal(seen, '9 9\n', "the kernel reads b.value and c.value 9, set by the renderer's jslink and jsdlink");
 
     // What `with out:` prints goes to the widget (its outputs, synced to the kernel), not to the cell.
     await runCells(notebook, [3, 4]);
@@ -57,7 +57,9 @@ describe('Jupyter widgets', () => {
     const slider = (description: string) => models.find((model) => model.model_name === 'IntSliderModel' && model.state.description === description);
     assert.equal(slider('a')?.state.value, 9);
     assert.equal(slider('b')?.state.value, 9);
+    assert.equal(slider('c')?.state.value, 9);
     assert.ok(models.some((model) => model.model_name === 'LinkModel'), 'the link is saved');
+    assert.ok(models.some((model) => model.model_name === 'DirectionalLinkModel'), 'the directional link is saved');
     const output = models.find((model) => model.model_name === 'OutputModel');
     assert.deepEqual(output?.state.outputs, [{ output_type: 'stream', name: 'stdout', text: 'captured by out\n' }]);
     // The view in the saved cell names a model that the file holds.
