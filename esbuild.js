@@ -25,6 +25,9 @@ const browserTargets = [
     define: { 'process.env.NODE_ENV': '"production"' },
     minify: true,
   },
+  // Chart renderers, one bundle each: VS Code loads a renderer only when an output of its types is shown.
+  { entryPoints: ['renderers/plotly/index.ts'], outfile: 'dist/renderers/plotly.js', minify: true },
+  { entryPoints: ['renderers/vega/index.ts'], outfile: 'dist/renderers/vega.js', minify: true },
 ];
 const browserCommon = { bundle: true, platform: 'browser', format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning' };
 

@@ -7,6 +7,7 @@ import type { Logger } from '../core/common/logger';
 import type { SessionStatus } from '../core/execution/kernelSession';
 import type { InputProvider } from '../core/execution/stdin';
 import type { KernelHandle } from '../core/kernel/kernelHandle';
+import { steerCharts } from '../core/kernel/chartSteering';
 import type { KernelLauncher } from '../core/kernel/kernelLauncher';
 import type { KernelChoice } from './kernelChoice';
 import { environmentKernelspecFor } from './environmentKernelspecs';
@@ -113,7 +114,10 @@ export class NotebookSessions implements Disposable {
     const title = `Starting kernel ${choice.label}${choice.server ? ` ${choice.description}` : ''}…`;
     return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, async () => {
       logger.info(`Starting kernel ${choice.label} (${choice.kernelName}) for ${notebook.uri.toString()}`);
-      return this.options.launcher({ kernelName: choice.kernelName, ...where, ...(spec ? { spec } : {}) });
+      const kernel = await this.options.launcher({ kernelName: choice.kernelName, ...where, ...(spec ? { spec } : {}) });
+      // Before any cell: Altair and Plotly with default settings then send what CellBridge draws offline.
+      await steerCharts(kernel, logger);
+      return kernel;
     });
   }
 

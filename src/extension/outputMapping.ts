@@ -76,10 +76,16 @@ function mapStream(output: StreamOutput): MappedOutput {
   return { items: [{ mime: output.name === 'stderr' ? STDERR_MIME : STDOUT_MIME, data: encoder.encode(output.text) }], metadata: { outputType: 'stream' } };
 }
 
+/** Chart types whose renderers (renderers/plotly, renderers/vega) show the output's text when they cannot draw. */
+const CHART_MIME = /^application\/vnd\.(plotly|vega|vegalite)\./;
+
 function mapRich(output: RichOutput): MappedOutput {
   const metadata: Record<string, unknown> = { outputType: output.output_type, metadata: output.metadata };
   if (output.output_type === 'execute_result') metadata.executionCount = output.execution_count;
   if (output.transient) metadata.transient = output.transient;
+  // A renderer sees only its own item: the text fallback travels in the output's metadata (not saved to the file).
+  const text = output.data['text/plain'];
+  if (Object.keys(output.data).some((mime) => CHART_MIME.test(mime)) && text !== undefined) metadata.fallbackText = Array.isArray(text) ? text.join('') : String(text);
   return { items: mapMimeBundle(output.data), metadata };
 }
 

@@ -54,3 +54,19 @@ test('errors become the error MIME with name, message and the ANSI traceback as 
   assert.deepEqual(JSON.parse(text(mapped.items[0]!.data)), { name: 'ValueError', message: 'bad', stack: '\u001b[31mline1\u001b[0m\nline2' });
   assert.deepEqual(mapped.metadata.originalError, { ename: 'ValueError', evalue: 'bad', traceback: ['\u001b[31mline1\u001b[0m', 'line2'] });
 });
+
+test('a chart output carries its text for the chart renderer to show when it cannot draw; Plotly and Vega-Lite come before their HTML', () => {
+  const mapped = mapOutput({
+    output_type: 'display_data',
+    data: { 'text/html': '<div>needs a CDN</div>', 'text/plain': ['<VegaLite 6 ', 'object>'], 'application/vnd.vegalite.v6.json': { mark: 'bar' } },
+    metadata: {},
+  });
+  assert.equal(mapped.metadata.fallbackText, '<VegaLite 6 object>');
+  assert.deepEqual(
+    mapped.items.map((item) => item.mime),
+    ['application/vnd.vegalite.v6.json', 'text/html', 'text/plain'],
+  );
+  assert.deepEqual(JSON.parse(text(mapped.items[0]!.data)), { mark: 'bar' }, "Altair 6's '.json' type (not '+json') still travels as JSON");
+  const plain = mapOutput({ output_type: 'display_data', data: { 'text/html': '<b>x</b>', 'text/plain': 'x' }, metadata: {} });
+  assert.equal(plain.metadata.fallbackText, undefined, 'other outputs carry nothing extra');
+});

@@ -1,0 +1,66 @@
+/**
+ * The Plotly renderer (`application/vnd.plotly.v1+json`, what `plotly.express` figures send): plotly.js
+ * itself, bundled (no CDN), drawn as the figure's JSON says, interactive (hover, zoom, pan), the width of the
+ * output, in the VS Code theme's colours and again when the theme changes. Its own bundle: VS Code loads it
+ * only when an output of this type is shown.
+ */
+import * as Plotly from 'plotly.js-dist-min';
+import { showChartProblem } from '../charts/chartProblem';
+import { currentTheme, onThemeChange } from '../charts/vscodeTheme';
+import type { ActivationFunction, OutputItem } from '../rendererApi';
+import { themedLayout } from './plotlyTheme';
+
+interface PlotlyFigure {
+  data: unknown[];
+  layout?: Record<string, unknown>;
+  config?: Record<string, unknown>;
+}
+
+function figureOf(item: OutputItem): PlotlyFigure {
+  const figure = item.json() as Partial<PlotlyFigure> | undefined;
+  if (!figure || !Array.isArray(figure.data)) throw new Error('the output is not a Plotly figure (no "data" list)');
+  return { data: figure.data, ...(figure.layout ? { layout: figure.layout } : {}), ...(figure.config ? { config: figure.config } : {}) };
+}
+
+function fallbackTextOf(item: OutputItem): string | undefined {
+  const metadata = item.metadata as { fallbackText?: unknown } | undefined;
+  return typeof metadata?.fallbackText === 'string' ? metadata.fallbackText : undefined;
+}
+
+export const activate: ActivationFunction = () => ({
+  async renderOutputItem(item: OutputItem, element: HTMLElement, signal?: AbortSignal): Promise<void> {
+    const document = element.ownerDocument;
+    let figure: PlotlyFigure;
+    try {
+      figure = figureOf(item);
+    } catch (error) {
+      showChartProblem(element, 'Plotly figure', error, fallbackTextOf(item));
+      return;
+    }
+    const root = document.createElement('div');
+    root.className = 'cellbridge-plotly';
+    root.style.width = '100%';
+    element.replaceChildren(root);
+    const draw = (): Promise<unknown> =>
+      Plotly.react(root, figure.data, themedLayout({ autosize: true, ...figure.layout }, currentTheme(document)), {
+        responsive: true,
+        displaylogo: false,
+        ...figure.config,
+      });
+    try {
+      await draw();
+    } catch (error) {
+      showChartProblem(element, 'Plotly figure', error, fallbackTextOf(item));
+      return;
+    }
+    // The output's width follows the editor's; the theme can change while the figure is shown.
+    const resizes = new ResizeObserver(() => void Plotly.Plots.resize(root));
+    resizes.observe(root);
+    const stopThemeWatch = onThemeChange(document, () => void draw());
+    signal?.addEventListener('abort', () => {
+      resizes.disconnect();
+      stopThemeWatch();
+      Plotly.purge(root);
+    });
+  },
+});

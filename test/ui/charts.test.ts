@@ -1,0 +1,73 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { useCurrentStackKernel } from '../kernel/helpers/currentStack';
+import { clickRunAll, openNotebookFromExplorer, outputFrame, UI_OUTPUT, waitForExecutionCounts, withWorkbench } from './workbench';
+
+// Charts as people make them, with the libraries' default settings, on the current stack's kernel (plotly 7.1,
+// altair 6.3): a plotly.express scatter and an Altair bar chart drawn by CellBridge's bundled renderers, with
+// no request leaving the machine; an invalid spec shows why, and the output's text. Screenshot: charts.png.
+
+const CELLS = [
+  'import plotly.express as px\npx.scatter(x=list(range(50)), y=[i * i for i in range(50)], title="plotly scatter")',
+  [
+    'import altair as alt',
+    'import pandas as pd',
+    'data = pd.DataFrame({"category": list("abcde"), "amount": [3, 7, 2, 9, 5]})',
+    'alt.Chart(data).mark_bar().encode(x="category", y="amount").properties(title="altair bars", width="container")',
+  ].join('\n'),
+  'display({"application/vnd.vegalite.v5+json": {"mark": 42, "data": {"values": []}}, "text/plain": "the text fallback"}, raw=True)',
+];
+
+test('charts draw offline with default settings: a plotly.express scatter and an Altair bar chart; an invalid spec shows its error and its text', { timeout: 6 * 60_000 }, async () => {
+  const kernel = useCurrentStackKernel();
+  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-charts-ui-'));
+  const file = path.join(folder, 'charts.ipynb');
+  await fs.writeFile(
+    file,
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { kernelspec: { name: kernel, display_name: 'Python 3 (current Jupyter stack)', language: 'python' } },
+      cells: CELLS.map((source, i) => ({ id: `cell-${i}`, cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null })),
+    }),
+  );
+  try {
+    await withWorkbench('charts', [file], { height: 1500, env: { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' } }, async (page) => {
+      const outside: string[] = [];
+      page.on('request', (request) => {
+        const url = new URL(request.url());
+        const local = ['127.0.0.1', 'localhost'].includes(url.hostname) || url.hostname.includes('.vscode-resource.') || ['data:', 'blob:'].includes(url.protocol) || url.protocol.startsWith('vscode');
+        if (!local) outside.push(request.url());
+      });
+      await openNotebookFromExplorer(page, 'charts.ipynb', 'Python 3 (current Jupyter stack)');
+      await clickRunAll(page);
+      await waitForExecutionCounts(page, CELLS.length);
+      const outputs = outputFrame(page);
+
+      // Plotly: its SVG with a point per row, and a size.
+      const plot = outputs.locator('.cellbridge-plotly .main-svg').first();
+      await plot.waitFor({ timeout: 60_000 });
+      const plotBox = await plot.boundingBox();
+      assert.ok(plotBox && plotBox.width > 300 && plotBox.height > 200, `the Plotly figure has a size: ${JSON.stringify(plotBox)}`);
+      assert.equal(await outputs.locator('.cellbridge-plotly .scatterlayer .point').count(), 50, 'one marker per point');
+
+      // Altair: Vega's SVG with one bar per row, as wide as the output (width "container").
+      const bars = outputs.locator('.cellbridge-vega svg .mark-rect path');
+      await bars.first().waitFor({ timeout: 60_000 });
+      assert.equal(await bars.count(), 5, 'one bar per row');
+      const chartBox = await outputs.locator('.cellbridge-vega svg').first().boundingBox();
+      assert.ok(chartBox && chartBox.width > 400 && chartBox.height > 100, `the Altair chart has a size: ${JSON.stringify(chartBox)}`);
+
+      // An invalid spec: the reason, and the output's text, never a blank area.
+      await outputs.getByText(/Cannot draw this chart/).waitFor({ timeout: 30_000 });
+      await outputs.getByText('the text fallback').waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: path.join(UI_OUTPUT, 'charts.png') });
+      assert.deepEqual(outside, [], 'no request left the machine');
+    });
+  } finally {
+    await fs.rm(folder, { recursive: true, force: true });
+  }
+});
