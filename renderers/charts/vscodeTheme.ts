@@ -18,7 +18,7 @@ export function currentTheme(document: Document): ChartTheme {
     kind,
     foreground,
     background: variable('--vscode-editor-background', kind === 'light' ? '#ffffff' : '#1e1e1e'),
-    gridColor: kind === 'high-contrast' ? foreground : `color-mix(in srgb, ${foreground} 18%, transparent)`,
+    gridColor: kind === 'high-contrast' ? foreground : faint(document, foreground),
     fontFamily: variable('--vscode-font-family', 'sans-serif'),
     fontSize: Number.parseFloat(variable('--vscode-font-size', '13')) || 13,
   };
@@ -29,4 +29,19 @@ export function onThemeChange(document: Document, listener: () => void): () => v
   const observer = new MutationObserver(() => listener());
   observer.observe(document.body, { attributes: true, attributeFilter: ['class'] });
   return () => observer.disconnect();
+}
+
+/**
+ * The colour at 18% opacity, as `rgba(...)`: chart libraries parse colours themselves and know no `color-mix`,
+ * so the browser resolves the theme's colour (hex, rgb, a name) into channels first.
+ */
+function faint(document: Document, color: string): string {
+  const probe = document.createElement('span');
+  probe.style.color = color;
+  probe.style.display = 'none';
+  document.body.appendChild(probe);
+  const resolved = getComputedStyle(probe).color;
+  probe.remove();
+  const [r, g, b] = (resolved.match(/[\d.]+/g) ?? []).map(Number);
+  return r === undefined || g === undefined || b === undefined ? color : `rgba(${r}, ${g}, ${b}, 0.18)`;
 }

@@ -3,12 +3,19 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { until } from '../kernel/helpers/cellWaits';
 import { useCurrentStackKernel } from '../kernel/helpers/currentStack';
-import { clickRunAll, openNotebookFromExplorer, outputFrame, UI_OUTPUT, waitForExecutionCounts, withWorkbench } from './workbench';
+import { clickRunAll, openNotebookFromExplorer, outputFrame, selectColorTheme, UI_OUTPUT, waitForExecutionCounts, withWorkbench } from './workbench';
 
 // Charts as people make them, with the libraries' default settings, on the current stack's kernel (plotly 7.1,
 // altair 6.3): a plotly.express scatter and an Altair bar chart drawn by CellBridge's bundled renderers, with
 // no request leaving the machine; an invalid spec shows why, and the output's text. Screenshot: charts.png.
+
+/** A computed colour `rgb(r, g, b)` is light: its channels average above the middle. */
+function isLight(color: string): boolean {
+  const channels = (color.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+  return channels.length === 3 && channels.reduce((sum, channel) => sum + channel, 0) / 3 > 150;
+}
 
 const CELLS = [
   'import plotly.express as px\npx.scatter(x=list(range(50)), y=[i * i for i in range(50)], title="plotly scatter")',
@@ -65,6 +72,25 @@ test('charts draw offline with default settings: a plotly.express scatter and an
       await outputs.getByText(/Cannot draw this chart/).waitFor({ timeout: 30_000 });
       await outputs.getByText('the text fallback').waitFor({ timeout: 10_000 });
       await page.screenshot({ path: path.join(UI_OUTPUT, 'charts.png') });
+
+      // Dark Modern: both charts draw again in the theme's colours, on the editor's background.
+      await selectColorTheme(page, 'Dark Modern', 'vs-dark');
+      const textColor = async (selector: string): Promise<string> =>
+        outputs.locator(selector).first().evaluate((node) => {
+          const element = node as unknown as { ownerDocument: { defaultView: { getComputedStyle(node: unknown): { fill: string } } } };
+          return element.ownerDocument.defaultView.getComputedStyle(node).fill;
+        });
+      let plotlyTitle = '';
+      let vegaTitle = '';
+      await until(() => isLight(plotlyTitle) && isLight(vegaTitle), 'the chart titles to be light on the dark theme', async () => {
+        plotlyTitle = await textColor('.cellbridge-plotly .gtitle');
+        vegaTitle = await textColor('.cellbridge-vega svg .role-title-text text');
+      }, 20_000).catch((error: unknown) => {
+        throw new Error(`${String(error)}: Plotly ${plotlyTitle}, Vega ${vegaTitle}`);
+      });
+      assert.equal(await outputs.locator('.cellbridge-plotly .scatterlayer .point').count(), 50, 'the redrawn figure still has every point');
+      assert.equal(await bars.count(), 5, 'the redrawn chart still has every bar');
+      await page.screenshot({ path: path.join(UI_OUTPUT, 'charts-dark.png') });
       assert.deepEqual(outside, [], 'no request left the machine');
     });
   } finally {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { until } from '../kernel/helpers/cellWaits';
 import { useCurrentStackKernel, useIpywidgets6Kernel } from '../kernel/helpers/currentStack';
-import { clickRunAll, openNotebookFromExplorer, outputFrame, REPO, UI_OUTPUT, waitForExecutionCounts, withWorkbench } from './workbench';
+import { clickRunAll, openNotebookFromExplorer, outputFrame, REPO, selectColorTheme, UI_OUTPUT, waitForExecutionCounts, withWorkbench } from './workbench';
 
 // A person's view of Jupyter widgets in the workbench, on the current stack's kernel (ipywidgets 8.1.9): a
 // slider, an `interact` whose output follows its slider, an Output widget, a progress bar. Arrow keys on the
@@ -245,9 +245,9 @@ interface Painted {
   theme: Record<string, string>;
 }
 
-// The theme's own variables are compared, not fixed colours: the harness cannot switch code-server's colour
-// theme (the setting and the picker both leave Light+ in this code-server), so this checks the wiring, in the theme it has.
-test("widgets take their colours from the VS Code theme: labels, readouts, inputs and buttons use the theme's variables, not JupyterLab's", { timeout: 6 * 60_000 }, async () => {
+// The theme's own variables are compared, not fixed colours, in Light+ and then in Dark Modern (picked as a
+// person does: the `workbench.colorTheme` setting is ignored by this code-server).
+test("widgets take their colours from the VS Code theme, light and dark: labels, readouts, inputs and buttons use the theme's variables, not JupyterLab's", { timeout: 6 * 60_000 }, async () => {
   const kernel = useCurrentStackKernel();
   const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-widgets-ui-'));
   const file = path.join(folder, 'themed.ipynb');
@@ -302,6 +302,17 @@ test("widgets take their colours from the VS Code theme: labels, readouts, input
       const pictureWidth = await image.evaluate((node) => (node as unknown as { naturalWidth: number }).naturalWidth);
       assert.ok(pictureWidth > 50, `the Image widget's PNG (its bytes from the message buffers) is decoded: natural width ${pictureWidth}`);
       await page.screenshot({ path: path.join(UI_OUTPUT, 'widgets-themed.png') });
+
+      // Dark Modern: the same variables now hold the dark theme's colours, and the widgets follow at once.
+      await selectColorTheme(page, 'Dark Modern', 'vs-dark');
+      let dark = await paint('.widget-label');
+      await until(() => dark.color === dark.theme['--vscode-foreground'] && dark.color !== label.color, "the label to take the dark theme's text colour", async () => {
+        dark = await paint('.widget-label');
+      });
+      const darkInput = await paint('.widget-text input');
+      assert.equal(darkInput.background, darkInput.theme['--vscode-input-background']);
+      assert.notEqual(darkInput.background, input.background, 'the text box is dark now');
+      await page.screenshot({ path: path.join(UI_OUTPUT, 'widgets-themed-dark.png') });
     });
   } finally {
     await fs.rm(folder, { recursive: true, force: true });

@@ -133,3 +133,18 @@ export async function waitForExecutionCounts(page: Page, count: number): Promise
   }
   throw new Error(`execution counts ${expected.join(' ')} expected, the notebook shows ${labels.join(' ') || 'none'}`);
 }
+
+/**
+ * Switches VS Code's colour theme as a person does (Ctrl+K Ctrl+T, the theme's name, Enter), and waits for the
+ * workbench to wear it. The `workbench.colorTheme` setting does not work here: code-server keeps Light+.
+ * `focusOn` is something harmless to click first, so the keys reach the workbench and not a webview.
+ */
+export async function selectColorTheme(page: Page, label: string, themeClass: string, focusOn = page.locator('.part.statusbar')): Promise<void> {
+  await focusOn.first().click({ position: { x: 3, y: 3 } });
+  await page.keyboard.press('Control+KeyK');
+  await page.keyboard.press('Control+KeyT');
+  await page.locator('.quick-input-widget').waitFor({ state: 'visible', timeout: 10_000 });
+  await page.keyboard.type(label);
+  await page.keyboard.press('Enter');
+  await page.locator(`.monaco-workbench.${themeClass}`).waitFor({ timeout: 10_000 });
+}
