@@ -76,8 +76,8 @@ function mapStream(output: StreamOutput): MappedOutput {
   return { items: [{ mime: output.name === 'stderr' ? STDERR_MIME : STDOUT_MIME, data: encoder.encode(output.text) }], metadata: { outputType: 'stream' } };
 }
 
-/** Chart types whose renderers (renderers/plotly, renderers/vega) show the output's text when they cannot draw. */
-const CHART_MIME = /^application\/vnd\.(plotly|vega|vegalite)\./;
+/** Types whose renderers (renderers/plotly, vega, geojson, table) show the output's text when they cannot draw. */
+const CHART_MIME = /^application\/(vnd\.(plotly|vega|vegalite)\.|vnd\.dataresource\+json$|geo\+json$)/;
 
 function mapRich(output: RichOutput): MappedOutput {
   const metadata: Record<string, unknown> = { outputType: output.output_type, metadata: output.metadata };

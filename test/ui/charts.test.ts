@@ -26,6 +26,11 @@ const CELLS = [
     'alt.Chart(data).mark_bar().encode(x="category", y="amount").properties(title="altair bars", width="container")',
   ].join('\n'),
   'display({"application/vnd.vegalite.v5+json": {"mark": 42, "data": {"values": []}}, "text/plain": "the text fallback"}, raw=True)',
+  'pd.set_option("display.html.table_schema", True)\npd.DataFrame({"name": ["b", "a", "c"], "value": [2, 10, 1]})',
+  [
+    'square = lambda x, y, name: {"type": "Feature", "properties": {"name": name}, "geometry": {"type": "Polygon", "coordinates": [[[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]]}}',
+    'display({"application/geo+json": {"type": "FeatureCollection", "features": [square(0, 0, "one"), square(2, 1, "two")]}, "text/plain": "<GeoJSON>"}, raw=True)',
+  ].join('\n'),
 ];
 
 test('charts draw offline with default settings: a plotly.express scatter and an Altair bar chart; an invalid spec shows its error and its text', { timeout: 6 * 60_000 }, async () => {
@@ -42,7 +47,7 @@ test('charts draw offline with default settings: a plotly.express scatter and an
     }),
   );
   try {
-    await withWorkbench('charts', [file], { height: 1500, env: { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' } }, async (page) => {
+    await withWorkbench('charts', [file], { height: 2200, env: { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' } }, async (page) => {
       const outside: string[] = [];
       page.on('request', (request) => {
         const url = new URL(request.url());
@@ -71,6 +76,27 @@ test('charts draw offline with default settings: a plotly.express scatter and an
       // An invalid spec: the reason, and the output's text, never a blank area.
       await outputs.getByText(/Cannot draw this chart/).waitFor({ timeout: 30_000 });
       await outputs.getByText('the text fallback').waitFor({ timeout: 10_000 });
+      // A pandas table (table schema on): sortable by a click on a header, numbers as numbers.
+      const table = outputs.locator('.cellbridge-table table');
+      await table.waitFor({ timeout: 30_000 });
+      const firstColumn = async (): Promise<string[]> => table.locator('tbody tr td:nth-child(3)').allInnerTexts();
+      assert.deepEqual(await firstColumn(), ['2', '10', '1'], 'rows as the frame holds them (index, name, value)');
+      await table.locator('th', { hasText: 'value' }).click();
+      assert.deepEqual(await firstColumn(), ['1', '2', '10'], 'sorted by value, as numbers');
+      await table.locator('th', { hasText: 'value' }).click();
+      assert.deepEqual(await firstColumn(), ['10', '2', '1'], 'and the other way');
+
+      // GeoJSON: one shape per feature, drawn without tiles.
+      const shapes = outputs.locator('.cellbridge-geojson svg .mark-shape path');
+      await shapes.first().waitFor({ timeout: 30_000 });
+      assert.equal(await shapes.count(), 2, 'one shape per feature');
+      const mapBox = await outputs.locator('.cellbridge-geojson svg').first().boundingBox();
+      assert.ok(mapBox && mapBox.width > 300 && mapBox.height > 200, `the map has a size: ${JSON.stringify(mapBox)}`);
+      for (const shape of await shapes.all()) {
+        const box = await shape.boundingBox();
+        // A polygon wound the wrong way for the projection would cover the whole map.
+        assert.ok(box && mapBox && box.width < mapBox.width * 0.7 && box.width > 10, `each square is drawn as a square, not the world around it: ${JSON.stringify(box)}`);
+      }
       await page.screenshot({ path: path.join(UI_OUTPUT, 'charts.png') });
 
       // Dark Modern: both charts draw again in the theme's colours, on the editor's background.

@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import type { ChartTheme } from '../../../renderers/charts/chartTheme';
 import { themedLayout } from '../../../renderers/plotly/plotlyTheme';
+import { featuresOf, woundForProjection } from '../../../renderers/geojson/geojsonSpec';
+import { cellText, parseDataResource, sortedRows } from '../../../renderers/table/tableModel';
 import { modeOf, VEGA_MIME_TYPES } from '../../../renderers/vega/vegaMime';
 
 const dark: ChartTheme = { kind: 'dark', foreground: '#cccccc', background: '#1f1f1f', gridColor: 'grey', fontFamily: 'Sans', fontSize: 13 };
@@ -40,4 +42,37 @@ test('the Vega renderer is contributed for exactly the types it draws, and each 
   assert.equal(modeOf('application/vnd.vega.v5+json'), 'vega');
   assert.equal(modeOf('application/vnd.vegalite.v6.json'), 'vega-lite');
   assert.equal(modeOf('application/vnd.vegalite.v4+json'), 'vega-lite');
+});
+
+test('GeoJSON: any GeoJSON object becomes features; polygons are wound as the projection wants (outer clockwise, holes counterclockwise)', () => {
+  const counterclockwise: Array<[number, number]> = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]];
+  const clockwise = [...counterclockwise].reverse();
+  assert.deepEqual(featuresOf({ type: 'Point', coordinates: [1, 2] }), [{ type: 'Feature', geometry: { type: 'Point', coordinates: [1, 2] }, properties: {} }]);
+  assert.equal(featuresOf({ type: 'FeatureCollection', features: [{ type: 'Feature' }, { type: 'Feature' }] }).length, 2);
+  assert.throws(() => featuresOf({ type: 'Nonsense' }), /"Nonsense" is not a GeoJSON type/);
+  assert.throws(() => featuresOf([1, 2]), /not a GeoJSON object/);
+  // RFC 7946 winds the outer ring counterclockwise: turned round. A hole the other way: turned round too.
+  assert.deepEqual(woundForProjection({ type: 'Polygon', coordinates: [counterclockwise] }), { type: 'Polygon', coordinates: [clockwise] });
+  assert.deepEqual(woundForProjection({ type: 'Polygon', coordinates: [clockwise, clockwise] }), { type: 'Polygon', coordinates: [clockwise, counterclockwise] });
+  assert.deepEqual(woundForProjection({ type: 'MultiPolygon', coordinates: [[counterclockwise]] }), { type: 'MultiPolygon', coordinates: [[clockwise]] });
+  assert.deepEqual(woundForProjection({ type: 'Point', coordinates: [0, 0] }), { type: 'Point', coordinates: [0, 0] });
+});
+
+test('table schema: columns in schema order, sorting numbers as numbers and empty cells last, the rows left as they were', () => {
+  const table = parseDataResource({
+    schema: { fields: [{ name: 'index', type: 'integer' }, { name: 'name', type: 'string' }, { name: 'value', type: 'number' }] },
+    data: [
+      { index: 0, name: 'b', value: 2 },
+      { index: 1, name: 'a10', value: 10 },
+      { index: 2, name: 'a9', value: null },
+    ],
+  });
+  assert.deepEqual(table.columns.map((column) => column.name), ['index', 'name', 'value']);
+  const value = table.columns[2]!;
+  assert.deepEqual(sortedRows(table, value, 'ascending').map((row) => row.value), [2, 10, null]);
+  assert.deepEqual(sortedRows(table, value, 'descending').map((row) => row.value), [10, 2, null]);
+  assert.deepEqual(sortedRows(table, table.columns[1]!, 'ascending').map((row) => row.name), ['a9', 'a10', 'b'], 'text sorts with numbers in it read as numbers');
+  assert.deepEqual(table.rows.map((row) => row.index), [0, 1, 2]);
+  assert.equal(cellText({ a: 1 }), '{"a":1}');
+  assert.throws(() => parseDataResource({ schema: {} }), /no "data" list/);
 });
