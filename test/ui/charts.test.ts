@@ -33,10 +33,11 @@ const CELLS = [
   ].join('\n'),
 ];
 
-test('charts draw offline with default settings: a plotly.express scatter and an Altair bar chart; an invalid spec shows its error and its text', { timeout: 6 * 60_000 }, async () => {
+test('charts draw offline with default settings, light and dark: a plotly.express scatter, an Altair bar chart, a pandas table, GeoJSON; an invalid spec shows its error and its text; reopened without a kernel they draw again', { timeout: 6 * 60_000 }, async () => {
   const kernel = useCurrentStackKernel();
   const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-charts-ui-'));
   const file = path.join(folder, 'charts.ipynb');
+  const reopened = path.join(folder, 'charts-reopened.ipynb');
   await fs.writeFile(
     file,
     JSON.stringify({
@@ -47,7 +48,7 @@ test('charts draw offline with default settings: a plotly.express scatter and an
     }),
   );
   try {
-    await withWorkbench('charts', [file], { height: 2200, env: { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' } }, async (page) => {
+    await withWorkbench('charts', [file], { height: 2200, env: { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' } }, async (page, workspace) => {
       const outside: string[] = [];
       page.on('request', (request) => {
         const url = new URL(request.url());
@@ -118,6 +119,26 @@ test('charts draw offline with default settings: a plotly.express scatter and an
       assert.equal(await bars.count(), 5, 'the redrawn chart still has every bar');
       await page.screenshot({ path: path.join(UI_OUTPUT, 'charts-dark.png') });
       assert.deepEqual(outside, [], 'no request left the machine');
+
+      // Saved: the charts' data is in the outputs, for the reopening below.
+      await page.locator('.notebookOverlay').first().click({ position: { x: 5, y: 5 } });
+      await page.keyboard.press('Control+KeyS');
+      let saved = '';
+      await until(() => saved.includes('application/vnd.plotly.v1+json') && saved.includes('"execution_count": 5'), 'the saved notebook', async () => {
+        saved = await fs.readFile(path.join(workspace, 'charts.ipynb'), 'utf8').catch(() => '');
+      });
+      await fs.writeFile(reopened, saved);
+    });
+
+    // A fresh window, no kernel started: every chart is drawn again from the file.
+    await withWorkbench('charts-reopened', [reopened], { height: 2200, env: { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' } }, async (page) => {
+      await openNotebookFromExplorer(page, path.basename(reopened), 'Python 3 (current Jupyter stack)');
+      const outputs = outputFrame(page);
+      await outputs.locator('.cellbridge-plotly .scatterlayer .point').nth(49).waitFor({ timeout: 60_000 });
+      await outputs.locator('.cellbridge-vega svg .mark-rect path').nth(4).waitFor({ timeout: 30_000 });
+      await outputs.locator('.cellbridge-table tbody tr').nth(2).waitFor({ timeout: 30_000 });
+      await outputs.locator('.cellbridge-geojson svg .mark-shape path').nth(1).waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: path.join(UI_OUTPUT, 'charts-reopened.png') });
     });
   } finally {
     await fs.rm(folder, { recursive: true, force: true });
