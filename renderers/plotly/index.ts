@@ -6,6 +6,7 @@
  */
 import * as Plotly from 'plotly.js-dist-min';
 import { showChartProblem } from '../charts/chartProblem';
+import { addSaveButtons, dataUrlToBase64 } from '../charts/saveChart';
 import { currentTheme, onThemeChange } from '../charts/vscodeTheme';
 import type { ActivationFunction, OutputItem } from '../rendererApi';
 import { themedLayout } from './plotlyTheme';
@@ -22,12 +23,18 @@ function figureOf(item: OutputItem): PlotlyFigure {
   return { data: figure.data, ...(figure.layout ? { layout: figure.layout } : {}), ...(figure.config ? { config: figure.config } : {}) };
 }
 
+function titleOf(figure: PlotlyFigure): string | undefined {
+  const title = figure.layout?.title;
+  const text = typeof title === 'string' ? title : typeof title === 'object' && title !== null ? (title as { text?: unknown }).text : undefined;
+  return typeof text === 'string' && text.trim() !== '' ? text : undefined;
+}
+
 function fallbackTextOf(item: OutputItem): string | undefined {
   const metadata = item.metadata as { fallbackText?: unknown } | undefined;
   return typeof metadata?.fallbackText === 'string' ? metadata.fallbackText : undefined;
 }
 
-export const activate: ActivationFunction = () => ({
+export const activate: ActivationFunction = (context) => ({
   async renderOutputItem(item: OutputItem, element: HTMLElement, signal?: AbortSignal): Promise<void> {
     const document = element.ownerDocument;
     let figure: PlotlyFigure;
@@ -40,7 +47,10 @@ export const activate: ActivationFunction = () => ({
     const root = document.createElement('div');
     root.className = 'cellbridge-plotly';
     root.style.width = '100%';
-    element.replaceChildren(root);
+    // Plotly owns its root's children: the save buttons go beside it, in a frame of their own.
+    const frame = document.createElement('div');
+    frame.appendChild(root);
+    element.replaceChildren(frame);
     const draw = (): Promise<unknown> =>
       Plotly.react(root, figure.data, themedLayout({ autosize: true, ...figure.layout }, currentTheme(document)), {
         responsive: true,
@@ -53,6 +63,9 @@ export const activate: ActivationFunction = () => ({
       showChartProblem(element, 'Plotly figure', error, fallbackTextOf(item));
       return;
     }
+    addSaveButtons(context, frame, titleOf(figure) ?? 'plotly-figure', async (format) =>
+      dataUrlToBase64(await Plotly.toImage(root, { format, width: root.clientWidth, height: root.clientHeight, ...(format === 'png' ? { scale: 2 } : {}) })),
+    );
     // The output's width follows the editor's; the theme can change while the figure is shown.
     const resizes = new ResizeObserver(() => void Plotly.Plots.resize(root));
     resizes.observe(root);

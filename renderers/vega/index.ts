@@ -9,6 +9,7 @@
 import embed, { type Result } from 'vega-embed';
 import { expressionInterpreter } from 'vega-interpreter';
 import { showChartProblem } from '../charts/chartProblem';
+import { addSaveButtons, textToBase64 } from '../charts/saveChart';
 import { currentTheme, onThemeChange, type ChartTheme } from '../charts/vscodeTheme';
 import type { ActivationFunction, OutputItem } from '../rendererApi';
 import { modeOf } from './vegaMime';
@@ -16,6 +17,12 @@ import { modeOf } from './vegaMime';
 function fallbackTextOf(item: OutputItem): string | undefined {
   const metadata = item.metadata as { fallbackText?: unknown } | undefined;
   return typeof metadata?.fallbackText === 'string' ? metadata.fallbackText : undefined;
+}
+
+function specTitle(spec: Record<string, unknown>): string | undefined {
+  const title = spec.title;
+  const text = typeof title === 'string' ? title : typeof title === 'object' && title !== null ? (title as { text?: unknown }).text : undefined;
+  return typeof text === 'string' && text.trim() !== '' ? text : undefined;
 }
 
 /** The editor's colours and font over whatever theme the spec gets; the spec's own `config` still wins. */
@@ -32,7 +39,7 @@ function themeConfig(theme: ChartTheme): Record<string, unknown> {
   };
 }
 
-export const activate: ActivationFunction = () => ({
+export const activate: ActivationFunction = (context) => ({
   async renderOutputItem(item: OutputItem, element: HTMLElement, signal?: AbortSignal): Promise<void> {
     const document = element.ownerDocument;
     let spec: Record<string, unknown>;
@@ -47,12 +54,23 @@ export const activate: ActivationFunction = () => ({
     const root = document.createElement('div');
     root.className = 'cellbridge-vega';
     root.style.width = '100%';
+    // vega-embed owns the element it draws in: the save buttons go beside it.
+    const host = document.createElement('div');
+    host.style.width = '100%';
+    root.appendChild(host);
     element.replaceChildren(root);
     let view: Result | undefined;
+    // Saves the view drawn last (a theme change draws a new one).
+    addSaveButtons(context, root, specTitle(spec) ?? 'chart', async (format) => {
+      if (!view) throw new Error('nothing is drawn yet');
+      if (format === 'svg') return textToBase64(await view.view.toSVG());
+      const canvas = await view.view.toCanvas(2);
+      return canvas.toDataURL('image/png').split(',')[1] ?? '';
+    });
     const draw = async (): Promise<void> => {
       view?.finalize();
       const theme = currentTheme(document);
-      view = await embed(root, structuredClone(spec) as never, {
+      view = await embed(host, structuredClone(spec) as never, {
         mode: modeOf(item.mime),
         renderer: 'svg',
         ...(theme.kind === 'light' ? {} : { theme: 'dark' as const }),

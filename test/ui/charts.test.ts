@@ -100,6 +100,25 @@ test('charts draw offline with default settings, light and dark: a plotly.expres
       }
       await page.screenshot({ path: path.join(UI_OUTPUT, 'charts.png') });
 
+      // Save as SVG / PNG: the chart's buttons, VS Code's save dialog (its suggestion taken), the file written.
+      const saveChart = async (chart: string, button: string, file: string): Promise<Buffer> => {
+        await outputs.locator(chart).first().hover();
+        await outputs.locator(chart).first().getByRole('button', { name: button }).click();
+        await page.locator('.quick-input-widget').waitFor({ state: 'visible', timeout: 15_000 });
+        await page.keyboard.press('Enter');
+        let bytes = Buffer.alloc(0);
+        await until(() => bytes.length > 0, `${file} to be saved`, async () => {
+          bytes = await fs.readFile(path.join(workspace, file)).catch(() => Buffer.alloc(0));
+        });
+        return bytes;
+      };
+      const svg = (await saveChart('.cellbridge-vega', 'Save as SVG', 'altair-bars.svg')).toString('utf8');
+      assert.match(svg, /^<svg[\s\S]*<\/svg>\s*$/, 'an SVG document');
+      assert.equal((svg.match(/<path/g) ?? []).length >= 5, true, 'with the bars');
+      const png = await saveChart('.cellbridge-chart:has(.cellbridge-plotly)', 'Save as PNG', 'plotly-scatter.png');
+      assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG');
+      assert.ok(png.length > 10_000, `a PNG of the figure: ${png.length} bytes`);
+
       // Dark Modern: both charts draw again in the theme's colours, on the editor's background.
       await selectColorTheme(page, 'Dark Modern', 'vs-dark');
       const textColor = async (selector: string): Promise<string> =>

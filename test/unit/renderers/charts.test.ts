@@ -7,6 +7,7 @@ import { themedLayout } from '../../../renderers/plotly/plotlyTheme';
 import { featuresOf, woundForProjection } from '../../../renderers/geojson/geojsonSpec';
 import { cellText, parseDataResource, sortedRows } from '../../../renderers/table/tableModel';
 import { modeOf, VEGA_MIME_TYPES } from '../../../renderers/vega/vegaMime';
+import { chartFileName, dataUrlToBase64 } from '../../../renderers/charts/saveChartMessage';
 
 const dark: ChartTheme = { kind: 'dark', foreground: '#cccccc', background: '#1f1f1f', gridColor: 'grey', fontFamily: 'Sans', fontSize: 13 };
 const light: ChartTheme = { ...dark, kind: 'light', foreground: '#333333', background: '#ffffff' };
@@ -75,4 +76,14 @@ test('table schema: columns in schema order, sorting numbers as numbers and empt
   assert.deepEqual(table.rows.map((row) => row.index), [0, 1, 2]);
   assert.equal(cellText({ a: 1 }), '{"a":1}');
   assert.throws(() => parseDataResource({ schema: {} }), /no "data" list/);
+});
+
+test('saving a chart: data URLs of either kind become base64, titles become file names', () => {
+  assert.equal(dataUrlToBase64('data:image/png;base64,iVBORw0KGgo='), 'iVBORw0KGgo=');
+  assert.equal(Buffer.from(dataUrlToBase64('data:image/svg+xml,%3Csvg%3E%C3%A9%3C%2Fsvg%3E'), 'base64').toString('utf8'), '<svg>é</svg>');
+  assert.throws(() => dataUrlToBase64('blob:nope'), /not a data URL/);
+  assert.equal(chartFileName('plotly scatter', 'png'), 'plotly-scatter.png');
+  assert.equal(chartFileName('../../etc/passwd: "x"', 'svg'), '..-..-etc-passwd-x.svg');
+  assert.equal(chartFileName('  ', 'svg'), 'chart.svg');
+  assert.equal(chartFileName('Ventes été 2026', 'png'), 'Ventes-été-2026.png');
 });

@@ -1,0 +1,35 @@
+/** What a chart renderer posts to the extension to save its image (see saveChart.ts), and the conversions on the way; no DOM here, the extension imports it. */
+export type ImageFormat = 'png' | 'svg';
+
+/** What a renderer posts to the extension to save a chart. */
+export interface SaveChartMessage {
+  type: 'saveChart';
+  format: ImageFormat;
+  /** The file name offered, without extension. */
+  name: string;
+  /** The image's bytes, base64. */
+  data: string;
+}
+
+/** The bytes of a `data:` URL (base64 or percent-encoded, as Plotly and Vega make them), base64. */
+export function dataUrlToBase64(url: string): string {
+  const comma = url.indexOf(',');
+  if (!url.startsWith('data:') || comma < 0) throw new Error('not a data URL');
+  const header = url.slice(0, comma);
+  const body = url.slice(comma + 1);
+  if (header.endsWith(';base64')) return body;
+  return textToBase64(decodeURIComponent(body));
+}
+
+export function textToBase64(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/** A file name for the chart: its title without characters that paths or shells misread, and the format's extension. */
+export function chartFileName(title: string, format: ImageFormat): string {
+  const base = title.replace(/[^\p{L}\p{N} ._-]+/gu, ' ').trim().replace(/\s+/g, '-').slice(0, 80) || 'chart';
+  return `${base}.${format}`;
+}
