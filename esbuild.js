@@ -10,6 +10,7 @@ const nodeTargets = [
   { entryPoints: ['bench/serviceBench.ts'], outfile: 'dist/serviceBench.js' },
   // Drives code-server through Chromium; playwright-core stays a plain require.
   { entryPoints: ['bench/vscodeBench.ts'], outfile: 'dist/vscodeBench.js', external: ['playwright-core'] },
+  { entryPoints: ['bench/chartsBench.ts'], outfile: 'dist/chartsBench.js', external: ['playwright-core'] },
 ];
 
 // The renderers run in the notebook webview: browser ES modules exporting `activate`. The widget renderer's

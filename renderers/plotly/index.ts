@@ -36,6 +36,7 @@ function fallbackTextOf(item: OutputItem): string | undefined {
 
 export const activate: ActivationFunction = (context) => ({
   async renderOutputItem(item: OutputItem, element: HTMLElement, signal?: AbortSignal): Promise<void> {
+    const started = performance.now();
     const document = element.ownerDocument;
     let figure: PlotlyFigure;
     try {
@@ -63,6 +64,8 @@ export const activate: ActivationFunction = (context) => ({
       showChartProblem(element, 'Plotly figure', error, fallbackTextOf(item));
       return;
     }
+    // How long the first drawing took, for bench:charts.
+    root.dataset.renderMs = String(Math.round(performance.now() - started));
     addSaveButtons(context, frame, titleOf(figure) ?? 'plotly-figure', async (format) =>
       dataUrlToBase64(await Plotly.toImage(root, { format, width: root.clientWidth, height: root.clientHeight, ...(format === 'png' ? { scale: 2 } : {}) })),
     );

@@ -41,6 +41,7 @@ function themeConfig(theme: ChartTheme): Record<string, unknown> {
 
 export const activate: ActivationFunction = (context) => ({
   async renderOutputItem(item: OutputItem, element: HTMLElement, signal?: AbortSignal): Promise<void> {
+    const started = performance.now();
     const document = element.ownerDocument;
     let spec: Record<string, unknown>;
     try {
@@ -87,6 +88,8 @@ export const activate: ActivationFunction = (context) => ({
       showChartProblem(element, 'chart', error, fallbackTextOf(item));
       return;
     }
+    // How long the first drawing took, for bench:charts.
+    root.dataset.renderMs = String(Math.round(performance.now() - started));
     const stopThemeWatch = onThemeChange(document, () => void draw().catch((error: unknown) => showChartProblem(element, 'chart', error, fallbackTextOf(item))));
     signal?.addEventListener('abort', () => {
       stopThemeWatch();

@@ -11,8 +11,9 @@ import { promisify } from 'node:util';
 import type { FrameLocator, Page } from 'playwright-core';
 import { openBrowser } from '../vscode/harness/chromium';
 import { CodeServer } from '../vscode/harness/codeServer';
+import { repoRoot } from '../vscode/harness/repoRoot';
 
-export const REPO = path.resolve(__dirname, '..', '..', '..');
+export const REPO = repoRoot();
 export const UI_OUTPUT = path.join(REPO, '.test-output', 'ui');
 
 export interface Workbench {

@@ -1,11 +1,12 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { repoRoot } from '../../vscode/harness/repoRoot';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { RunResponse } from '../../../src/runner/runResponse';
 import { assertRunAnswer } from '../../shared/sandboxFusionSchema';
 
-export const REPO = path.resolve(__dirname, '..', '..', '..', '..');
+export const REPO = repoRoot();
 const BIN = path.join(REPO, 'bin', 'cellbridge.js');
 
 export interface CliResult {

@@ -3,6 +3,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { descendants, killMentioning, onExitCleanup, pgrep, removeDirSync, signal, waitGone } from './processes';
+import { repoRoot } from './repoRoot';
 import { freeLoopbackPort } from '../../shared/freeLoopbackPort';
 
 /** Where scripts/setup-vscode.sh installs code-server (4.100.3, VS Code 1.100.3, the last on Node 20). */
@@ -244,12 +245,6 @@ function installExtension(vsix: string, dirArgs: string[], env: NodeJS.ProcessEn
 }
 
 /** The dir holding package.json, found upwards from this file (works from test/ and from out/test/). */
-function repoRoot(): string {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'tsconfig.test.json'))) return dir;
-  }
-  throw new Error(`repository root not found above ${__dirname}`);
-}
 
 
 /**
