@@ -103,7 +103,7 @@ async function main(args: string[]): Promise<number> {
     const own = median(renderMs.get(chartCase.name)!);
     lines.push(`${chartCase.name} | ${own.toFixed(0)} | ${(own / median(renderMs.get(floor.name)!)).toFixed(2)}× | ${median(wallMs.get(chartCase.name)!).toFixed(0)}`);
   }
-  lines.push('(Run All runs the cells in order: a later chart's wall time includes the cells before it.)');
+  lines.push("(Run All runs the cells in order: a later chart's wall time includes the cells before it.)");
   const size = (bytes: number): string => (bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(2)} MB` : `${(bytes / 1024).toFixed(0)} KB`);
   lines.push('', `Bundles (dist/renderers/): ${bundles.map((b) => `${b.name}.js ${size(b.bytes)}`).join(', ')}`);
   process.stdout.write(lines.join('\n') + '\n');
