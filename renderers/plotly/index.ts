@@ -48,6 +48,10 @@ export const activate: ActivationFunction = (context) => ({
     const root = document.createElement('div');
     root.className = 'cellbridge-plotly';
     root.style.width = '100%';
+    // A fixed height (the figure's, else Plotly's 450 px): with autosize, Plotly reads the height from its
+    // element while redrawing, and an output VS Code has just shrunk around it would stay collapsed.
+    const height = typeof figure.layout?.height === 'number' ? figure.layout.height : 450;
+    root.style.height = `${height}px`;
     // Plotly owns its root's children: the save buttons go beside it, in a frame of their own.
     const frame = document.createElement('div');
     frame.appendChild(root);
@@ -56,6 +60,8 @@ export const activate: ActivationFunction = (context) => ({
       Plotly.react(root, figure.data, themedLayout({ autosize: true, ...figure.layout }, currentTheme(document)), {
         responsive: true,
         displaylogo: false,
+        // Its camera button downloads, which a webview cannot do: the Save as PNG/SVG buttons replace it.
+        modeBarButtonsToRemove: ['toImage'],
         ...figure.config,
       });
     try {

@@ -137,6 +137,22 @@ test('charts draw offline with default settings, light and dark: a plotly.expres
       assert.equal(await outputs.locator('.cellbridge-plotly .scatterlayer .point').count(), 50, 'the redrawn figure still has every point');
       assert.equal(await bars.count(), 5, 'the redrawn chart still has every bar');
       await page.screenshot({ path: path.join(UI_OUTPUT, 'charts-dark.png') });
+
+      // High contrast: drawn again, titles in the theme's own text colour.
+      await selectColorTheme(page, 'Dark High Contrast', 'hc-black');
+      // Dark High Contrast's text is pure white (Dark Modern's is grey): both charts have been drawn again.
+      let points = 0;
+      await until(() => plotlyTitle === 'rgb(255, 255, 255)' && vegaTitle === 'rgb(255, 255, 255)' && points === 50, 'the charts drawn again in high contrast', async () => {
+        plotlyTitle = await textColor('.cellbridge-plotly .gtitle').catch(() => '');
+        vegaTitle = await textColor('.cellbridge-vega svg .role-title-text text').catch(() => '');
+        points = await outputs.locator('.cellbridge-plotly .scatterlayer .point').count();
+      }, 20_000).catch((error: unknown) => {
+        throw new Error(`${String(error)}: Plotly title ${plotlyTitle}, Vega title ${vegaTitle}, ${points} points`);
+      });
+      assert.equal(await bars.count(), 5);
+      const redrawn = await plot.boundingBox();
+      assert.ok(redrawn && redrawn.height > 200, `the redrawn Plotly figure keeps its size: ${JSON.stringify(redrawn)}`);
+      await page.screenshot({ path: path.join(UI_OUTPUT, 'charts-high-contrast.png') });
       assert.deepEqual(outside, [], 'no request left the machine');
 
       // Saved: the charts' data is in the outputs, for the reopening below.
