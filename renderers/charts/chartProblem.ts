@@ -3,6 +3,14 @@
  * text fallback when the kernel sent one (the extension passes it in the output item's metadata), never a
  * blank area.
  */
+import type { OutputItem } from '../rendererApi';
+
+/** The output's `text/plain`, which the extension puts in the output's metadata for chart outputs (outputMapping.ts). */
+export function fallbackTextOf(item: OutputItem): string | undefined {
+  const metadata = item.metadata as { fallbackText?: unknown } | undefined;
+  return typeof metadata?.fallbackText === 'string' ? metadata.fallbackText : undefined;
+}
+
 export function showChartProblem(element: HTMLElement, what: string, error: unknown, fallbackText: string | undefined): void {
   const box = element.ownerDocument.createElement('div');
   box.className = 'cellbridge-chart-problem';

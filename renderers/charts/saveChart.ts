@@ -3,6 +3,7 @@
  * hands the image to the extension (renderer messaging), which asks where to save it and writes it. The
  * buttons sit above the chart's top right corner and show while the pointer is over the chart.
  */
+import { injectStylesOnce } from '../injectStyles';
 import type { RendererContext } from '../rendererApi';
 import { type ImageFormat, type SaveChartMessage } from './saveChartMessage';
 
@@ -25,12 +26,7 @@ export function addSaveButtons(context: RendererContext, chart: HTMLElement, nam
   const postMessage = context.postMessage?.bind(context);
   if (!postMessage) return;
   const document = chart.ownerDocument;
-  if (!document.getElementById(STYLE_ID)) {
-    const style = document.createElement('style');
-    style.id = STYLE_ID;
-    style.textContent = STYLES;
-    document.head.appendChild(style);
-  }
+  injectStylesOnce(document, STYLE_ID, STYLES);
   chart.classList.add('cellbridge-chart');
   const bar = document.createElement('div');
   bar.className = 'cellbridge-chart-save';

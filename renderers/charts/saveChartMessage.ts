@@ -33,3 +33,9 @@ export function chartFileName(title: string, format: ImageFormat): string {
   const base = title.replace(/[^\p{L}\p{N} ._-]+/gu, ' ').trim().replace(/\s+/g, '-').slice(0, 80) || 'chart';
   return `${base}.${format}`;
 }
+
+/** A chart's title, whether given as text or as `{text: ...}` (Plotly's layout.title, a Vega spec's title), if it has one. */
+export function titleText(title: unknown): string | undefined {
+  const text = typeof title === 'string' ? title : typeof title === 'object' && title !== null ? (title as { text?: unknown }).text : undefined;
+  return typeof text === 'string' && text.trim() !== '' ? text : undefined;
+}

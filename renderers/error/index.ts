@@ -7,6 +7,7 @@
 import { parseErrorPayload } from './errorPayload';
 import { ERROR_STYLES } from './errorStyles';
 import { errorPlainText, formatError } from './formatError';
+import { injectStylesOnce } from '../injectStyles';
 import type { ActivationFunction, RendererContext } from '../rendererApi';
 import { revealFrameMessage } from './revealFrame';
 
@@ -14,13 +15,6 @@ const STYLE_ELEMENT_ID = 'cellbridge-error-renderer-styles';
 /** How long the copy button says "Copied" before it reads "Copy" again. */
 const COPIED_FEEDBACK_MS = 1500;
 
-function injectStylesOnce(document: Document): void {
-  if (document.getElementById(STYLE_ELEMENT_ID)) return;
-  const style = document.createElement('style');
-  style.id = STYLE_ELEMENT_ID;
-  style.textContent = ERROR_STYLES;
-  document.head.appendChild(style);
-}
 
 function showCopyResult(button: HTMLElement, label: string, signal: AbortSignal): void {
   button.textContent = label;
@@ -69,7 +63,7 @@ export const activate: ActivationFunction = (context) => {
       dispose(outputItem.id);
       const controller = new AbortController();
       rendered.set(outputItem.id, controller);
-      injectStylesOnce(element.ownerDocument);
+      injectStylesOnce(element.ownerDocument, STYLE_ELEMENT_ID, ERROR_STYLES);
       const error = parseErrorPayload(outputItem.text());
       // Links only when a click can reach the extension; without it they would look live and do nothing.
       element.innerHTML = formatError(error, { links: context.postMessage !== undefined });

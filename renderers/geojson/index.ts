@@ -4,11 +4,7 @@
  * properties as tooltips, drawn again when the theme changes. Its own bundle, loaded only when such an
  * output is shown.
  */
-import embed, { type Result } from 'vega-embed';
-import { expressionInterpreter } from 'vega-interpreter';
-import { showChartProblem } from '../charts/chartProblem';
-import { addSaveButtons, textToBase64 } from '../charts/saveChart';
-import { currentTheme, onThemeChange } from '../charts/vscodeTheme';
+import { renderVegaChart } from '../charts/vegaChart';
 import type { ActivationFunction, OutputItem } from '../rendererApi';
 import { geojsonSpec } from './geojsonSpec';
 
@@ -17,41 +13,15 @@ function accentOf(document: Document): string {
 }
 
 export const activate: ActivationFunction = (context) => ({
-  async renderOutputItem(item: OutputItem, element: HTMLElement, signal?: AbortSignal): Promise<void> {
-    const document = element.ownerDocument;
-    const root = document.createElement('div');
-    root.className = 'cellbridge-geojson';
-    root.style.width = '100%';
-    // vega-embed owns the element it draws in: the save buttons go beside it.
-    const host = document.createElement('div');
-    host.style.width = '100%';
-    root.appendChild(host);
-    element.replaceChildren(root);
-    let view: Result | undefined;
-    // Saves the view drawn last (a theme change draws a new one).
-    addSaveButtons(context, root, 'map', async (format) => {
-      if (!view) throw new Error('nothing is drawn yet');
-      if (format === 'svg') return textToBase64(await view.view.toSVG());
-      const canvas = await view.view.toCanvas(2);
-      return canvas.toDataURL('image/png').split(',')[1] ?? '';
-    });
-    const draw = async (): Promise<void> => {
-      view?.finalize();
-      const spec = geojsonSpec(item.json(), currentTheme(document), accentOf(document));
-      view = await embed(host, spec as never, { mode: 'vega', renderer: 'svg', actions: false, ast: true, expr: expressionInterpreter, config: { background: 'transparent' } as never });
-    };
-    const fallback = (item.metadata as { fallbackText?: unknown } | undefined)?.fallbackText;
-    const fail = (error: unknown): void => showChartProblem(element, 'GeoJSON', error, typeof fallback === 'string' ? fallback : undefined);
-    try {
-      await draw();
-    } catch (error) {
-      fail(error);
-      return;
-    }
-    const stopThemeWatch = onThemeChange(document, () => void draw().catch(fail));
-    signal?.addEventListener('abort', () => {
-      stopThemeWatch();
-      view?.finalize();
+  renderOutputItem(item: OutputItem, element: HTMLElement, signal?: AbortSignal): Promise<void> {
+    return renderVegaChart(context, item, element, signal, {
+      className: 'cellbridge-geojson',
+      what: 'GeoJSON',
+      name: 'map',
+      embedFor: (theme) => ({
+        spec: geojsonSpec(item.json(), theme, accentOf(element.ownerDocument)),
+        options: { mode: 'vega', config: { background: 'transparent' } as never },
+      }),
     });
   },
 });

@@ -5,8 +5,9 @@
  * only when an output of this type is shown.
  */
 import * as Plotly from 'plotly.js-dist-min';
-import { showChartProblem } from '../charts/chartProblem';
+import { fallbackTextOf, showChartProblem } from '../charts/chartProblem';
 import { addSaveButtons, dataUrlToBase64 } from '../charts/saveChart';
+import { titleText } from '../charts/saveChartMessage';
 import { currentTheme, onThemeChange } from '../charts/vscodeTheme';
 import type { ActivationFunction, OutputItem } from '../rendererApi';
 import { themedLayout } from './plotlyTheme';
@@ -21,17 +22,6 @@ function figureOf(item: OutputItem): PlotlyFigure {
   const figure = item.json() as Partial<PlotlyFigure> | undefined;
   if (!figure || !Array.isArray(figure.data)) throw new Error('the output is not a Plotly figure (no "data" list)');
   return { data: figure.data, ...(figure.layout ? { layout: figure.layout } : {}), ...(figure.config ? { config: figure.config } : {}) };
-}
-
-function titleOf(figure: PlotlyFigure): string | undefined {
-  const title = figure.layout?.title;
-  const text = typeof title === 'string' ? title : typeof title === 'object' && title !== null ? (title as { text?: unknown }).text : undefined;
-  return typeof text === 'string' && text.trim() !== '' ? text : undefined;
-}
-
-function fallbackTextOf(item: OutputItem): string | undefined {
-  const metadata = item.metadata as { fallbackText?: unknown } | undefined;
-  return typeof metadata?.fallbackText === 'string' ? metadata.fallbackText : undefined;
 }
 
 export const activate: ActivationFunction = (context) => ({
@@ -72,7 +62,7 @@ export const activate: ActivationFunction = (context) => ({
     }
     // How long the first drawing took, for bench:charts.
     root.dataset.renderMs = String(Math.round(performance.now() - started));
-    addSaveButtons(context, frame, titleOf(figure) ?? 'plotly-figure', async (format) =>
+    addSaveButtons(context, frame, titleText(figure.layout?.title) ?? 'plotly-figure', async (format) =>
       dataUrlToBase64(await Plotly.toImage(root, { format, width: root.clientWidth, height: root.clientHeight, ...(format === 'png' ? { scale: 2 } : {}) })),
     );
     // The output's width follows the editor's; the theme can change while the figure is shown.

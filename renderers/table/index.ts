@@ -3,7 +3,8 @@
  * with a header that stays in view, sorted by a click on a column's header (again: the other way), numbers
  * right-aligned, in the VS Code theme's colours. Up to MAX_ROWS rows are drawn; the count of all is shown.
  */
-import { showChartProblem } from '../charts/chartProblem';
+import { fallbackTextOf, showChartProblem } from '../charts/chartProblem';
+import { injectStylesOnce } from '../injectStyles';
 import type { ActivationFunction, OutputItem } from '../rendererApi';
 import { cellText, parseDataResource, type SortDirection, sortedRows, type TableColumn, type TableData } from './tableModel';
 
@@ -18,19 +19,6 @@ const STYLES = `
 .cellbridge-table tbody tr:nth-child(even) { background: var(--vscode-list-hoverBackground, rgba(128, 128, 128, 0.08)); }
 .cellbridge-table-summary { color: var(--vscode-descriptionForeground); font-size: 0.9em; padding: 2px 0; }
 `;
-
-function injectStylesOnce(document: Document): void {
-  if (document.getElementById(STYLE_ID)) return;
-  const style = document.createElement('style');
-  style.id = STYLE_ID;
-  style.textContent = STYLES;
-  document.head.appendChild(style);
-}
-
-function fallbackTextOf(item: OutputItem): string | undefined {
-  const metadata = item.metadata as { fallbackText?: unknown } | undefined;
-  return typeof metadata?.fallbackText === 'string' ? metadata.fallbackText : undefined;
-}
 
 function drawTable(element: HTMLElement, table: TableData): void {
   const document = element.ownerDocument;
@@ -74,7 +62,7 @@ function drawTable(element: HTMLElement, table: TableData): void {
 
 export const activate: ActivationFunction = () => ({
   renderOutputItem(item: OutputItem, element: HTMLElement): void {
-    injectStylesOnce(element.ownerDocument);
+    injectStylesOnce(element.ownerDocument, STYLE_ID, STYLES);
     try {
       drawTable(element, parseDataResource(item.json()));
     } catch (error) {
