@@ -9,9 +9,8 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { promises as fs } from 'node:fs';
 import { useCurrentStackKernel } from '../test/kernel/helpers/currentStack';
-import { clickRunAll, openNotebookFromExplorer, outputFrame, withWorkbench } from '../test/ui/workbench';
+import { clickRunAll, CURRENT_STACK_LABEL, notebookJson, openNotebookFromExplorer, outputFrame, withTempFolder, withWorkbench } from '../test/ui/workbench';
 import { REPO_ROOT } from './benchPaths';
 import { describeMachine } from './report/benchResults';
 import { median } from './stats';
@@ -46,23 +45,14 @@ async function main(args: string[]): Promise<number> {
   const repeats = args.includes('--quick') ? 2 : 5;
   const kernel = useCurrentStackKernel();
   const machine = describeMachine();
-  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-charts-bench-'));
-  const file = path.join(folder, 'charts-bench.ipynb');
-  await writeFile(
-    file,
-    JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: { kernelspec: { name: kernel, display_name: 'Python 3 (current Jupyter stack)', language: 'python' } },
-      cells: CELLS.map((source, i) => ({ id: `cell-${i}`, cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null })),
-    }),
-  );
   const renderMs = new Map<string, number[]>(CASES.map((c) => [c.name, []]));
   const wallMs = new Map<string, number[]>(CASES.map((c) => [c.name, []]));
-  try {
+  await withTempFolder('cellbridge-charts-bench-', async (folder) => {
+    const file = path.join(folder, 'charts-bench.ipynb');
+    await writeFile(file, notebookJson(CELLS, kernel));
     // Tall enough that VS Code renders every output: it draws only those in view.
     await withWorkbench('bench-charts', [file], { height: 4000, env: { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' } }, async (page) => {
-      await openNotebookFromExplorer(page, 'charts-bench.ipynb', 'Python 3 (current Jupyter stack)');
+      await openNotebookFromExplorer(page, 'charts-bench.ipynb', CURRENT_STACK_LABEL);
       const outputs = outputFrame(page);
       for (let run = 0; run <= repeats; run++) {
         if (run > 0) await page.locator('.notebook-toolbar-container').getByRole('button', { name: /Clear All Outputs/ }).click();
@@ -87,9 +77,7 @@ async function main(args: string[]): Promise<number> {
         process.stderr.write(`[bench:charts] run ${run} of ${repeats} done\n`);
       }
     });
-  } finally {
-    await fs.rm(folder, { recursive: true, force: true });
-  }
+  });
   machine.loadAverageAtEnd = os.loadavg();
   const bundles = await Promise.all(['plotly', 'vega', 'geojson', 'table', 'widgets', 'error'].map(async (name) => ({ name, bytes: (await stat(path.join(REPO_ROOT, 'dist', 'renderers', `${name}.js`))).size })));
   const lines = [

@@ -1,11 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { until } from '../kernel/helpers/cellWaits';
 import { useCurrentStackKernel } from '../kernel/helpers/currentStack';
-import { clickRunAll, openNotebookFromExplorer, outputFrame, selectColorTheme, UI_OUTPUT, waitForExecutionCounts, withWorkbench } from './workbench';
+import { clickRunAll, CURRENT_STACK_LABEL, notebookJson, openNotebookFromExplorer, outputFrame, requestsLeavingMachine, saveNotebook, selectColorTheme, UI_OUTPUT, waitForExecutionCounts, withTempFolder, withWorkbench } from './workbench';
 
 // Charts as people make them, with the libraries' default settings, on the current stack's kernel (plotly 7.1,
 // altair 6.3): a plotly.express scatter and an Altair bar chart drawn by CellBridge's bundled renderers, with
@@ -35,27 +34,13 @@ const CELLS = [
 
 test('charts draw offline with default settings, light and dark: a plotly.express scatter, an Altair bar chart, a pandas table, GeoJSON; an invalid spec shows its error and its text; reopened without a kernel they draw again', { timeout: 6 * 60_000 }, async () => {
   const kernel = useCurrentStackKernel();
-  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-charts-ui-'));
-  const file = path.join(folder, 'charts.ipynb');
-  const reopened = path.join(folder, 'charts-reopened.ipynb');
-  await fs.writeFile(
-    file,
-    JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: { kernelspec: { name: kernel, display_name: 'Python 3 (current Jupyter stack)', language: 'python' } },
-      cells: CELLS.map((source, i) => ({ id: `cell-${i}`, cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null })),
-    }),
-  );
-  try {
+  await withTempFolder('cellbridge-charts-ui-', async (folder) => {
+    const file = path.join(folder, 'charts.ipynb');
+    const reopened = path.join(folder, 'charts-reopened.ipynb');
+    await fs.writeFile(file, notebookJson(CELLS, kernel));
     await withWorkbench('charts', [file], { height: 2200, env: { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' } }, async (page, workspace) => {
-      const outside: string[] = [];
-      page.on('request', (request) => {
-        const url = new URL(request.url());
-        const local = ['127.0.0.1', 'localhost'].includes(url.hostname) || url.hostname.includes('.vscode-resource.') || ['data:', 'blob:'].includes(url.protocol) || url.protocol.startsWith('vscode');
-        if (!local) outside.push(request.url());
-      });
-      await openNotebookFromExplorer(page, 'charts.ipynb', 'Python 3 (current Jupyter stack)');
+      const outside = requestsLeavingMachine(page);
+      await openNotebookFromExplorer(page, 'charts.ipynb', CURRENT_STACK_LABEL);
       await clickRunAll(page);
       await waitForExecutionCounts(page, CELLS.length);
       const outputs = outputFrame(page);
@@ -156,18 +141,13 @@ test('charts draw offline with default settings, light and dark: a plotly.expres
       assert.deepEqual(outside, [], 'no request left the machine');
 
       // Saved: the charts' data is in the outputs, for the reopening below.
-      await page.locator('.notebookOverlay').first().click({ position: { x: 5, y: 5 } });
-      await page.keyboard.press('Control+KeyS');
-      let saved = '';
-      await until(() => saved.includes('application/vnd.plotly.v1+json') && saved.includes('"execution_count": 5'), 'the saved notebook', async () => {
-        saved = await fs.readFile(path.join(workspace, 'charts.ipynb'), 'utf8').catch(() => '');
-      });
+      const saved = await saveNotebook(page, path.join(workspace, 'charts.ipynb'), (saved) => saved.includes('application/vnd.plotly.v1+json') && saved.includes('"execution_count": 5'), 'the saved notebook');
       await fs.writeFile(reopened, saved);
     });
 
     // A fresh window, no kernel started: every chart is drawn again from the file.
     await withWorkbench('charts-reopened', [reopened], { height: 2200, env: { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' } }, async (page) => {
-      await openNotebookFromExplorer(page, path.basename(reopened), 'Python 3 (current Jupyter stack)');
+      await openNotebookFromExplorer(page, path.basename(reopened), CURRENT_STACK_LABEL);
       const outputs = outputFrame(page);
       await outputs.locator('.cellbridge-plotly .scatterlayer .point').nth(49).waitFor({ timeout: 60_000 });
       await outputs.locator('.cellbridge-vega svg .mark-rect path').nth(4).waitFor({ timeout: 30_000 });
@@ -175,7 +155,5 @@ test('charts draw offline with default settings, light and dark: a plotly.expres
       await outputs.locator('.cellbridge-geojson svg .mark-shape path').nth(1).waitFor({ timeout: 30_000 });
       await page.screenshot({ path: path.join(UI_OUTPUT, 'charts-reopened.png') });
     });
-  } finally {
-    await fs.rm(folder, { recursive: true, force: true });
-  }
+  });
 });

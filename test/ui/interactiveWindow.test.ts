@@ -1,9 +1,8 @@
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { useCurrentStackKernel } from '../kernel/helpers/currentStack';
-import { withWorkbench, outputFrame, REPO, UI_OUTPUT } from './workbench';
+import { outputFrame, REPO, UI_OUTPUT, withTempFolder, withWorkbench } from './workbench';
 
 // A person with a .py file: click the "Run Cell" CodeLens of two cells and read the interactive window,
 // which keeps the first cell's state for the second. Screenshot: .test-output/ui/interactive-window.png.
@@ -26,24 +25,23 @@ test('Run Cell CodeLens sends cells of a .py file to the interactive window', { 
 // drawn by the same renderers as in a notebook. Screenshot: .test-output/ui/interactive-charts.png.
 test('the interactive window draws charts as a notebook does: a Plotly figure and an Altair chart', { timeout: 5 * 60_000 }, async () => {
   useCurrentStackKernel();
-  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-interactive-charts-'));
-  const file = path.join(folder, 'charts.py');
-  await fs.writeFile(
-    file,
-    [
-      '# %%',
-      'import plotly.express as px',
-      'px.scatter(x=[1, 2, 3], y=[3, 1, 2], title="interactive plotly")',
-      '',
-      '# %%',
-      'import altair as alt',
-      'import pandas as pd',
-      'alt.Chart(pd.DataFrame({"k": list("xyz"), "v": [1, 3, 2]})).mark_bar().encode(x="k", y="v")',
-      '',
-    ].join('\n'),
-  );
-  const asPython3 = path.join(REPO, '.test-venvs', 'jupyter-as-python3');
-  try {
+  await withTempFolder('cellbridge-interactive-charts-', async (folder) => {
+    const file = path.join(folder, 'charts.py');
+    await fs.writeFile(
+      file,
+      [
+        '# %%',
+        'import plotly.express as px',
+        'px.scatter(x=[1, 2, 3], y=[3, 1, 2], title="interactive plotly")',
+        '',
+        '# %%',
+        'import altair as alt',
+        'import pandas as pd',
+        'alt.Chart(pd.DataFrame({"k": list("xyz"), "v": [1, 3, 2]})).mark_bar().encode(x="k", y="v")',
+        '',
+      ].join('\n'),
+    );
+    const asPython3 = path.join(REPO, '.test-venvs', 'jupyter-as-python3');
     await withWorkbench('interactive-charts', [file], { height: 1200, env: { JUPYTER_PATH: asPython3 } }, async (page) => {
       await page.getByRole('treeitem', { name: 'charts.py' }).dblclick({ timeout: 60_000 });
       const runCell = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Run Cell' });
@@ -55,7 +53,5 @@ test('the interactive window draws charts as a notebook does: a Plotly figure an
       await outputs.locator('.cellbridge-vega svg .mark-rect path').nth(2).waitFor({ timeout: 60_000 });
       await page.screenshot({ path: path.join(UI_OUTPUT, 'interactive-charts.png') });
     });
-  } finally {
-    await fs.rm(folder, { recursive: true, force: true });
-  }
+  });
 });

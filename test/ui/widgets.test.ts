@@ -1,11 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { until } from '../kernel/helpers/cellWaits';
 import { useCurrentStackKernel, useIpywidgets6Kernel } from '../kernel/helpers/currentStack';
-import { clickRunAll, openNotebookFromExplorer, outputFrame, REPO, selectColorTheme, UI_OUTPUT, waitForExecutionCounts, withWorkbench } from './workbench';
+import { clickRunAll, CURRENT_STACK_LABEL, notebookJson, openNotebookFromExplorer, outputFrame, REPO, requestsLeavingMachine, saveNotebook, selectColorTheme, UI_OUTPUT, waitForExecutionCounts, withTempFolder, withWorkbench } from './workbench';
 
 // A person's view of Jupyter widgets in the workbench, on the current stack's kernel (ipywidgets 8.1.9): a
 // slider, an `interact` whose output follows its slider, an Output widget, a progress bar. Arrow keys on the
@@ -22,34 +21,18 @@ const CELLS = [
   'from tqdm.auto import tqdm as auto_tqdm\nfor _ in auto_tqdm(range(5), desc="auto bar"):\n    pass',
 ];
 
-function notebook(kernelName: string, displayName: string): string {
-  return JSON.stringify({
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: kernelName, display_name: displayName, language: 'python' } },
-    cells: CELLS.map((source, i) => ({ id: `cell-${i}`, cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null })),
-  });
-}
-
 test('widgets render and talk to the kernel: a slider, interact following its slider, an Output widget, a progress bar', { timeout: 6 * 60_000 }, async () => {
   const kernel = useCurrentStackKernel();
-  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-widgets-ui-'));
-  const file = path.join(folder, 'widgets.ipynb');
-  await fs.writeFile(file, notebook(kernel, 'Python 3 (current Jupyter stack)'));
-  try {
+  await withTempFolder('cellbridge-widgets-ui-', async (folder) => {
+    const file = path.join(folder, 'widgets.ipynb');
+    await fs.writeFile(file, notebookJson(CELLS, kernel));
     await withWorkbench('widgets', [file], { height: 1600, env: { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' } }, async (page) => {
       const consoleErrors: string[] = [];
       page.on('console', (message) => {
         if (message.type() === 'error' || /CellBridge/.test(message.text())) consoleErrors.push(message.text());
       });
-      const outside: string[] = [];
-      page.on('request', (request) => {
-        const url = new URL(request.url());
-        // The webview's own resources (`*.vscode-resource.vscode-cdn.net`) are answered by its service worker from the local server.
-        const local = ['127.0.0.1', 'localhost'].includes(url.hostname) || url.hostname.includes('.vscode-resource.') || ['data:', 'blob:'].includes(url.protocol) || url.protocol.startsWith('vscode');
-        if (!local) outside.push(request.url());
-      });
-      await openNotebookFromExplorer(page, 'widgets.ipynb', 'Python 3 (current Jupyter stack)');
+      const outside = requestsLeavingMachine(page);
+      await openNotebookFromExplorer(page, 'widgets.ipynb', CURRENT_STACK_LABEL);
       await clickRunAll(page);
       await waitForExecutionCounts(page, CELLS.length);
       const outputs = outputFrame(page);
@@ -96,9 +79,7 @@ test('widgets render and talk to the kernel: a slider, interact following its sl
       await page.screenshot({ path: path.join(UI_OUTPUT, 'widgets-after-restart.png') });
       assert.deepEqual(outside, [], 'no request left the machine');
     });
-  } finally {
-    await fs.rm(folder, { recursive: true, force: true });
-  }
+  });
 });
 
 const MORE_CELLS = [
@@ -119,21 +100,12 @@ const MORE_CELLS = [
 
 test('a widget library that is not bundled says so inline and stops nothing; saved widgets come back from the file, greyed, without a kernel', { timeout: 6 * 60_000 }, async () => {
   const kernel = useCurrentStackKernel();
-  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-widgets-ui-'));
-  const file = path.join(folder, 'saved.ipynb');
-  const reopened = path.join(folder, 'reopened.ipynb');
-  await fs.writeFile(
-    file,
-    JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: { kernelspec: { name: kernel, display_name: 'Python 3 (current Jupyter stack)', language: 'python' } },
-      cells: MORE_CELLS.map((source, i) => ({ id: `cell-${i}`, cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null })),
-    }),
-  );
-  try {
+  await withTempFolder('cellbridge-widgets-ui-', async (folder) => {
+    const file = path.join(folder, 'saved.ipynb');
+    const reopened = path.join(folder, 'reopened.ipynb');
+    await fs.writeFile(file, notebookJson(MORE_CELLS, kernel));
     await withWorkbench('widgets-saved', [file], { height: 1400, env: { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' } }, async (page, workspace) => {
-      await openNotebookFromExplorer(page, 'saved.ipynb', 'Python 3 (current Jupyter stack)');
+      await openNotebookFromExplorer(page, 'saved.ipynb', CURRENT_STACK_LABEL);
       await clickRunAll(page);
       await waitForExecutionCounts(page, MORE_CELLS.length);
       const outputs = outputFrame(page);
@@ -142,12 +114,7 @@ test('a widget library that is not bundled says so inline and stops nothing; sav
       await page.screenshot({ path: path.join(UI_OUTPUT, 'widgets-unbundled.png') });
 
       // Saved: the widget state goes into the file.
-      await page.locator('.notebookOverlay').first().click({ position: { x: 5, y: 5 } });
-      await page.keyboard.press('Control+KeyS');
-      let saved = '';
-      await until(() => saved.includes('IntSliderModel'), 'the widget state in the saved file', async () => {
-        saved = await fs.readFile(path.join(workspace, 'saved.ipynb'), 'utf8').catch(() => '');
-      });
+      const saved = await saveNotebook(page, path.join(workspace, 'saved.ipynb'), (saved) => saved.includes('IntSliderModel'), 'the widget state in the saved file');
       const counts = (JSON.parse(saved) as { cells: Array<{ execution_count: number | null }> }).cells.map((cell) => cell.execution_count);
       // The notebook named no language: the kernel's language_info, recorded when it started, lets VS Code's ipynb support keep them.
       assert.deepEqual(counts, [1, 2, 3], 'the execution counts are saved');
@@ -155,7 +122,7 @@ test('a widget library that is not bundled says so inline and stops nothing; sav
     });
     // Opened in a fresh window, where no kernel runs: the slider is drawn from the saved state, greyed.
     await withWorkbench('widgets-reopened', [reopened], { height: 900, env: { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' } }, async (page) => {
-      await openNotebookFromExplorer(page, path.basename(reopened), 'Python 3 (current Jupyter stack)');
+      await openNotebookFromExplorer(page, path.basename(reopened), CURRENT_STACK_LABEL);
       const outputs = outputFrame(page);
       const readout = outputs.locator('.widget-slider', { hasText: 'saved' }).locator('.widget-readout');
       await readout.waitFor({ timeout: 60_000 });
@@ -165,9 +132,7 @@ test('a widget library that is not bundled says so inline and stops nothing; sav
       await waitForExecutionCounts(page, MORE_CELLS.length);
       await page.screenshot({ path: path.join(UI_OUTPUT, 'widgets-reopened.png') });
     });
-  } finally {
-    await fs.rm(folder, { recursive: true, force: true });
-  }
+  });
 });
 
 // nbclient's JupyterWidgets.ipynb, saved by ipywidgets 7 (controls 1.4.0, base 1.1.0 models). Its output names
@@ -176,28 +141,20 @@ const IPYWIDGETS7_NOTEBOOK = path.join(REPO, '..', 'shared', 'reference', 'nbcli
 
 test('older ipywidgets: a notebook saved by ipywidgets 7 draws its Label without a kernel; ipywidgets 6 on Debian says it is not drawn and the next cell runs', { timeout: 6 * 60_000 }, async () => {
   const ipywidgets6 = useIpywidgets6Kernel();
-  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-widgets-ui-'));
-  const saved7 = JSON.parse(await fs.readFile(IPYWIDGETS7_NOTEBOOK, 'utf8')) as {
-    metadata: { widgets: Record<string, { state: Record<string, { model_name: string; model_module_version: string }> }> };
-    cells: Array<{ outputs?: Array<{ data?: Record<string, { model_id?: string }> }> }>;
-  };
-  const models7 = saved7.metadata.widgets['application/vnd.jupyter.widget-state+json']!.state;
-  const labelId = Object.keys(models7).find((id) => models7[id]!.model_name === 'LabelModel')!;
-  assert.equal(models7[labelId]!.model_module_version, '1.4.0', 'the saved state is ipywidgets 7');
-  saved7.cells[0]!.outputs![0]!.data!['application/vnd.jupyter.widget-view+json']!.model_id = labelId;
-  await fs.writeFile(path.join(folder, 'ipywidgets7.ipynb'), JSON.stringify(saved7));
-  await fs.writeFile(
-    path.join(folder, 'ipywidgets6.ipynb'),
-    JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: { kernelspec: { name: ipywidgets6, display_name: 'Python 3 (Debian, ipywidgets 6)', language: 'python' } },
-      // The third cell's widget opens once the renderer runs (drawn by the first): the renderer's own check, not the saved state's.
-      cells: ['import ipywidgets\nipywidgets.IntSlider(value=3)', 'print("the next cell runs")', 'import time\ntime.sleep(3)\nipywidgets.IntSlider(value=4)'].map((source, i) => ({ id: `cell-${i}`, cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null })),
-    }),
-  );
-  const env = { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' };
-  try {
+  await withTempFolder('cellbridge-widgets-ui-', async (folder) => {
+    const saved7 = JSON.parse(await fs.readFile(IPYWIDGETS7_NOTEBOOK, 'utf8')) as {
+      metadata: { widgets: Record<string, { state: Record<string, { model_name: string; model_module_version: string }> }> };
+      cells: Array<{ outputs?: Array<{ data?: Record<string, { model_id?: string }> }> }>;
+    };
+    const models7 = saved7.metadata.widgets['application/vnd.jupyter.widget-state+json']!.state;
+    const labelId = Object.keys(models7).find((id) => models7[id]!.model_name === 'LabelModel')!;
+    assert.equal(models7[labelId]!.model_module_version, '1.4.0', 'the saved state is ipywidgets 7');
+    saved7.cells[0]!.outputs![0]!.data!['application/vnd.jupyter.widget-view+json']!.model_id = labelId;
+    await fs.writeFile(path.join(folder, 'ipywidgets7.ipynb'), JSON.stringify(saved7));
+    // The third cell's widget opens once the renderer runs (drawn by the first): the renderer's own check, not the saved state's.
+    const ipywidgets6Cells = ['import ipywidgets\nipywidgets.IntSlider(value=3)', 'print("the next cell runs")', 'import time\ntime.sleep(3)\nipywidgets.IntSlider(value=4)'];
+    await fs.writeFile(path.join(folder, 'ipywidgets6.ipynb'), notebookJson(ipywidgets6Cells, ipywidgets6, 'Python 3 (Debian, ipywidgets 6)'));
+    const env = { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' };
     await withWorkbench('widgets-ipywidgets7', [path.join(folder, 'ipywidgets7.ipynb')], { height: 700, env }, async (page) => {
       await openNotebookFromExplorer(page, 'ipywidgets7.ipynb');
       const outputs = outputFrame(page);
@@ -218,9 +175,7 @@ test('older ipywidgets: a notebook saved by ipywidgets 7 draws its Label without
       await outputs.getByText('the next cell runs').waitFor({ timeout: 10_000 });
       await page.screenshot({ path: path.join(UI_OUTPUT, 'widgets-ipywidgets6.png') });
     });
-  } finally {
-    await fs.rm(folder, { recursive: true, force: true });
-  }
+  });
 });
 
 const THEMED_CELLS = [
@@ -249,20 +204,11 @@ interface Painted {
 // person does: the `workbench.colorTheme` setting is ignored by this code-server).
 test("widgets take their colours from the VS Code theme, light and dark: labels, readouts, inputs and buttons use the theme's variables, not JupyterLab's", { timeout: 6 * 60_000 }, async () => {
   const kernel = useCurrentStackKernel();
-  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-widgets-ui-'));
-  const file = path.join(folder, 'themed.ipynb');
-  await fs.writeFile(
-    file,
-    JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: { kernelspec: { name: kernel, display_name: 'Python 3 (current Jupyter stack)', language: 'python' } },
-      cells: THEMED_CELLS.map((source, i) => ({ id: `cell-${i}`, cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null })),
-    }),
-  );
-  try {
+  await withTempFolder('cellbridge-widgets-ui-', async (folder) => {
+    const file = path.join(folder, 'themed.ipynb');
+    await fs.writeFile(file, notebookJson(THEMED_CELLS, kernel));
     await withWorkbench('widgets-themed', [file], { height: 1000, env: { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' } }, async (page) => {
-      await openNotebookFromExplorer(page, 'themed.ipynb', 'Python 3 (current Jupyter stack)');
+      await openNotebookFromExplorer(page, 'themed.ipynb', CURRENT_STACK_LABEL);
       await clickRunAll(page);
       await waitForExecutionCounts(page, THEMED_CELLS.length);
       const outputs = outputFrame(page);
@@ -314,31 +260,20 @@ test("widgets take their colours from the VS Code theme, light and dark: labels,
       assert.notEqual(darkInput.background, input.background, 'the text box is dark now');
       await page.screenshot({ path: path.join(UI_OUTPUT, 'widgets-themed-dark.png') });
     });
-  } finally {
-    await fs.rm(folder, { recursive: true, force: true });
-  }
+  });
 });
 
 const HIDDEN_CELLS = ['import ipywidgets as widgets\nslider = widgets.IntSlider(value=1, description="hidden")\nslider', 'import time\ntime.sleep(4)\nslider.value = 9'];
 
 test("a notebook in a background tab misses no widget update: back in view, its slider shows the value set while it was hidden", { timeout: 6 * 60_000 }, async () => {
   const kernel = useCurrentStackKernel();
-  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'cellbridge-widgets-ui-'));
-  const file = path.join(folder, 'hidden.ipynb');
-  const other = path.join(folder, 'other.txt');
-  await fs.writeFile(other, 'another editor\n');
-  await fs.writeFile(
-    file,
-    JSON.stringify({
-      nbformat: 4,
-      nbformat_minor: 5,
-      metadata: { kernelspec: { name: kernel, display_name: 'Python 3 (current Jupyter stack)', language: 'python' } },
-      cells: HIDDEN_CELLS.map((source, i) => ({ id: `cell-${i}`, cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null })),
-    }),
-  );
-  try {
+  await withTempFolder('cellbridge-widgets-ui-', async (folder) => {
+    const file = path.join(folder, 'hidden.ipynb');
+    const other = path.join(folder, 'other.txt');
+    await fs.writeFile(other, 'another editor\n');
+    await fs.writeFile(file, notebookJson(HIDDEN_CELLS, kernel));
     await withWorkbench('widgets-hidden', [file, other], { height: 800, env: { JUPYTER_PATH: process.env.JUPYTER_PATH ?? '' } }, async (page) => {
-      await openNotebookFromExplorer(page, 'hidden.ipynb', 'Python 3 (current Jupyter stack)');
+      await openNotebookFromExplorer(page, 'hidden.ipynb', CURRENT_STACK_LABEL);
       const outputs = outputFrame(page);
       const readout = outputs.locator('.widget-slider', { hasText: 'hidden' }).locator('.widget-readout');
       await clickRunAll(page);
@@ -355,7 +290,5 @@ test("a notebook in a background tab misses no widget update: back in view, its 
       }, 15_000);
       await page.screenshot({ path: path.join(UI_OUTPUT, 'widgets-hidden.png') });
     });
-  } finally {
-    await fs.rm(folder, { recursive: true, force: true });
-  }
+  });
 });

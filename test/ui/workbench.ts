@@ -12,6 +12,7 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { openBrowser } from '../vscode/harness/chromium';
 import { CodeServer } from '../vscode/harness/codeServer';
 import { repoRoot } from '../vscode/harness/repoRoot';
+import { until } from '../kernel/helpers/cellWaits';
 
 export const REPO = repoRoot();
 export const UI_OUTPUT = path.join(REPO, '.test-output', 'ui');
@@ -148,4 +149,52 @@ export async function selectColorTheme(page: Page, label: string, themeClass: st
   await page.keyboard.type(label);
   await page.keyboard.press('Enter');
   await page.locator(`.monaco-workbench.${themeClass}`).waitFor({ timeout: 10_000 });
+}
+
+/** The label of the current stack's kernel (scripts/setupCurrentStack.sh) in the kernel picker and in test notebooks. */
+export const CURRENT_STACK_LABEL = 'Python 3 (current Jupyter stack)';
+
+/** An unrun nbformat 4.5 notebook of these code cells, saved with the kernelspec `kernelName`. */
+export function notebookJson(cells: readonly string[], kernelName: string, displayName = CURRENT_STACK_LABEL): string {
+  return JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: kernelName, display_name: displayName, language: 'python' } },
+    cells: cells.map((source, i) => ({ id: `cell-${i}`, cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null })),
+  });
+}
+
+/** Runs `body` with a fresh temporary folder, removed afterwards whatever happens. */
+export async function withTempFolder<T>(prefix: string, body: (folder: string) => Promise<T>): Promise<T> {
+  const folder = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  try {
+    return await body(folder);
+  } finally {
+    await fs.rm(folder, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Every request the page makes from now on to somewhere off this machine. The webview's own resources
+ * (`*.vscode-resource.vscode-cdn.net`) count as local: its service worker answers them from the local server.
+ */
+export function requestsLeavingMachine(page: Page): string[] {
+  const outside: string[] = [];
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    const local = ['127.0.0.1', 'localhost'].includes(url.hostname) || url.hostname.includes('.vscode-resource.') || ['data:', 'blob:'].includes(url.protocol) || url.protocol.startsWith('vscode');
+    if (!local) outside.push(request.url());
+  });
+  return outside;
+}
+
+/** Saves the notebook in view (Ctrl+S, as a person does) and returns the file's text once `ready` holds for it. */
+export async function saveNotebook(page: Page, file: string, ready: (text: string) => boolean, what: string): Promise<string> {
+  await page.locator('.notebookOverlay').first().click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+KeyS');
+  let saved = '';
+  await until(() => ready(saved), what, async () => {
+    saved = await fs.readFile(file, 'utf8').catch(() => '');
+  });
+  return saved;
 }
