@@ -29,7 +29,8 @@ const browserTargets = [
   // Chart renderers, one bundle each: VS Code loads a renderer only when an output of its types is shown.
   { entryPoints: ['renderers/plotly/index.ts'], outfile: 'dist/renderers/plotly.js', minify: true },
   { entryPoints: ['renderers/vega/index.ts'], outfile: 'dist/renderers/vega.js', minify: true },
-  { entryPoints: ['renderers/geojson/index.ts'], outfile: 'dist/renderers/geojson.js', minify: true },
+  // Leaflet's stylesheet goes in as text (tileMap.ts injects it); its images are for markers and controls not used.
+  { entryPoints: ['renderers/geojson/index.ts'], outfile: 'dist/renderers/geojson.js', minify: true, loader: { '.css': 'text' } },
   { entryPoints: ['renderers/table/index.ts'], outfile: 'dist/renderers/table.js', minify: true },
 ];
 const browserCommon = { bundle: true, platform: 'browser', format: 'esm', target: 'es2022', sourcemap: true, logLevel: 'warning' };

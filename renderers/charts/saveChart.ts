@@ -5,9 +5,9 @@
  */
 import { injectStylesOnce } from '../injectStyles';
 import type { RendererContext } from '../rendererApi';
-import { type ImageFormat, type SaveChartMessage } from './saveChartMessage';
+import { type ImageFormat, type SaveChartMessage } from './chartMessages';
 
-export { dataUrlToBase64, textToBase64, type ImageFormat, type SaveChartMessage } from './saveChartMessage';
+export { dataUrlToBase64, textToBase64, type ImageFormat, type SaveChartMessage } from './chartMessages';
 
 const STYLE_ID = 'cellbridge-chart-save-styles';
 const STYLES = `

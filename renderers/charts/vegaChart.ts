@@ -8,7 +8,7 @@ import embed, { type EmbedOptions, type Result } from 'vega-embed';
 import { expressionInterpreter } from 'vega-interpreter';
 import type { OutputItem, RendererContext } from '../rendererApi';
 import type { ChartTheme } from './chartTheme';
-import { fallbackTextOf, showChartProblem } from './chartProblem';
+import { showChartProblem } from './chartProblem';
 import { addSaveButtons, textToBase64 } from './saveChart';
 import { currentTheme, onThemeChange } from './vscodeTheme';
 
@@ -26,7 +26,7 @@ export interface VegaChart {
 export async function renderVegaChart(context: RendererContext, item: OutputItem, element: HTMLElement, signal: AbortSignal | undefined, chart: VegaChart): Promise<void> {
   const started = performance.now();
   const document = element.ownerDocument;
-  const fail = (error: unknown): void => showChartProblem(element, chart.what, error, fallbackTextOf(item));
+  const fail = (error: unknown): void => showChartProblem(context, element, item, chart.what, error);
   const root = document.createElement('div');
   root.className = chart.className;
   root.style.width = '100%';

@@ -5,9 +5,9 @@
  * only when an output of this type is shown.
  */
 import * as Plotly from 'plotly.js-dist-min';
-import { fallbackTextOf, showChartProblem } from '../charts/chartProblem';
+import { showChartProblem } from '../charts/chartProblem';
 import { addSaveButtons, dataUrlToBase64 } from '../charts/saveChart';
-import { titleText } from '../charts/saveChartMessage';
+import { titleText } from '../charts/chartMessages';
 import { currentTheme, onThemeChange } from '../charts/vscodeTheme';
 import type { ActivationFunction, OutputItem } from '../rendererApi';
 import { themedLayout } from './plotlyTheme';
@@ -32,7 +32,7 @@ export const activate: ActivationFunction = (context) => ({
     try {
       figure = figureOf(item);
     } catch (error) {
-      showChartProblem(element, 'Plotly figure', error, fallbackTextOf(item));
+      showChartProblem(context, element, item, 'Plotly figure', error);
       return;
     }
     const root = document.createElement('div');
@@ -57,7 +57,7 @@ export const activate: ActivationFunction = (context) => ({
     try {
       await draw();
     } catch (error) {
-      showChartProblem(element, 'Plotly figure', error, fallbackTextOf(item));
+      showChartProblem(context, element, item, 'Plotly figure', error);
       return;
     }
     // How long the first drawing took, for bench:charts.

@@ -3,7 +3,7 @@
  * with a header that stays in view, sorted by a click on a column's header (again: the other way), numbers
  * right-aligned, in the VS Code theme's colours. Up to MAX_ROWS rows are drawn; the count of all is shown.
  */
-import { fallbackTextOf, showChartProblem } from '../charts/chartProblem';
+import { showChartProblem } from '../charts/chartProblem';
 import { injectStylesOnce } from '../injectStyles';
 import type { ActivationFunction, OutputItem } from '../rendererApi';
 import { cellText, parseDataResource, type SortDirection, sortedRows, type TableColumn, type TableData } from './tableModel';
@@ -60,13 +60,13 @@ function drawTable(element: HTMLElement, table: TableData): void {
   element.replaceChildren(summary, scroller);
 }
 
-export const activate: ActivationFunction = () => ({
+export const activate: ActivationFunction = (context) => ({
   renderOutputItem(item: OutputItem, element: HTMLElement): void {
     injectStylesOnce(element.ownerDocument, STYLE_ID, STYLES);
     try {
       drawTable(element, parseDataResource(item.json()));
     } catch (error) {
-      showChartProblem(element, 'table', error, fallbackTextOf(item));
+      showChartProblem(context, element, item, 'table', error);
     }
   },
 });

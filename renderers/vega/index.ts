@@ -6,8 +6,8 @@
  * bundle, loaded only when an output of these types is shown.
  */
 import type { ChartTheme } from '../charts/chartTheme';
-import { fallbackTextOf, showChartProblem } from '../charts/chartProblem';
-import { titleText } from '../charts/saveChartMessage';
+import { showChartProblem } from '../charts/chartProblem';
+import { titleText } from '../charts/chartMessages';
 import { renderVegaChart } from '../charts/vegaChart';
 import type { ActivationFunction, OutputItem } from '../rendererApi';
 import { modeOf } from './vegaMime';
@@ -34,7 +34,7 @@ export const activate: ActivationFunction = (context) => ({
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('the output is not a Vega or Vega-Lite spec (not a JSON object)');
       spec = parsed as Record<string, unknown>;
     } catch (error) {
-      showChartProblem(element, 'chart', error, fallbackTextOf(item));
+      showChartProblem(context, element, item, 'chart', error);
       return;
     }
     await renderVegaChart(context, item, element, signal, {

@@ -16,7 +16,7 @@ import { handleTracebackLinks } from './tracebackLinks';
 import { InteractiveWindows } from './interactive/interactiveWindows';
 import { WidgetBridge } from './widgets/widgetBridge';
 import { LanguageInfoRecorder } from './languageInfoRecorder';
-import { registerChartSaving } from './chartSaving';
+import { registerChartMessaging } from './chartMessaging';
 import { PythonCellCodeLens } from './interactive/pythonCellCodeLens';
 import { registerPythonCellCommands } from './interactive/pythonCellCommands';
 
@@ -44,7 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     handleTracebackLinks(logger),
     new WidgetBridge(sessions, logger),
     new LanguageInfoRecorder(sessions, logger),
-    registerChartSaving(logger),
+    registerChartMessaging(logger),
     interactiveWindows,
     registerPythonCellCommands(interactiveWindows, sessions, logger),
     vscode.languages.registerCodeLensProvider({ language: 'python' }, new PythonCellCodeLens()),

@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { openBrowser } from '../vscode/harness/chromium';
 import { CodeServer } from '../vscode/harness/codeServer';
 import { repoRoot } from '../vscode/harness/repoRoot';
@@ -197,4 +197,24 @@ export async function saveNotebook(page: Page, file: string, ready: (text: strin
     saved = await fs.readFile(file, 'utf8').catch(() => '');
   });
   return saved;
+}
+
+/**
+ * Scrolls the notebook (mouse wheel over its list, as a person does) until `target`, inside the output webview
+ * or not, is wholly in the window: the webview's own scrolling does not move VS Code's notebook list.
+ */
+export async function scrollNotebookTo(page: Page, target: Locator): Promise<void> {
+  const viewport = page.viewportSize();
+  if (!viewport) throw new Error('the page has no viewport size');
+  const list = await page.locator('.notebook-editor .monaco-list').first().boundingBox();
+  if (!list) throw new Error('no notebook list to scroll');
+  await page.mouse.move(list.x + list.width / 2, list.y + list.height / 2);
+  for (let step = 0; step < 40; step += 1) {
+    const box = await target.boundingBox();
+    if (box && box.y >= list.y && box.y + box.height <= list.y + list.height) return;
+    const delta = box ? Math.max(-600, Math.min(600, box.y + box.height - (list.y + list.height) + 20)) : 400;
+    await page.mouse.wheel(0, box && box.y < list.y ? box.y - list.y - 20 : delta);
+    await page.waitForTimeout(150);
+  }
+  throw new Error('could not scroll the notebook to the element');
 }

@@ -7,7 +7,8 @@ import { themedLayout } from '../../../renderers/plotly/plotlyTheme';
 import { featuresOf, woundForProjection } from '../../../renderers/geojson/geojsonSpec';
 import { cellText, parseDataResource, sortedRows } from '../../../renderers/table/tableModel';
 import { modeOf, VEGA_MIME_TYPES } from '../../../renderers/vega/vegaMime';
-import { chartFileName, dataUrlToBase64 } from '../../../renderers/charts/saveChartMessage';
+import { chartFileName, chartMessageOf, dataUrlToBase64 } from '../../../renderers/charts/chartMessages';
+import { tileLayerRequestOf } from '../../../renderers/geojson/tileLayer';
 
 const dark: ChartTheme = { kind: 'dark', foreground: '#cccccc', background: '#1f1f1f', gridColor: 'grey', fontFamily: 'Sans', fontSize: 13 };
 const light: ChartTheme = { ...dark, kind: 'light', foreground: '#333333', background: '#ffffff' };
@@ -86,4 +87,27 @@ test('saving a chart: data URLs of either kind become base64, titles become file
   assert.equal(chartFileName('../../etc/passwd: "x"', 'svg'), '..-..-etc-passwd-x.svg');
   assert.equal(chartFileName('  ', 'svg'), 'chart.svg');
   assert.equal(chartFileName('Ventes été 2026', 'png'), 'Ventes-été-2026.png');
+});
+
+test("GeoJSON tiles: IPython's url_template and layer_options from the output's metadata; nothing else asks for the network", () => {
+  const metadata = (own: unknown): unknown => ({ outputType: 'display_data', metadata: { 'application/geo+json': own } });
+  assert.deepEqual(tileLayerRequestOf(metadata({ expanded: false, url_template: 'https://tiles.example/{basemap_id}/{z}/{x}/{y}.png', layer_options: { basemap_id: 'b', maxZoom: 9 } })), {
+    urlTemplate: 'https://tiles.example/{basemap_id}/{z}/{x}/{y}.png',
+    options: { basemap_id: 'b', maxZoom: 9 },
+  });
+  assert.deepEqual(tileLayerRequestOf(metadata({ url_template: 'http://127.0.0.1:8080/{z}/{x}/{y}.png' }))?.options, {}, 'no layer options: none');
+  assert.equal(tileLayerRequestOf(metadata({ expanded: false, root: 'root' })), undefined, 'IPython without a template: no tiles');
+  assert.equal(tileLayerRequestOf(metadata({ url_template: 'javascript:alert(1)//{z}' })), undefined, 'only http(s) templates');
+  assert.equal(tileLayerRequestOf(metadata({ url_template: 'https://tiles.example/static.png' })), undefined, 'a template without {z} is no tile source');
+  assert.equal(tileLayerRequestOf({ metadata: { 'image/png': { url_template: 'https://t/{z}/{x}/{y}' } } }), undefined, "another type's metadata");
+  assert.equal(tileLayerRequestOf(undefined), undefined);
+});
+
+test('chart messages: a renderer may ask to save an image or for a text fallback; anything else is refused', () => {
+  assert.deepEqual(chartMessageOf({ type: 'fallbackText', outputId: 'o1', extra: 1 }), { type: 'fallbackText', outputId: 'o1' });
+  assert.deepEqual(chartMessageOf({ type: 'saveChart', format: 'svg', name: 'n', data: 'AA==' }), { type: 'saveChart', format: 'svg', name: 'n', data: 'AA==' });
+  assert.equal(chartMessageOf({ type: 'saveChart', format: 'gif', name: 'n', data: '' }), undefined);
+  assert.equal(chartMessageOf({ type: 'fallbackText', outputId: 3 }), undefined);
+  assert.equal(chartMessageOf('fallbackText'), undefined);
+  assert.equal(chartMessageOf(null), undefined);
 });

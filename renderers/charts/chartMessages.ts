@@ -1,4 +1,8 @@
-/** What a chart renderer posts to the extension to save its image (see saveChart.ts), and the conversions on the way; no DOM here, the extension imports it. */
+/**
+ * What the chart renderers and the extension say to each other over renderer messaging (saveChart.ts,
+ * chartProblem.ts; src/extension/chartMessaging.ts), and the conversions on the way. No DOM here: the
+ * extension imports it.
+ */
 export type ImageFormat = 'png' | 'svg';
 
 /** What a renderer posts to the extension to save a chart. */
@@ -9,6 +13,37 @@ export interface SaveChartMessage {
   name: string;
   /** The image's bytes, base64. */
   data: string;
+}
+
+/**
+ * A renderer that cannot draw asks for the output's `text/plain`: it sees only its own item, and in a notebook
+ * read from a file the text is not in the item's metadata (outputMapping.ts puts it there only for outputs
+ * made in this session).
+ */
+export interface FallbackTextRequest {
+  type: 'fallbackText';
+  /** The output's id, as the renderer's item and the extension's `NotebookCellOutput` both know it. */
+  outputId: string;
+}
+
+/** The extension's answer; `text` is absent when the output has no `text/plain`. */
+export interface FallbackTextReply {
+  type: 'fallbackText';
+  outputId: string;
+  text?: string;
+}
+
+export type ChartMessage = SaveChartMessage | FallbackTextRequest;
+
+/** A message from a chart renderer, checked, or undefined for anything else. */
+export function chartMessageOf(message: unknown): ChartMessage | undefined {
+  if (typeof message !== 'object' || message === null) return undefined;
+  const fields = message as Record<string, unknown>;
+  if (fields.type === 'saveChart' && (fields.format === 'png' || fields.format === 'svg') && typeof fields.name === 'string' && typeof fields.data === 'string') {
+    return { type: 'saveChart', format: fields.format, name: fields.name, data: fields.data };
+  }
+  if (fields.type === 'fallbackText' && typeof fields.outputId === 'string') return { type: 'fallbackText', outputId: fields.outputId };
+  return undefined;
 }
 
 /** The bytes of a `data:` URL (base64 or percent-encoded, as Plotly and Vega make them), base64. */
