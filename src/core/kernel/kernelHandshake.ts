@@ -2,7 +2,7 @@ import { KernelMessage } from '@jupyterlab/services';
 import { randomUUID } from 'node:crypto';
 import { KernelStartError } from '../common/errors';
 import type { Logger } from '../common/logger';
-import type { KernelProcess } from './kernelProcess';
+import type { KernelOsProcess } from './kernelOsProcess';
 import type { ZmqChannels } from './wire/zmqChannels';
 
 const RESEND_AFTER_MS = 1000;
@@ -23,7 +23,7 @@ const STDIN_EVENT_GRACE_MS = 3000;
  * arrive. Each request makes the kernel publish busy/idle, so asking again until one iopub message arrives
  * proves the subscription is live. The stdin ROUTER drops prompts to a peer it has not met (ZmqChannels).
  */
-export function awaitKernelReady(channels: ZmqChannels, process: KernelProcess, kernelName: string, timeoutMs: number, logger: Logger): Promise<void> {
+export function awaitKernelReady(channels: ZmqChannels, process: KernelOsProcess, kernelName: string, timeoutMs: number, logger: Logger): Promise<void> {
   return new Promise((resolve, reject) => {
     const session = randomUUID();
     const started = Date.now();

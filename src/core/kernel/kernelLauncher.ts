@@ -7,6 +7,7 @@ import { LocalKernel } from './localKernel';
 import { RemoteKernel } from './remoteKernel';
 import type { KernelLimits } from '../sandbox/kernelLimits';
 import type { SharedFontCaches } from '../sandbox/fontCache';
+import type { ForkServers } from './fork/forkServers';
 
 /** Which kernel to start, and where: a local kernelspec (the default) or a Jupyter Server. */
 export interface KernelTarget {
@@ -38,6 +39,8 @@ export type KernelLauncher = (target: KernelTarget) => Promise<KernelHandle>;
 export interface KernelLauncherOptions {
   /** Local kernels by name that are not kernelspecs on disk (Python environments'); they win over those. */
   kernelspecs?: ReadonlyMap<string, Kernelspec>;
+  /** Fork servers to start IPython kernels from (fork/forkServers.ts); without them every kernel is spawned. */
+  forkServers?: ForkServers;
 }
 
 export function createKernelLauncher(logger: Logger, options: KernelLauncherOptions = {}): KernelLauncher {
@@ -55,6 +58,7 @@ export function createKernelLauncher(logger: Logger, options: KernelLauncherOpti
       ...(target.sandbox ? { sandbox: true } : {}),
       ...(target.limits ? { limits: target.limits } : {}),
       ...(target.fontCaches ? { fontCaches: target.fontCaches } : {}),
+      ...(options.forkServers ? { forkServers: options.forkServers } : {}),
     });
   };
 }

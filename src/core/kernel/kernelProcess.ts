@@ -1,7 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { Disposable } from '../common/disposable';
 import { delay, withTimeout } from '../common/async';
 import { SANDBOX_CONNECTION_DIR } from '../sandbox/bubblewrap';
 import type { ReadOnlyFile } from '../sandbox/bubblewrap';
@@ -11,12 +10,11 @@ import { KernelCgroup } from '../sandbox/kernelCgroup';
 import { DEFAULT_KERNEL_LIMITS, type KernelLimits } from '../sandbox/kernelLimits';
 import { sandboxedCommand } from '../sandbox/sandboxedCommand';
 import { pythonExecutable } from './jupyterPaths';
+import type { KernelOsProcess, ProcessExit } from './kernelOsProcess';
+import { signalGroup, trackGroup, untrackGroup } from './processGroups';
 import type { Kernelspec } from './kernelspec';
 
-export interface ProcessExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
+export type { ProcessExit } from './kernelOsProcess';
 
 export interface KernelProcessOptions {
   cwd?: string;
@@ -42,7 +40,7 @@ export interface KernelProcessOptions {
   cgroups?: CgroupSupport;
 }
 
-const IN_MEMORY_HISTORY = '--HistoryManager.hist_file=:memory:';
+export const IN_MEMORY_HISTORY = '--HistoryManager.hist_file=:memory:';
 
 /** ipykernel's launchers take IPython's configuration flags; other kernels (xeus-python…) would refuse them. */
 export function isIPythonKernel(argv: readonly string[]): boolean {
@@ -51,28 +49,9 @@ export function isIPythonKernel(argv: readonly string[]): boolean {
 
 const STDERR_TAIL_BYTES = 8192;
 
-/** Process groups of kernels still alive, killed if this process exits without shutting them down. */
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-function killLiveGroupsOnExit(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
-  });
-}
-
-function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
-  try {
-    process.kill(-pgid, signal);
-    return true;
-  } catch {
-    return false; // ESRCH: the group is already empty.
-  }
-}
-
-/** A kernel's OS process, leader of its own process group so that a signal reaches whatever it started. */
-export class KernelProcess implements Disposable {
+/** A kernel's OS process spawned by us, leader of its own process group so that a signal reaches whatever it started. */
+export class KernelProcess implements KernelOsProcess {
+  readonly memoryMeasure = 'resident';
   readonly exited: Promise<ProcessExit>;
   private exitValue: ProcessExit | undefined;
   private stderr = '';
@@ -133,11 +112,7 @@ export class KernelProcess implements Disposable {
         };
     const child = spawn(command[0]!, command.slice(1), { cwd: options.cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const kernelProcess = new KernelProcess(child, command[0]!, path.join(spec.resourceDir, 'kernel.json'), options.sandbox === true, cgroup);
-    if (child.pid !== undefined) {
-      const pgid = child.pid;
-      liveGroups.add(pgid);
-      killLiveGroupsOnExit();
-    }
+    if (child.pid !== undefined) trackGroup(child.pid);
     return kernelProcess;
   }
 
@@ -193,7 +168,7 @@ export class KernelProcess implements Disposable {
     }
     // Children the kernel started (subprocesses, pools) share its group and outlive a clean kernel exit.
     signalGroup(pgid, 'SIGKILL');
-    liveGroups.delete(pgid);
+    untrackGroup(pgid);
     await delay(0);
     await this.cgroup?.remove();
   }
@@ -202,7 +177,7 @@ export class KernelProcess implements Disposable {
   dispose(): void {
     if (this.child.pid === undefined) return;
     signalGroup(this.child.pid, 'SIGKILL');
-    liveGroups.delete(this.child.pid);
+    untrackGroup(this.child.pid);
     // remove() never rejects; nothing waits in a disposal path.
     void this.cgroup?.remove();
   }

@@ -12,8 +12,10 @@ import { SANDBOX_CONNECTION_DIR } from '../sandbox/bubblewrap';
 import { probeCgroups } from '../sandbox/cgroupProbe';
 import type { KernelCgroup } from '../sandbox/kernelCgroup';
 import { probeSandbox } from '../sandbox/sandboxProbe';
-import { isIPythonKernel, kernelExecutable, KernelProcess, KernelProcessOptions } from './kernelProcess';
-import { MemoryWatchdog, residentMemoryOver } from './processMemory';
+import { IN_MEMORY_HISTORY, isIPythonKernel, kernelExecutable, KernelProcess, KernelProcessOptions } from './kernelProcess';
+import type { KernelOsProcess } from './kernelOsProcess';
+import type { ForkServers } from './fork/forkServers';
+import { MemoryWatchdog, memoryOver } from './processMemory';
 import type { Kernelspec } from './kernelspec';
 import { ZmqChannels } from './wire/zmqChannels';
 import { createZmqKernelConnection } from './wire/zmqKernelConnection';
@@ -23,6 +25,8 @@ export interface LocalKernelOptions extends KernelProcessOptions {
   startTimeoutMs?: number;
   /** `tcp` (the default, as Jupyter) or `ipc`: Unix sockets in the kernel's private connection directory (IPython kernels; see transportFor). */
   transport?: Transport;
+  /** Fork servers to ask first for an IPython kernel that is not sandboxed (fork/forkServers.ts); spawned when none can fork it. */
+  forkServers?: ForkServers;
 }
 
 const SHUTDOWN_REPLY_GRACE_MS = 2000;
@@ -59,7 +63,7 @@ export class LocalKernel implements KernelHandle {
   private constructor(
     readonly spec: Kernelspec,
     readonly connection: Kernel.IKernelConnection,
-    private readonly process: KernelProcess,
+    private readonly process: KernelOsProcess,
     private readonly channels: ZmqChannels,
     private readonly connectionFile: ConnectionFile,
     private readonly logger: Logger,
@@ -103,9 +107,9 @@ export class LocalKernel implements KernelHandle {
       transportFor(spec, options) === 'ipc'
         ? await ConnectionFile.write((dir) => ipcConnectionInfo(spec.name, dir), options.sandbox ? { kernelDir: SANDBOX_CONNECTION_DIR } : {})
         : await ConnectionFile.write(await allocateConnectionInfo(spec.name));
-    let process: KernelProcess;
+    let process: KernelOsProcess;
     try {
-      process = KernelProcess.spawn(spec, connectionFile.path, options);
+      process = (await LocalKernel.forkFromServer(spec, connectionFile, options)) ?? KernelProcess.spawn(spec, connectionFile.path, options);
     } catch (error) {
       // Nothing started (its cgroup could not be made, say): nothing of it is left either.
       await connectionFile.remove();
@@ -125,6 +129,22 @@ export class LocalKernel implements KernelHandle {
       if (portsTaken) throw new KernelPortsTakenError(errorMessage(error), { cause: error });
       throw error instanceof KernelStartError ? error : new KernelStartError(`Kernel '${spec.name}' failed to start: ${String(error)}`, { cause: error });
     }
+  }
+
+  /** A kernel forked from a warm server, where one is ready for this kernelspec and environment (a sandboxed kernel is always spawned). */
+  private static async forkFromServer(spec: Kernelspec, connectionFile: ConnectionFile, options: LocalKernelOptions): Promise<KernelOsProcess | undefined> {
+    if (!options.forkServers || options.sandbox) return undefined;
+    return options.forkServers.tryFork(spec, options.env ?? globalThis.process.env, {
+      connectionFile: connectionFile.path,
+      cwd: options.cwd ?? globalThis.process.cwd(),
+      stderrDir: connectionFile.dir,
+      extraArgs: options.historyInMemory ? [IN_MEMORY_HISTORY] : [],
+    });
+  }
+
+  /** Whether the kernel was forked from a fork server (else it was spawned). */
+  get forked(): boolean {
+    return this.process.memoryMeasure === 'proportional';
   }
 
   get name(): string {
@@ -176,7 +196,7 @@ export class LocalKernel implements KernelHandle {
       }
       this.memoryWatchdog = new MemoryWatchdog(async () => (outOfMemorySince(cgroup, killsBefore) ? cgroup.peakMemoryBytes() : undefined), exceeded);
     } else {
-      this.memoryWatchdog = new MemoryWatchdog(residentMemoryOver(pid, limitBytes), exceeded);
+      this.memoryWatchdog = new MemoryWatchdog(memoryOver(pid, limitBytes, this.process.memoryMeasure), exceeded);
     }
     return true;
   }

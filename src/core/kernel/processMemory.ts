@@ -1,8 +1,15 @@
 import { promises as fs } from 'node:fs';
 import type { Disposable } from '../common/disposable';
 
-/** Resident memory of a process and all its descendants, in bytes (Linux /proc); 0 once it is gone. */
-export async function treeResidentBytes(pid: number): Promise<number> {
+/**
+ * How a process's memory is counted: `resident`, every page it maps (VmRSS); `proportional`, its share of
+ * them (Pss: a page shared by n processes counts 1/n), for a forked kernel whose pages are mostly its fork
+ * server's, which would otherwise be counted once per kernel.
+ */
+export type MemoryMeasure = 'resident' | 'proportional';
+
+/** Memory of a process and all its descendants, in bytes (Linux /proc); 0 once it is gone. */
+export async function treeMemoryBytes(pid: number, measure: MemoryMeasure = 'resident'): Promise<number> {
   let total = 0;
   const pending = [pid];
   const seen = new Set<number>();
@@ -10,7 +17,7 @@ export async function treeResidentBytes(pid: number): Promise<number> {
     const current = pending.pop()!;
     if (seen.has(current)) continue;
     seen.add(current);
-    total += await residentBytes(current);
+    total += measure === 'proportional' ? await proportionalBytes(current) : await residentBytes(current);
     pending.push(...(await childrenOf(current)));
   }
   return total;
@@ -23,6 +30,16 @@ async function residentBytes(pid: number): Promise<number> {
     return match ? Number(match[1]) * 1024 : 0;
   } catch {
     return 0; // Exited between the listing and the read.
+  }
+}
+
+async function proportionalBytes(pid: number): Promise<number> {
+  try {
+    const rollup = await fs.readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const match = /^Pss:\s+(\d+)\s+kB/m.exec(rollup);
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return residentBytes(pid); // no smaps_rollup (an old kernel): resident memory, an overcount
   }
 }
 
@@ -49,10 +66,10 @@ async function childrenOf(pid: number): Promise<number[]> {
 /** Bytes used when a limit has been passed, else undefined. */
 export type MemoryCheck = () => Promise<number | undefined>;
 
-/** Passed when a process tree's resident memory is over `limitBytes`. */
-export function residentMemoryOver(pid: number, limitBytes: number): MemoryCheck {
+/** Passed when a process tree's memory, counted as `measure` says, is over `limitBytes`. */
+export function memoryOver(pid: number, limitBytes: number, measure: MemoryMeasure): MemoryCheck {
   return async () => {
-    const used = await treeResidentBytes(pid);
+    const used = await treeMemoryBytes(pid, measure);
     return used > limitBytes ? used : undefined;
   };
 }

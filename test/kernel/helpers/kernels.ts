@@ -6,7 +6,8 @@ import type { CellRequest, CellRun } from '../../../src/core/execution/cellRun';
 import { DocumentRunner, type DocumentRunnerOptions } from '../../../src/core/execution/documentRunner';
 import type { KernelSession } from '../../../src/core/execution/kernelSession';
 import type { KernelHandle } from '../../../src/core/kernel/kernelHandle';
-import { createKernelLauncher, KernelTarget } from '../../../src/core/kernel/kernelLauncher';
+import { createKernelLauncher, type KernelLauncher, KernelTarget } from '../../../src/core/kernel/kernelLauncher';
+import { ForkServers } from '../../../src/core/kernel/fork/forkServers';
 import { LocalKernel } from '../../../src/core/kernel/localKernel';
 import type { CellOutputs } from '../../../src/core/outputs/cellOutputs';
 import { type CellTranscript, DocumentTranscripts } from '../../../src/core/outputs/cellTranscript';
@@ -23,10 +24,21 @@ export const logger = process.env.CELLBRIDGE_TEST_VERBOSE ? stderrLogger(true) :
 // @jupyterlab/services logs every socket and status change with console.debug.
 console.debug = () => undefined;
 
+/**
+ * How the suite starts Python kernels: forked from fork servers (the default, started when a kernel of their
+ * environment is first spawned), or spawned every time with CELLBRIDGE_TEST_KERNEL_START=spawn.
+ */
+export const TEST_FORK_SERVERS: ForkServers | null = process.env.CELLBRIDGE_TEST_KERNEL_START === 'spawn' ? null : new ForkServers({ logger });
+
 /** Starts kernels and remembers every local one, so a test can prove none outlived its owner. */
 export class KernelTracker {
   readonly started: KernelHandle[] = [];
-  private readonly launch = createKernelLauncher(logger);
+  private readonly launch: KernelLauncher;
+
+  /** `forkServers`: the fork servers kernels are started from; the suite's own (TEST_FORK_SERVERS) unless given; null: spawn every kernel. */
+  constructor(forkServers: ForkServers | null = TEST_FORK_SERVERS) {
+    this.launch = createKernelLauncher(logger, forkServers ? { forkServers } : {});
+  }
 
   launcher = async (target: KernelTarget): Promise<KernelHandle> => {
     const kernel = await this.launch(target);

@@ -28,13 +28,16 @@ export class ZmqChannels implements Disposable {
     this.codec = new WireCodec(info.key);
     // ipykernel sends input_request to the identity that sent the shell request, so shell and stdin share one.
     const identity = randomUUID();
+    // A starting kernel has not bound its sockets yet, and ZeroMQ retries a refused connection every 100 ms by
+    // default: half the start of a forked kernel went waiting for that. Retried every 10 ms, backing off to 1 s.
+    const retry = { reconnectInterval: 10, reconnectMaxInterval: 1000 };
     this.dealers = {
-      shell: new zmq.Dealer({ routingId: identity, linger: 0 }),
-      stdin: new zmq.Dealer({ routingId: identity, linger: 0 }),
-      control: new zmq.Dealer({ linger: 0 }),
+      shell: new zmq.Dealer({ routingId: identity, linger: 0, ...retry }),
+      stdin: new zmq.Dealer({ routingId: identity, linger: 0, ...retry }),
+      control: new zmq.Dealer({ linger: 0, ...retry }),
     };
     // An unlimited receive queue: a fast printing cell must not lose output to a high-water mark.
-    this.iopub = new zmq.Subscriber({ linger: 0, receiveHighWaterMark: 0 });
+    this.iopub = new zmq.Subscriber({ linger: 0, receiveHighWaterMark: 0, ...retry });
     this.iopub.subscribe();
     this.stdinReady = this.handshakeOf(this.dealers.stdin);
     this.iopub.connect(channelUrl(info, 'iopub'));

@@ -1,0 +1,146 @@
+/**
+ * The fork servers of this process, one per ForkableLaunch, kept up: a face starts the one it will need
+ * (`prepare`: VS Code when a notebook opens, the service when it starts), and every eligible kernel start
+ * asks for a fork first (`tryFork`). A start never waits for a server: while none is ready for its launch
+ * (starting, refusing, down, or another environment) the kernel is spawned as before. A server that goes
+ * down is started again after a pause that doubles, up to a point.
+ */
+import * as path from 'node:path';
+import { withTimeout } from '../../common/async';
+import type { Disposable } from '../../common/disposable';
+import { errorMessage } from '../../common/errors';
+import type { Logger } from '../../common/logger';
+import type { KernelOsProcess } from '../kernelOsProcess';
+import type { Kernelspec } from '../kernelspec';
+import { forkableLaunch, forkedKernelArgs, type ForkableLaunch } from './forkableLaunch';
+import { ForkServer, type ForkServerConfig } from './forkServer';
+
+/** How Python kernels are started: forked from a warm server where one is ready, or always spawned. */
+export type KernelStartMode = 'fork' | 'spawn';
+
+export const DEFAULT_PRELOAD: readonly string[] = ['numpy', 'pandas', 'matplotlib.pyplot'];
+
+/** A fork that takes longer than this means the server is stuck: the kernel is spawned and the server replaced. */
+const FORK_REPLY_TIMEOUT_MS = 5_000;
+const RESTART_FIRST_MS = 1_000;
+const RESTART_MAX_MS = 60_000;
+/** Servers kept at once: each holds an interpreter with the preloaded libraries (~100–200 MB, shared with its kernels). */
+const MAX_SERVERS = 4;
+
+interface Entry {
+  server: ForkServer;
+  /** Restarts since the last one that became ready. */
+  failures: number;
+  restartTimer?: NodeJS.Timeout;
+  lastUsed: number;
+}
+
+export interface ForkServersOptions {
+  logger: Logger;
+  config?: Partial<ForkServerConfig>;
+  /** Start a server for a launch the first time a kernel of it is spawned, so that the next start forks (default true). */
+  startOnDemand?: boolean;
+}
+
+export class ForkServers implements Disposable {
+  private readonly entries = new Map<string, Entry>();
+  private readonly config: ForkServerConfig;
+  private disposed = false;
+
+  constructor(private readonly options: ForkServersOptions) {
+    this.config = { preload: DEFAULT_PRELOAD, learn: true, ...options.config };
+  }
+
+  /** Starts the server for this kernelspec and environment if it is forkable and none runs; returns its state's settling. */
+  prepare(spec: Kernelspec, baseEnv: NodeJS.ProcessEnv = process.env): Promise<ForkServer['state']> | undefined {
+    const launch = forkableLaunch(spec, baseEnv);
+    if (!launch || this.disposed) return undefined;
+    return this.entryFor(launch).server.settled;
+  }
+
+  /**
+   * A kernel forked for `spec` in `baseEnv`, or undefined when none can be now (the caller spawns it). The
+   * kernel gets `connectionFile`, works in `cwd`, writes its stderr into `stderrDir`.
+   */
+  async tryFork(spec: Kernelspec, baseEnv: NodeJS.ProcessEnv, request: { connectionFile: string; cwd: string; stderrDir: string; extraArgs: readonly string[] }): Promise<KernelOsProcess | undefined> {
+    const launch = forkableLaunch(spec, baseEnv);
+    if (!launch || this.disposed) return undefined;
+    const entry = this.entries.get(launch.key) ?? (this.options.startOnDemand === false ? undefined : this.entryFor(launch));
+    if (!entry || entry.server.state.kind !== 'ready') return undefined;
+    entry.lastUsed = Date.now();
+    const server = entry.server;
+    const stderrFile = path.join(request.stderrDir, 'kernel.stderr');
+    const forked = server.fork(forkedKernelArgs(launch, request.connectionFile, request.extraArgs), request.cwd, stderrFile);
+    try {
+      const kernel = await withTimeout<KernelOsProcess | undefined>(forked, FORK_REPLY_TIMEOUT_MS, () => undefined);
+      if (kernel) return kernel;
+      this.options.logger.warn(`Fork server (pid ${server.pid}) did not answer within ${FORK_REPLY_TIMEOUT_MS / 1000} s; spawning the kernel and replacing the server`);
+      // A late fork must not leave a kernel nobody owns.
+      void forked.then((late) => late.dispose()).catch(() => undefined);
+      server.dispose();
+      return undefined;
+    } catch (error) {
+      this.options.logger.info(`Kernel '${spec.name}' is spawned: ${errorMessage(error)}`);
+      return undefined;
+    }
+  }
+
+  /** The servers' states, for tests and logs. */
+  states(): Array<{ python: string; state: ForkServer['state']; pid: number | undefined }> {
+    return [...this.entries.values()].map(({ server }) => ({ python: server.launch.python, state: server.state, pid: server.pid }));
+  }
+
+  private entryFor(launch: ForkableLaunch): Entry {
+    const existing = this.entries.get(launch.key);
+    if (existing) return existing;
+    this.evictLeastRecentlyUsed();
+    const entry: Entry = { server: this.startServer(launch), failures: 0, lastUsed: Date.now() };
+    this.entries.set(launch.key, entry);
+    this.supervise(launch, entry);
+    return entry;
+  }
+
+  private startServer(launch: ForkableLaunch): ForkServer {
+    this.options.logger.info(`Starting a fork server for ${launch.python}`);
+    return new ForkServer(launch, this.config, this.options.logger);
+  }
+
+  /** Watches the entry's server: ready resets the failure count; down starts it again later, while it is still wanted. */
+  private supervise(launch: ForkableLaunch, entry: Entry): void {
+    const subscription = entry.server.onDidChangeState((state) => {
+      if (state.kind === 'ready') {
+        entry.failures = 0;
+        this.options.logger.info(`Fork server for ${launch.python} is ready (pid ${state.pid}, ipykernel ${state.ipykernel})`);
+      }
+      if (state.kind === 'unsafe') this.options.logger.warn(`Fork server for ${launch.python} will not fork (${state.reason}); its kernels are spawned`);
+      if (state.kind !== 'down') return;
+      subscription.dispose();
+      if (this.disposed || this.entries.get(launch.key) !== entry) return;
+      const delayMs = Math.min(RESTART_FIRST_MS * 2 ** entry.failures, RESTART_MAX_MS);
+      entry.failures += 1;
+      entry.restartTimer = setTimeout(() => {
+        if (this.disposed || this.entries.get(launch.key) !== entry) return;
+        entry.server = this.startServer(launch);
+        this.supervise(launch, entry);
+      }, delayMs);
+      entry.restartTimer.unref();
+    });
+  }
+
+  private evictLeastRecentlyUsed(): void {
+    if (this.entries.size < MAX_SERVERS) return;
+    const [key, entry] = [...this.entries.entries()].sort((a, b) => a[1].lastUsed - b[1].lastUsed)[0]!;
+    this.entries.delete(key);
+    clearTimeout(entry.restartTimer);
+    entry.server.dispose();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const entry of this.entries.values()) {
+      clearTimeout(entry.restartTimer);
+      entry.server.dispose();
+    }
+    this.entries.clear();
+  }
+}
