@@ -11,6 +11,7 @@ const nodeTargets = [
   // Drives code-server through Chromium; playwright-core stays a plain require.
   { entryPoints: ['bench/vscodeBench.ts'], outfile: 'dist/vscodeBench.js', external: ['playwright-core'] },
   { entryPoints: ['bench/chartsBench.ts'], outfile: 'dist/chartsBench.js', external: ['playwright-core'] },
+  { entryPoints: ['bench/kernelStartBench.ts'], outfile: 'dist/kernelStartBench.js' },
 ];
 
 // The renderers run in the notebook webview: browser ES modules exporting `activate`. The widget renderer's

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/common/logger';
-import { createKernelLauncher } from '../core/kernel/kernelLauncher';
+import { createKernelLauncher, type KernelLauncher } from '../core/kernel/kernelLauncher';
+import { ForkServers } from '../core/kernel/fork/forkServers';
 import { reportDeadKernels } from './deadKernelNotice';
 import { interruptHandler } from './interruptCommand';
 import { registerKernelCommands } from './kernelCommands';
@@ -25,7 +26,8 @@ let sessions: NotebookSessions | undefined;
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const channel = vscode.window.createOutputChannel('CellBridge', { log: true });
   const logger = outputChannelLogger(channel);
-  sessions = new NotebookSessions({ launcher: createKernelLauncher(logger), stdin: inputBoxProvider, logger, maxStreamCharsPerCell: settings.maxStreamCharsPerCell });
+  const forkServers = new ForkServers({ logger });
+  sessions = new NotebookSessions({ launcher: kernelStartLauncher(logger, forkServers), stdin: inputBoxProvider, logger, maxStreamCharsPerCell: settings.maxStreamCharsPerCell, forkServers });
   const interrupt = interruptHandler(sessions, settings.interruptWaitMs, logger);
   const controllers = new KernelControllers(sessions, interrupt, context.workspaceState, logger);
   const localKernels = new LocalKernels(context.globalState, controllers, logger);
@@ -34,6 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     channel,
     sessions,
+    forkServers,
     controllers,
     localKernels,
     // refresh() logs its own failures.
@@ -67,6 +70,13 @@ async function offerLocalKernels(localKernels: LocalKernels, logger: Logger): Pr
   const refreshed = localKernels.refresh(); // logs its own failures
   if (!restored) await refreshed;
   logger.info(`Kernels offered ${Date.now() - started} ms into activation (${restored ? 'as found last time; refreshing' : 'first discovery'})`);
+}
+
+/** Starts kernels as `cellbridge.kernelStart` says at each start: forked where a server is ready, or spawned. */
+function kernelStartLauncher(logger: Logger, forkServers: ForkServers): KernelLauncher {
+  const forking = createKernelLauncher(logger, { forkServers });
+  const spawning = createKernelLauncher(logger);
+  return (target) => (settings.kernelStart() === 'fork' ? forking(target) : spawning(target));
 }
 
 /** Shuts every kernel down before VS Code closes the extension host, so none is left running. */

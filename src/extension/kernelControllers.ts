@@ -99,7 +99,10 @@ export class KernelControllers implements Disposable {
       subscriptions.add(controller);
       subscriptions.add(
         controller.onDidChangeSelectedNotebooks(({ notebook, selected }) => {
-          if (selected) return this.selected(notebook, controller.id, choice.id);
+          if (selected) {
+            this.sessions.prepareKernelStart(choice);
+            return this.selected(notebook, controller.id, choice.id);
+          }
           // Whatever is selected now (maybe another extension's controller) was not selected by us.
           if (this.selection.get(notebook)?.controllerId === controller.id) this.selection.delete(notebook);
           // Another controller was picked: this one's kernel for the notebook is of no more use.

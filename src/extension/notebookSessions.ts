@@ -11,14 +11,20 @@ import { steerCharts } from '../core/kernel/chartSteering';
 import type { KernelLauncher } from '../core/kernel/kernelLauncher';
 import type { KernelChoice } from './kernelChoice';
 import { environmentKernelspecFor } from './environmentKernelspecs';
+import type { ForkServers } from '../core/kernel/fork/forkServers';
+import { findKernelspec, type Kernelspec } from '../core/kernel/kernelspec';
+import { environmentKernelspec } from '../core/environments/environmentKernelspec';
 import { NotebookSession } from './notebookSession';
 import { placeOf } from './notebookPlace';
+import { settings } from './settings';
 
 export interface NotebookSessionsOptions {
   launcher: KernelLauncher;
   stdin: InputProvider;
   logger: Logger;
   maxStreamCharsPerCell: () => number | undefined;
+  /** Where Python kernels are forked from, when kernels start that way (settings.kernelStart). */
+  forkServers?: ForkServers;
 }
 
 export interface KernelStatusChange {
@@ -102,6 +108,26 @@ export class NotebookSessions implements Disposable {
 
   async shutdownAll(): Promise<void> {
     await Promise.all([...this.sessions.keys()].map((notebook) => this.shutdown(notebook, 'VS Code is closing the extension')));
+  }
+
+  /**
+   * Starts the fork server the notebook's kernel on `choice` would be forked from, so that its first Run
+   * starts a kernel in a tenth of a second: called when a controller is selected for a notebook (on opening
+   * it, too). Nothing for a server's kernel, a kernel that is not IPython's, or an environment still
+   * without ipykernel (that would need the user's consent to install it).
+   */
+  prepareKernelStart(choice: KernelChoice): void {
+    const forkServers = this.options.forkServers;
+    if (!forkServers || choice.server || settings.kernelStart() !== 'fork') return;
+    void this.localKernelspecOf(choice)
+      .then((spec) => spec && forkServers.prepare(spec))
+      .catch((error: unknown) => this.options.logger.debug(`No fork server prepared for ${choice.label}: ${errorMessage(error)}`));
+  }
+
+  private async localKernelspecOf(choice: KernelChoice): Promise<Kernelspec | undefined> {
+    if (choice.spec) return choice.spec;
+    if (choice.environment) return choice.environment.hasIpykernel ? environmentKernelspec(choice.environment) : undefined;
+    return findKernelspec(choice.kernelName);
   }
 
   private async launchWithProgress(notebook: vscode.NotebookDocument, choice: KernelChoice): Promise<KernelHandle> {

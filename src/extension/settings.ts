@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { KernelStartMode } from '../core/kernel/fork/forkServers';
 
 /** The extension's settings (contributed in package.json), read when needed so changes apply without a reload. */
 export const settings = {
@@ -10,6 +11,10 @@ export const settings = {
   maxStreamCharsPerCell(): number | undefined {
     const chars = vscode.workspace.getConfiguration('cellbridge').get<number>('output.maxStreamCharsPerCell', 10_000_000);
     return chars > 0 ? chars : undefined;
+  },
+  /** How Python kernels start (read at each start). */
+  kernelStart(): KernelStartMode {
+    return vscode.workspace.getConfiguration('cellbridge').get<string>('kernelStart', 'fork') === 'spawn' ? 'spawn' : 'fork';
   },
   /** One interactive window for all Python files, instead of one per file. */
   sharedInteractiveWindow(): boolean {

@@ -7,6 +7,7 @@ import { Logger, stderrLogger } from '../core/common/logger';
 import { linesInputProvider } from '../core/execution/stdin';
 import { describeServerFailure, serverSettingsFor } from '../core/kernel/jupyterServer';
 import { createKernelLauncher } from '../core/kernel/kernelLauncher';
+import { ForkServers, type KernelStartMode } from '../core/kernel/fork/forkServers';
 import { findKernelspecs } from '../core/kernel/kernelspec';
 import { environmentKernelName } from '../core/environments/environmentKernelspec';
 import { findEnvironments } from '../core/environments/findEnvironments';
@@ -84,9 +85,10 @@ async function runFile(file: string, options: RunOptions, logger: Logger): Promi
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const forkServers = forkServersFor(options, logger);
   try {
     const { response, runs, cleanup } = await runCells(prepared.request, {
-      launcher: createKernelLauncher(logger, environment ? { kernelspecs: new Map([[environment.name, environment]]) } : {}),
+      launcher: createKernelLauncher(logger, { ...(environment ? { kernelspecs: new Map([[environment.name, environment]]) } : {}), ...(forkServers ? { forkServers } : {}) }),
       logger,
       stop: stop.token,
       placement: options.server ? { server: options.server } : options.sandbox ? { sandbox: true } : {},
@@ -123,7 +125,18 @@ async function runFile(file: string, options: RunOptions, logger: Logger): Promi
     process.off('SIGTERM', onSignal);
     stop.dispose();
     widgets?.dispose();
+    forkServers?.dispose();
   }
+}
+
+/**
+ * Fork servers for a run or the service, when kernels start that way and are local and not sandboxed. A
+ * kernel start waits for its server rather than spawning meanwhile: a second interpreter warming up beside
+ * the server would only slow both down.
+ */
+function forkServersFor(options: { kernelStart: KernelStartMode; server?: unknown; sandbox?: boolean }, logger: Logger): ForkServers | undefined {
+  if (options.kernelStart !== 'fork' || options.server || options.sandbox) return undefined;
+  return new ForkServers({ logger, waitForStart: true });
 }
 
 /** Serves until SIGINT or SIGTERM, then answers the runs under way with what finished and shuts every kernel down. */
@@ -136,14 +149,17 @@ async function serve(options: ServeOptions, logger: Logger): Promise<number> {
   }
   await checkSandbox(options, logger);
   const kernelspecs = await environmentKernelspecs(options.environments);
-  const service = await RunService.start({ ...options, logger, launcher: createKernelLauncher(logger, { kernelspecs }) });
-  process.stderr.write(`cellbridge: serving POST ${service.url}/run_jupyter (pool ${options.poolSize} × ${options.warmKernel}, ${options.maxConcurrency} at once)\n`);
+  const forkServers = forkServersFor(options, logger);
+  const service = await RunService.start({ ...options, logger, launcher: createKernelLauncher(logger, { kernelspecs, ...(forkServers ? { forkServers } : {}) }) });
+  const starts = forkServers ? 'Python kernels forked from a warm server' : options.sandbox && !options.server && options.kernelStart === 'fork' ? 'kernels spawned: sandboxed kernels are not forked yet' : 'kernels spawned';
+  process.stderr.write(`cellbridge: serving POST ${service.url}/run_jupyter (pool ${options.poolSize} × ${options.warmKernel}, ${options.maxConcurrency} at once; ${starts})\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   process.stderr.write('cellbridge: shutting down…\n');
   await service.close();
+  forkServers?.dispose();
   return EXIT.finished;
 }
 

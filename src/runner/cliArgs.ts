@@ -6,6 +6,7 @@ import type { JupyterServerAddress } from '../core/kernel/jupyterServer';
 import { MIB, SERVICE_KERNEL_LIMITS } from '../core/sandbox/kernelLimits';
 import type { RunServiceOptions } from './service/runService';
 import { PYTHON_WARM_UP_STEPS } from '../core/kernel/silentWarmUp';
+import type { KernelStartMode } from '../core/kernel/fork/forkServers';
 import { parseEnvironmentOption } from './environmentKernels';
 import { MAX_TIMEOUT_SECONDS } from './runRequest';
 
@@ -29,6 +30,8 @@ Options for run:
   --output OUT.ipynb     also write the executed notebook, with outputs and execution counts
   --sandbox              run the kernel in a bubblewrap sandbox: no network, the system read-only, the
                          notebook's folder its only writable place
+  --kernel-start MODE    spawn (default: one run has one kernel, which a warm server cannot start sooner
+                         than its own start takes) or fork (from a warm server, started first)
   --pretty               print the results for a person instead of JSON
   --verbose              log kernel starts, exits and errors to stderr
 
@@ -42,6 +45,8 @@ Options for serve:
   --env NAME=PATH        offer the Python environment at PATH as kernel NAME (repeatable)
   --sandbox on|off       run every kernel in a bubblewrap sandbox of its own (default on; off only for
                          code you trust)
+  --kernel-start MODE    fork (default): Python kernels outside a sandbox are forked from a warm server per
+                         environment; spawn: each is a new process (sandboxed kernels always are)
   --max-concurrency N    runs at once (default: the number of CPUs)
   --max-queue N          requests that may wait for a slot before 429 (default 64)
   --max-body-mb N        request body limit (default 64)
@@ -79,6 +84,7 @@ export type ServeOptions = Omit<RunServiceOptions, 'logger' | 'launcher'> & {
   environments: Array<{ name: string; location: string }>;
   /** `--token-file`: kept from every kernel's sight (a sandboxed kernel runs as the service's user). */
   tokenFile?: string;
+  kernelStart: KernelStartMode;
 };
 
 export interface RunOptions {
@@ -95,6 +101,7 @@ export interface RunOptions {
   output?: string;
   pretty: boolean;
   verbose: boolean;
+  kernelStart: KernelStartMode;
 }
 
 /** Parses the command line; throws InvalidInputError naming the option at fault. */
@@ -138,6 +145,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
         'max-file-mb': { type: 'string' },
         'max-response-mb': { type: 'string' },
         'warm-up': { type: 'string' },
+        'kernel-start': { type: 'string' },
       },
     });
   } catch (error) {
@@ -154,7 +162,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
       return { command: 'kernels', json: values.json ?? false, verbose, ...(server ? { server } : {}) };
     case 'run': {
       if (rest.length !== 1) throw new InvalidInputError('arguments', '`run` takes exactly one FILE');
-      const options: RunOptions = { stopOnError: values['stop-on-error'] ?? false, pretty: values.pretty ?? false, verbose };
+      const options: RunOptions = { stopOnError: values['stop-on-error'] ?? false, pretty: values.pretty ?? false, verbose, kernelStart: kernelStartOption(values['kernel-start'], 'spawn') };
       if (values.kernel !== undefined) options.kernel = values.kernel;
       if (values.sandbox !== undefined && sandboxOption(values.sandbox, server)) options.sandbox = true;
       if (values.python !== undefined) {
@@ -186,6 +194,7 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
         maxResponseBytes: whole('--max-response-mb', values['max-response-mb'], 128, 1, 4096) * 1024 * 1024,
         warmUpSteps: values['warm-up'] === undefined ? PYTHON_WARM_UP_STEPS : values['warm-up'].trim() ? [values['warm-up']] : [],
         verbose,
+        kernelStart: kernelStartOption(values['kernel-start'], 'fork'),
         environments: environmentsOption(values.env, server),
         // On unless turned off; a Jupyter Server's kernels are the server's to isolate.
         sandbox: sandboxOption(values.sandbox ?? (server ? 'off' : 'on'), server),
@@ -206,6 +215,13 @@ export function parseCliArgs(argv: string[], env: NodeJS.ProcessEnv): CliCommand
     default:
       throw new InvalidInputError('arguments', `unknown command '${command}' (expected run, kernels or serve)`);
   }
+}
+
+/** `--kernel-start fork|spawn`. */
+function kernelStartOption(value: string | undefined, fallback: KernelStartMode): KernelStartMode {
+  if (value === undefined) return fallback;
+  if (value !== 'fork' && value !== 'spawn') throw new InvalidInputError('--kernel-start', `expected fork or spawn, got '${value}'`);
+  return value;
 }
 
 /** A bare `--sandbox` (as `run` takes it) means `--sandbox on`; parseArgs would take the next argument for its value. */

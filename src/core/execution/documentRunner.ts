@@ -142,11 +142,12 @@ export class DocumentRunner implements Disposable {
 
   /**
    * Cancels what is queued and running, then shuts the kernel down as a kernel is asked to (shutdown_request,
-   * then signals); resolves when nothing of it is left, connection file included.
+   * then signals); resolves when nothing of it is left, connection file included. `now`: the kernel is killed
+   * without being asked, for a kernel nobody will use again (its atexit handlers do not run).
    */
-  async shutdown(): Promise<void> {
+  async shutdown(options: { now?: boolean } = {}): Promise<void> {
     this.queue.dispose();
-    await this.session.shutdown();
+    await this.session.shutdown(options);
     this.dispose();
   }
 

@@ -107,9 +107,9 @@ export class KernelSession implements Disposable {
     this.subscriptions.dispose();
   }
 
-  /** Shuts the kernel down and waits until nothing of it is left. */
-  async shutdown(): Promise<void> {
-    await this.shutdownCurrent();
+  /** Shuts the kernel down and waits until nothing of it is left; `now`: killed without asking (a kernel thrown away). */
+  async shutdown(options: { now?: boolean } = {}): Promise<void> {
+    await this.shutdownCurrent(options);
     await Promise.all(this.reaping);
     this.dispose();
   }

@@ -255,6 +255,7 @@ export class RunService {
       launcher: this.launcher,
       logger: this.options.logger,
       takeFreshKernel: (kernelName) => this.pool.take(kernelName),
+      killKernelsAtEnd: true,
       outputLimits: sameLimitForEveryOutput(this.options.maxOutputCharsPerCell),
       maxFetchBytes: this.options.maxFetchBytes,
       stop,

@@ -25,10 +25,11 @@ export const logger = process.env.CELLBRIDGE_TEST_VERBOSE ? stderrLogger(true) :
 console.debug = () => undefined;
 
 /**
- * How the suite starts Python kernels: forked from fork servers (the default, started when a kernel of their
- * environment is first spawned), or spawned every time with CELLBRIDGE_TEST_KERNEL_START=spawn.
+ * How the suite starts Python kernels: forked from fork servers (the default: a kernel of an environment
+ * waits for its server's start, so that every IPython kernel is forked), or spawned every time with
+ * CELLBRIDGE_TEST_KERNEL_START=spawn. Sandboxed kernels are always spawned.
  */
-export const TEST_FORK_SERVERS: ForkServers | null = process.env.CELLBRIDGE_TEST_KERNEL_START === 'spawn' ? null : new ForkServers({ logger });
+export const TEST_FORK_SERVERS: ForkServers | null = process.env.CELLBRIDGE_TEST_KERNEL_START === 'spawn' ? null : new ForkServers({ logger, waitForStart: true });
 
 /** Starts kernels and remembers every local one, so a test can prove none outlived its owner. */
 export class KernelTracker {

@@ -11,8 +11,18 @@ test('run takes a file and typed options', () => {
   assert.deepEqual(command, {
     command: 'run',
     file: 'nb.ipynb',
-    options: { kernel: 'xpython', cellTimeoutSeconds: 2.5, stopOnError: true, pretty: true, verbose: false, output: 'out.ipynb' },
+    options: { kernel: 'xpython', cellTimeoutSeconds: 2.5, stopOnError: true, pretty: true, verbose: false, output: 'out.ipynb', kernelStart: 'spawn' },
   });
+});
+
+test('--kernel-start: run spawns and serve forks unless told; anything else is refused', () => {
+  const run = parseCliArgs(['run', 'a.py', '--kernel-start', 'fork'], {});
+  assert.equal(run.command === 'run' && run.options.kernelStart, 'fork');
+  const serve = parseCliArgs(['serve'], {});
+  assert.equal(serve.command === 'serve' && serve.options.kernelStart, 'fork');
+  const spawned = parseCliArgs(['serve', '--kernel-start', 'spawn'], {});
+  assert.equal(spawned.command === 'serve' && spawned.options.kernelStart, 'spawn');
+  assert.throws(() => parseCliArgs(['serve', '--kernel-start', 'clone'], {}), /--kernel-start.*fork or spawn/);
 });
 
 test('the server token comes from the option, else the environment', () => {

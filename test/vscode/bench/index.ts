@@ -15,6 +15,8 @@ import { BENCH_PREFIX } from './benchLine';
 import { timeInVsCode, writeBenchNotebook } from './benchNotebook';
 import { EngineAlone } from './engineAlone';
 import { openWidgetNotebook, sliderInVsCode } from './widgetSection';
+import { FIRST_RUN_CASE } from './benchLine';
+import { measureFirstRun } from './firstRunSection';
 
 const emit = (record: Record<string, unknown>): void => console.log(BENCH_PREFIX + JSON.stringify(record));
 
@@ -28,6 +30,10 @@ export async function run(): Promise<void> {
   await measureCases(notebook, BENCH_KERNEL, BENCH_CASES, [], quick);
   // Closing it shuts its kernel down (saving first: its outputs made it dirty), so only the widget section's kernels run next.
   await closeAllEditors();
+
+  // Fork against spawn: `vscodeMs` holds the forked starts, `engineMs` the spawned ones (bench/vscodeBench.ts prints them apart).
+  const firstRun = await measureFirstRun(quick);
+  emit({ case: FIRST_RUN_CASE, kernel: BENCH_KERNEL, vscodeMs: firstRun.fork, engineMs: firstRun.spawn, maxLoopLagMs: [], maxLoopLagCpuMs: [] });
 
   const widgetNotebook = await openWidgetNotebook();
   await measureCases(widgetNotebook, WIDGET_KERNEL, WIDGET_CASES, [SLIDER_SETUP], quick, (benchCase) => sliderInVsCode(widgetNotebook, benchCase));

@@ -71,6 +71,32 @@ describe('kernel life cycle', () => {
     assert.equal(cell.executionSummary?.executionOrder, 1);
   });
 
+  it("kernel start: opening a notebook starts a fork server and a Run's kernel is forked from it (not the extension host's child); with cellbridge.kernelStart spawn it is spawned", async () => {
+    const source = { nbformat: 4, nbformat_minor: 4, metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, cells: [{ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source: 'import os\nprint(os.getppid())' }] };
+    await vscode.workspace.fs.writeFile(workspaceUri('fork.ipynb'), new TextEncoder().encode(JSON.stringify(source)));
+    const notebook = await openNotebook('fork.ipynb');
+    await selectController();
+    const parentOfKernel = async (): Promise<number> => {
+      await runCells(notebook, [0]);
+      return Number(textOf(notebook.cellAt(0), STDOUT_MIME).trim());
+    };
+    // The server takes a second or two to start (longer on a loaded machine); a Run before that spawns, so restart until one is forked.
+    let parent = await parentOfKernel();
+    for (const deadline = Date.now() + 60_000; parent === process.pid && Date.now() < deadline; parent = await parentOfKernel()) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await vscode.commands.executeCommand('cellbridge.restartKernel');
+    }
+    assert.notEqual(parent, process.pid, "the kernel's parent is the fork server, not the extension host");
+    const configuration = vscode.workspace.getConfiguration('cellbridge');
+    await configuration.update('kernelStart', 'spawn', vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('cellbridge.restartKernel');
+      assert.equal(await parentOfKernel(), process.pid, 'spawned by the extension host');
+    } finally {
+      await configuration.update('kernelStart', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('a kernel that dies fails its cell with a clear error, and the next run gets a new kernel', async () => {
     const notebook = await openNotebook('lifecycle.ipynb');
     await selectController();

@@ -1,8 +1,8 @@
 /**
  * The fork servers of this process, one per ForkableLaunch, kept up: a face starts the one it will need
  * (`prepare`: VS Code when a notebook opens, the service when it starts), and every eligible kernel start
- * asks for a fork first (`tryFork`). A start never waits for a server: while none is ready for its launch
- * (starting, refusing, down, or another environment) the kernel is spawned as before. A server that goes
+ * asks for a fork first (`tryFork`). While no server is ready for its launch (starting, unless told to wait;
+ * refusing; down; or another environment) the kernel is spawned as before. A server that goes
  * down is started again after a pause that doubles, up to a point.
  */
 import * as path from 'node:path';
@@ -40,6 +40,12 @@ export interface ForkServersOptions {
   config?: Partial<ForkServerConfig>;
   /** Start a server for a launch the first time a kernel of it is spawned, so that the next start forks (default true). */
   startOnDemand?: boolean;
+  /**
+   * A start that finds its server still starting waits for it instead of spawning: for a service or a run
+   * that would otherwise spend a spawn's CPU while the server warms (default false: a person waiting at
+   * Run gets whichever is ready first).
+   */
+  waitForStart?: boolean;
 }
 
 export class ForkServers implements Disposable {
@@ -66,6 +72,7 @@ export class ForkServers implements Disposable {
     const launch = forkableLaunch(spec, baseEnv);
     if (!launch || this.disposed) return undefined;
     const entry = this.entries.get(launch.key) ?? (this.options.startOnDemand === false ? undefined : this.entryFor(launch));
+    if (entry && entry.server.state.kind === 'starting' && this.options.waitForStart) await entry.server.settled;
     if (!entry || entry.server.state.kind !== 'ready') return undefined;
     entry.lastUsed = Date.now();
     const server = entry.server;
