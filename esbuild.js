@@ -12,6 +12,7 @@ const nodeTargets = [
   { entryPoints: ['bench/vscodeBench.ts'], outfile: 'dist/vscodeBench.js', external: ['playwright-core'] },
   { entryPoints: ['bench/chartsBench.ts'], outfile: 'dist/chartsBench.js', external: ['playwright-core'] },
   { entryPoints: ['bench/kernelStartBench.ts'], outfile: 'dist/kernelStartBench.js' },
+  { entryPoints: ['bench/serviceThroughputBench.ts'], outfile: 'dist/serviceThroughputBench.js' },
 ];
 
 // The renderers run in the notebook webview: browser ES modules exporting `activate`. The widget renderer's

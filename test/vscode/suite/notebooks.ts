@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { FORK_SERVER_MARKER } from '../../../src/core/kernel/fork/forkServer';
 
 export const EXTENSION_ID = 'cellbridge.cellbridge';
 export const PYTHON_CONTROLLER = 'cellbridge.kernelspec.python3';
@@ -129,18 +130,22 @@ export async function answerInputBox(how: 'accept' | 'dismiss', until: () => boo
   assert.ok(until(), `the cell got past input() (${how})`);
 }
 
-/** Kernel processes this extension host started (its children running ipykernel). */
+/** Kernel processes this extension host started: its children running ipykernel, and the children of its fork servers. */
 export function childKernelPids(): number[] {
-  const pids: number[] = [];
+  const processes: Array<{ pid: number; parent: number; cmdline: string }> = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (parent === process.pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('ipykernel_launcher')) pids.push(Number(entry));
+      processes.push({ pid: Number(entry), parent, cmdline: readFileSync(`/proc/${entry}/cmdline`, 'utf8') });
     } catch {
       // The process ended while being read.
     }
   }
-  return pids;
+  // A kernel is spawned by the extension host, or forked by one of its fork servers (whose command line it keeps).
+  const forkServers = new Set(processes.filter((p) => p.parent === process.pid && p.cmdline.includes(FORK_SERVER_MARKER)).map((p) => p.pid));
+  return processes
+    .filter((p) => (p.parent === process.pid && p.cmdline.includes('ipykernel_launcher') && !p.cmdline.includes(FORK_SERVER_MARKER)) || forkServers.has(p.parent))
+    .map((p) => p.pid);
 }

@@ -38,6 +38,8 @@ type ServerMessage =
   | { type: 'exited'; pid: number; code: number | null; signal: number | null };
 
 const STDERR_TAIL_CHARS = 4000;
+/** In a fork server's command line (and so in `ps`, and in every kernel it forks, which keep it): what the process is. */
+export const FORK_SERVER_MARKER = '--cellbridge-fork-server';
 /** The lifelines of every server this process started: closed only when this process ends, which is what they tell. */
 const lifelines: Socket[] = [];
 
@@ -61,7 +63,7 @@ export class ForkServer implements Disposable {
     config: ForkServerConfig,
     private readonly logger: Logger,
   ) {
-    this.child = spawn(launch.python, ['-c', FORK_SERVER_SCRIPT, JSON.stringify({ ...config, launcher: launch.launcher })], {
+    this.child = spawn(launch.python, ['-c', FORK_SERVER_SCRIPT, FORK_SERVER_MARKER, JSON.stringify({ ...config, launcher: launch.launcher })], {
       env: launch.env,
       // Its own process group: a terminal's Ctrl+C is not for it; fd 3 is the lifeline.
       detached: true,

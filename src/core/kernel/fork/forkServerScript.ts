@@ -1,7 +1,8 @@
 /**
  * The fork server, in Python: one long-lived process per Python environment that imports ipykernel (and the
  * libraries a first cell imports) once, then forks a child per kernel that becomes an ipykernel kernel with
- * its own connection file. Started with `python -c FORK_SERVER_SCRIPT <config JSON>` by forkServer.ts.
+ * its own connection file. Started with `python -c FORK_SERVER_SCRIPT --cellbridge-fork-server <config JSON>`
+ * by forkServer.ts.
  *
  * Protocol: requests on stdin, one JSON object per line (`{id, args, cwd, stderr}`); messages on stdout, one
  * per line: `ready` (once, after the preloading), `forked` or `refused` (per request), `exited` (per child,
@@ -27,7 +28,7 @@ export const FORK_SERVER_SCRIPT = String.raw`import json, os, signal, sys, threa
 _messages = os.dup(1)
 os.dup2(2, 1)
 os.set_inheritable(_messages, False)
-_config = json.loads(sys.argv[1])
+_config = json.loads(sys.argv[2])
 _LIFELINE = 3
 _children = set()
 

@@ -1,0 +1,205 @@
+/**
+ * `npm run bench:service-throughput`: requests per second of SandboxFusion's seed example (its four cells)
+ * at 1, 4 and 8 concurrent clients, each level for a fixed time, on each way of serving it, one after
+ * another with the machine to itself:
+ * - `cellbridge serve` as deployed (sandbox on: kernels spawned, one sandbox each);
+ * - `cellbridge serve --sandbox off`, kernels forked from a fork server (the default there);
+ * - `cellbridge serve --sandbox off --kernel-start spawn`;
+ * - SandboxFusion's way: a fresh jupyter_client kernel per request, one Python worker per core.
+ * For each: requests/s, latency p50 and p99, the CPU-seconds a request costs (the whole process tree of
+ * the service or the workers, kernels included, over the level) and the ceiling that cost implies on this
+ * machine (cores ÷ CPU per request). Beside them, the same four cells on an already-warm kernel, one client:
+ * the floor a request's latency can approach. `--quick` for a smoke run. Writes bench/results/service-throughput-latest.json.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
+import * as path from 'node:path';
+import { silentLogger } from '../src/core/common/logger';
+import { ForkServers } from '../src/core/kernel/fork/forkServers';
+import { findKernelspec } from '../src/core/kernel/kernelspec';
+import { LocalKernel } from '../src/core/kernel/localKernel';
+import { benchEnv } from './benchConfig';
+import { REPO_ROOT } from './benchPaths';
+import { waitForKernelsToExit } from './kernelPids';
+import { BenchedService } from './service/benchedService';
+import { FreshKernelWorker } from './service/freshKernelWorker';
+import { cpuMsOfTree } from './service/processTree';
+import { seedRequest, wrongOutputs, type CellOutputs } from './service/seedExample';
+import { nowMs, percentile, summarize } from './stats';
+
+const KERNEL = 'python3';
+const RESULTS_FILE = path.join(REPO_ROOT, 'bench', 'results', 'service-throughput-latest.json');
+
+interface LevelResult {
+  clients: number;
+  seconds: number;
+  requests: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuSecondsPerRequest: number;
+  /** Cores ÷ CPU per request: the rate this cost allows on this machine, whatever the concurrency. */
+  cpuCeilingPerSecond: number;
+  wrongAnswers: string[];
+}
+
+/** One way of serving a request: what a client calls, and the root of the process tree whose CPU it costs. */
+interface Side {
+  name: string;
+  run(): Promise<{ ok: true } | { ok: false; why: string }>;
+  cpuRoots(): number[];
+  close(): Promise<void>;
+}
+
+async function serviceSide(name: string, sandbox: boolean, extraArgs: string[]): Promise<Side> {
+  const service = await BenchedService.start(sandbox, ['--kernel', KERNEL, ...extraArgs]);
+  await service.firstFill(120_000);
+  return {
+    name,
+    run: async () => {
+      for (;;) {
+        const reply = await service.client.post<{ status?: string; cells?: CellOutputs[] }>('/run_jupyter', seedRequest(KERNEL));
+        if (reply.status === 429) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          continue;
+        }
+        const wrong = reply.status !== 200 ? `HTTP ${reply.status}` : reply.body.status !== 'Success' ? `status ${reply.body.status}` : wrongOutputs('seed', reply.body.cells);
+        return wrong ? { ok: false, why: wrong } : { ok: true };
+      }
+    },
+    cpuRoots: () => [service.pid],
+    close: async () => void (await service.stop()),
+  };
+}
+
+function sandboxFusionSide(workers: number): Side {
+  const pool = Array.from({ length: workers }, () => FreshKernelWorker.spawn(benchEnv()));
+  const idle = [...pool];
+  const waiting: Array<(worker: FreshKernelWorker) => void> = [];
+  const take = (): Promise<FreshKernelWorker> => (idle.length ? Promise.resolve(idle.pop()!) : new Promise((resolve) => waiting.push(resolve)));
+  const give = (worker: FreshKernelWorker): void => {
+    const next = waiting.shift();
+    if (next) next(worker);
+    else idle.push(worker);
+  };
+  return {
+    name: `SandboxFusion's way (a fresh jupyter_client kernel per request, ${workers} workers)`,
+    run: async () => {
+      const worker = await take();
+      try {
+        const reply = await worker.run(seedRequest(KERNEL));
+        const wrong = wrongOutputs('seed', reply.cells);
+        return wrong ? { ok: false, why: wrong } : { ok: true };
+      } finally {
+        give(worker);
+      }
+    },
+    cpuRoots: () => pool.map((worker) => worker.pid),
+    close: async () => void (await Promise.all(pool.map((worker) => worker.close()))),
+  };
+}
+
+async function measureLevel(side: Side, clients: number, seconds: number): Promise<LevelResult> {
+  const latencies: number[] = [];
+  const wrongAnswers: string[] = [];
+  const cpuBefore = side.cpuRoots().reduce((sum, pid) => sum + cpuMsOfTree(pid), 0);
+  const started = nowMs();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (nowMs() < deadline) {
+        const sent = nowMs();
+        const result = await side.run();
+        if (result.ok) latencies.push(nowMs() - sent);
+        else wrongAnswers.push(result.why);
+      }
+    }),
+  );
+  const elapsed = (nowMs() - started) / 1000;
+  const cpuSeconds = (side.cpuRoots().reduce((sum, pid) => sum + cpuMsOfTree(pid), 0) - cpuBefore) / 1000;
+  const requests = latencies.length;
+  const cpuSecondsPerRequest = requests ? cpuSeconds / requests : NaN;
+  return {
+    clients,
+    seconds: elapsed,
+    requests,
+    requestsPerSecond: requests / elapsed,
+    p50Ms: requests ? percentile(latencies, 0.5) : NaN,
+    p99Ms: requests ? percentile(latencies, 0.99) : NaN,
+    cpuSecondsPerRequest,
+    cpuCeilingPerSecond: availableParallelism() / cpuSecondsPerRequest,
+    wrongAnswers,
+  };
+}
+
+/** The four cells, one after another, on one kernel already started and warmed: no start, no clean-up. */
+async function warmKernelMs(repeats: number): Promise<number[]> {
+  const forkServers = new ForkServers({ logger: silentLogger, startOnDemand: false });
+  const spec = await findKernelspec(KERNEL, { env: benchEnv() });
+  await forkServers.prepare(spec, benchEnv());
+  const kernel = await LocalKernel.start(spec, { logger: silentLogger, env: benchEnv(), forkServers });
+  const times: number[] = [];
+  try {
+    for (let i = -2; i < repeats; i++) {
+      const started = nowMs();
+      for (const code of seedRequest(KERNEL).cells) await kernel.connection.requestExecute({ code, stop_on_error: false }).done;
+      if (i >= 0) times.push(nowMs() - started);
+    }
+  } finally {
+    await kernel.shutdown({ now: true });
+    forkServers.dispose();
+  }
+  return times;
+}
+
+async function main(): Promise<void> {
+  console.debug = () => undefined;
+  const log = console.log.bind(console);
+  console.log = () => undefined;
+  const quick = process.argv.includes('--quick');
+  const seconds = quick ? 8 : 30;
+  const levels = [1, 4, 8];
+  const results: Record<string, unknown> = { date: new Date().toISOString(), cores: availableParallelism(), loadAverageAtStart: loadavg(), secondsPerLevel: seconds };
+  log(`Service throughput: the seed example, ${seconds} s per level; ${availableParallelism()} cores; load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
+  const warm = summarize(await warmKernelMs(quick ? 5 : 20));
+  results.warmKernel = warm;
+  log(`The same four cells on an already-warm kernel: p50 ${warm.median.toFixed(0)} ms (p90 ${warm.p90.toFixed(0)})`);
+  const makers: Array<() => Promise<Side>> = [
+    () => serviceSide('cellbridge serve (sandbox on: kernels spawned, a sandbox each)', true, []),
+    () => serviceSide('cellbridge serve --sandbox off (kernels forked)', false, ['--kernel-start', 'fork']),
+    () => serviceSide('cellbridge serve --sandbox off --kernel-start spawn', false, ['--kernel-start', 'spawn']),
+    async () => sandboxFusionSide(availableParallelism()),
+  ];
+  const sides: Record<string, LevelResult[]> = {};
+  for (const make of makers) {
+    const side = await make();
+    log(side.name);
+    const measured: LevelResult[] = [];
+    try {
+      for (const clients of levels) {
+        const level = await measureLevel(side, clients, seconds);
+        measured.push(level);
+        log(
+          `  ${String(clients).padStart(2)} clients: ${level.requestsPerSecond.toFixed(2)} req/s (${level.requests} in ${level.seconds.toFixed(1)} s), p50 ${level.p50Ms.toFixed(0)} ms, p99 ${level.p99Ms.toFixed(0)} ms, ${level.cpuSecondsPerRequest.toFixed(2)} CPU-s per request (CPU ceiling ${level.cpuCeilingPerSecond.toFixed(1)} req/s)${level.wrongAnswers.length ? `, ${level.wrongAnswers.length} WRONG: ${level.wrongAnswers[0]}` : ''}`,
+        );
+      }
+    } finally {
+      await side.close();
+    }
+    sides[side.name] = measured;
+  }
+  results.sides = sides;
+  results.leftRunning = await waitForKernelsToExit();
+  results.loadAverageAtEnd = loadavg();
+  await mkdir(path.dirname(RESULTS_FILE), { recursive: true });
+  await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  log(`figures written to ${path.relative(REPO_ROOT, RESULTS_FILE)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
