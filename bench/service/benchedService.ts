@@ -53,11 +53,6 @@ export class BenchedService {
     }
   }
 
-  /** The service's process: its tree holds the pool's kernels and any fork server. */
-  get pid(): number {
-    return this.serviceProcess.pid;
-  }
-
   /** Waits for the pool to be full and the service idle for the first time; throws if it is not within `timeoutMs`. */
   async firstFill(timeoutMs: number): Promise<void> {
     const filled = await this.probe.settle(timeoutMs);

@@ -41,11 +41,6 @@ export class FreshKernelWorker {
     return new FreshKernelWorker(spawn(JUPYTER_PYTHON, [script], { cwd: PYTHON_DIR, env, stdio: ['pipe', 'pipe', 'pipe'] }));
   }
 
-  /** The worker's process: its tree holds the kernels it starts. */
-  get pid(): number {
-    return this.child.pid!;
-  }
-
   /** One request at a time: the benchmark awaits each before sending the next. */
   async run(request: BenchRequest): Promise<FreshKernelRun> {
     this.child.stdin!.write(JSON.stringify(request) + '\n');
