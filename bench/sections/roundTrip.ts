@@ -26,15 +26,15 @@ type Measure = (cells: number) => Promise<number[]>;
 const CONTENDERS: readonly RoundTripContender[] = ['engine', 'bare', 'jupyterClient'];
 
 /**
- * Empty cells, one at a time, until reply and idle. Within a round the contenders take short turns
+ * `pass` cells (a blank one is not sent by the engine, as in JupyterLab), one at a time, until reply and idle. Within a round the contenders take short turns
  * (`cellsPerTurn` cells each) and the order rotates every turn, so that bursts of machine noise and any
  * warm-up advantage fall on all of them alike.
  */
 export async function measureRoundTrip(contenders: Contenders, config: BenchConfig): Promise<RoundTripResult> {
   const { rounds, cellsPerRound, cellsPerTurn, warmupCells } = config.roundTrip;
   const measures: Record<RoundTripContender, Measure> = {
-    engine: (cells) => timeEach(cells, () => contenders.engine.runOne('')),
-    bare: (cells) => timeEach(cells, () => contenders.bare.client.execute('')),
+    engine: (cells) => timeEach(cells, () => contenders.engine.runOne('pass')),
+    bare: (cells) => timeEach(cells, () => contenders.bare.client.execute('pass')),
     jupyterClient: async (cells) => (await contenders.jupyterClient.request<{ ms: number[] }>({ cmd: 'roundtrip', cells })).ms,
   };
   for (const name of CONTENDERS) await measures[name](warmupCells);
