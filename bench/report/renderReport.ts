@@ -32,7 +32,7 @@ function renderRoundTrip(r: RoundTripResult): string {
     ] as const
   ).map(([name, s, rounds]) => [name, format.ms(s.median), format.ms(s.p90), format.ms(s.min), rounds.map((m) => m.toFixed(2)).join(' ')]);
   return [
-    `\n1. Round trip of a `pass` cell (until execute_reply and idle), ${r.rounds} rounds × ${r.cellsPerRound} cells each, interleaved in turns of ${r.cellsPerTurn}`,
+    `\n1. Round trip of a \`pass\` cell (until execute_reply and idle), ${r.rounds} rounds × ${r.cellsPerRound} cells each, interleaved in turns of ${r.cellsPerTurn}`,
     renderTable(['client', 'median', 'p90', 'min', 'round medians'], rows),
     `  engine / bare ${format.ratio(r.ratios.engineOverBare)}, engine / jupyter_client ${format.ratio(r.ratios.engineOverJupyterClient)}` +
       ` (turn by turn: ${format.ratio(r.pairedRatios.engineOverBare)}, ${format.ratio(r.pairedRatios.engineOverJupyterClient)})`,

@@ -65,6 +65,8 @@ export class ForkServer implements Disposable {
   ) {
     this.child = spawn(launch.python, ['-c', FORK_SERVER_SCRIPT, FORK_SERVER_MARKER, JSON.stringify({ ...config, launcher: launch.launcher })], {
       env: launch.env,
+      // Nothing is imported from it (the script drops it from sys.path); a folder that cannot go away.
+      cwd: '/',
       // Its own process group: a terminal's Ctrl+C is not for it; fd 3 is the lifeline.
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
@@ -172,6 +174,7 @@ export class ForkServer implements Disposable {
     this.holdEventLoop();
     // Nobody reaps its kernels for us any more.
     for (const kernel of this.kernels.values()) kernel.orphaned();
+    this.stateEmitter.dispose();
   }
 
   private setState(state: ForkServerState): void {

@@ -222,6 +222,10 @@ def _preload():
 
 def _main():
     import importlib.util
+    # Started with -c, the server would import from its working directory first: a numpy.py there would be
+    # preloaded into every kernel. Kernels get their own first entry back from ipykernel (their working directory).
+    if sys.path and sys.path[0] == '':
+        del sys.path[0]
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.set_inheritable(_LIFELINE, False)
     _config['launcherFile'] = importlib.util.find_spec(_config.get('launcher', 'ipykernel_launcher')).origin

@@ -24,6 +24,8 @@ export const DEFAULT_PRELOAD: readonly string[] = ['numpy', 'pandas', 'matplotli
 const FORK_REPLY_TIMEOUT_MS = 5_000;
 const RESTART_FIRST_MS = 1_000;
 const RESTART_MAX_MS = 60_000;
+/** Starts in a row that never became ready, after which a launch's server is left down (its kernels are spawned). */
+const RESTART_ATTEMPTS = 5;
 /** Servers kept at once: each holds an interpreter with the preloaded libraries (~100–200 MB, shared with its kernels). */
 const MAX_SERVERS = 4;
 
@@ -123,6 +125,10 @@ export class ForkServers implements Disposable {
       if (state.kind !== 'down') return;
       subscription.dispose();
       if (this.disposed || this.entries.get(launch.key) !== entry) return;
+      if (entry.failures >= RESTART_ATTEMPTS) {
+        this.options.logger.warn(`Fork server for ${launch.python} failed ${entry.failures} times in a row; its kernels are spawned from now on`);
+        return;
+      }
       const delayMs = Math.min(RESTART_FIRST_MS * 2 ** entry.failures, RESTART_MAX_MS);
       entry.failures += 1;
       entry.restartTimer = setTimeout(() => {
