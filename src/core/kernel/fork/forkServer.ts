@@ -26,6 +26,8 @@ export interface ForkServerConfig {
   preload: readonly string[];
   /** Learn the modules a kernel imports while it sets itself up from one throwaway kernel, and import them too. */
   learn: boolean;
+  /** Cells the throwaway kernel runs before its modules are learned: what a first figure and a first error load lazily. */
+  learnCells: readonly string[];
 }
 
 /** The server did not fork (it refused, was not ready, or went away): the kernel is spawned instead. */

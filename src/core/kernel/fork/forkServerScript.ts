@@ -156,7 +156,10 @@ def _fork(request):
 
 
 def _learn_kernel_modules():
-    """The modules a kernel imports while it sets itself up, learned from one throwaway kernel (forked, so it sees what is already here)."""
+    """
+    The modules a kernel imports while it sets itself up and runs its first cells (the configured learnCells),
+    learned from one throwaway kernel (forked, so it sees what is already here).
+    """
     import shutil, tempfile
     folder = tempfile.mkdtemp(prefix='cellbridge-forkserver-')
     read_end, write_end = os.pipe()
@@ -172,6 +175,9 @@ def _learn_kernel_modules():
             from ipykernel.kernelapp import IPKernelApp
             app = IPKernelApp.instance()
             app.initialize(['-f', os.path.join(folder, 'kernel.json'), '--IPKernelApp.parent_handle=0', '--HistoryManager.hist_file=:memory:'])
+            # What a kernel's first cells load lazily (the inline figure's display, the traceback formatter).
+            for code in _config.get('learnCells', []):
+                app.shell.run_cell(code, store_history=False)
             os.write(write_end, json.dumps(sorted(sys.modules)).encode())
         finally:
             os._exit(0)

@@ -14,6 +14,7 @@ import type { KernelOsProcess } from '../kernelOsProcess';
 import type { Kernelspec } from '../kernelspec';
 import { forkableLaunch, forkedKernelArgs, type ForkableLaunch } from './forkableLaunch';
 import { ForkServer, type ForkServerConfig } from './forkServer';
+import { PYTHON_WARM_UP_STEPS } from '../silentWarmUp';
 
 /** How Python kernels are started: forked from a warm server where one is ready, or always spawned. */
 export type KernelStartMode = 'fork' | 'spawn';
@@ -56,7 +57,7 @@ export class ForkServers implements Disposable {
   private disposed = false;
 
   constructor(private readonly options: ForkServersOptions) {
-    this.config = { preload: DEFAULT_PRELOAD, learn: true, ...options.config };
+    this.config = { preload: DEFAULT_PRELOAD, learn: true, learnCells: PYTHON_WARM_UP_STEPS, ...options.config };
   }
 
   /** Starts the server for this kernelspec and environment if it is forkable and none runs; returns its state's settling. */
