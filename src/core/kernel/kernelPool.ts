@@ -86,8 +86,12 @@ export class KernelPool implements Disposable {
     this.refill(kernelName);
   }
 
-  /** A ready kernel when there is one, else one started now. Either way the pool then refills. */
-  async take(kernelName: string): Promise<FreshKernel> {
+  /**
+   * A ready kernel when there is one, else one started now. Either way the pool then refills: at once, or
+   * once `refillAfter` settles (the taker's work done), so that the refill's start and warm-up do not compete
+   * for the cores with the work the kernel was taken for.
+   */
+  async take(kernelName: string, options: { refillAfter?: Promise<unknown> } = {}): Promise<FreshKernel> {
     const list = this.ready.get(kernelName) ?? [];
     let fresh = list.shift();
     // A pooled kernel can die while it waits (killed from outside, out of memory): never hand one out.
@@ -97,7 +101,8 @@ export class KernelPool implements Disposable {
     }
     // A request wants this kernel: any back-off of failed refills starts over.
     this.forgetRetries(kernelName);
-    this.refill(kernelName);
+    if (options.refillAfter) void options.refillAfter.then(() => this.refill(kernelName), () => this.refill(kernelName));
+    else this.refill(kernelName);
     return fresh ?? (await this.start(kernelName));
   }
 

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Deferred } from '../../core/common/async';
 import { CancellationToken, CancellationTokenSource } from '../../core/common/cancellation';
 import { errorMessage } from '../../core/common/errors';
 import type { Logger } from '../../core/common/logger';
@@ -251,10 +252,20 @@ export class RunService {
   }
 
   private async serveRun(runRequest: RunRequest, response: ServerResponse, stop: CancellationToken, arrived: number): Promise<void> {
+    // The pool refills once this request is answered: a refill's start and warm-up would otherwise take CPU from its cells.
+    const answered = new Deferred<void>();
+    try {
+      await this.runAndAnswer(runRequest, response, stop, arrived, answered);
+    } finally {
+      answered.resolve();
+    }
+  }
+
+  private async runAndAnswer(runRequest: RunRequest, response: ServerResponse, stop: CancellationToken, arrived: number, answered: Deferred<void>): Promise<void> {
     const { response: answer, runs, cleanup } = await runCells(runRequest, {
       launcher: this.launcher,
       logger: this.options.logger,
-      takeFreshKernel: (kernelName) => this.pool.take(kernelName),
+      takeFreshKernel: (kernelName) => this.pool.take(kernelName, { refillAfter: answered.promise }),
       killKernelsAtEnd: true,
       outputLimits: sameLimitForEveryOutput(this.options.maxOutputCharsPerCell),
       maxFetchBytes: this.options.maxFetchBytes,
@@ -263,6 +274,7 @@ export class RunService {
     });
     this.metrics.run(answer, (Date.now() - arrived) / 1000, cellTimeoutsOf(runs));
     await sendJsonPieces(response, 200, responseText(answer, this.options.maxResponseBytes));
+    answered.resolve();
     // The answer is out; the used kernel goes away after it, still inside this request's slot so that
     // the number of live kernels stays bounded, and inside the tracked work that close() waits for.
     await cleanup;
