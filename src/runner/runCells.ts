@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs';
 import type { CancellationToken } from '../core/common/cancellation';
 import { CellBridgeError, errorMessage } from '../core/common/errors';
 import type { Logger } from '../core/common/logger';
@@ -13,6 +12,7 @@ import type { CellOutputLimits } from '../core/outputs/outputLimits';
 import { readRunFiles, writeRunFiles } from './runFiles';
 import type { RunRequest } from './runRequest';
 import { CellResponse, cellResponseOf, DriverStatus, round, RunResponse, RunStatus, sandboxErrorResponse } from './runResponse';
+import { removeTree } from '../core/common/removeTree';
 
 export interface RunCellsOptions {
   /** Starts kernels: the first one unless `takeFreshKernel` gives it, and replacements after a timeout. */
@@ -112,7 +112,7 @@ export async function runCells(request: RunRequest, options: RunCellsOptions): P
     if (handedOver) await handedOver.shutdown({ now: true }).catch((error: unknown) => options.logger.warn(`Kernel shutdown failed: ${errorMessage(error)}`));
     await runner.shutdown({ now: options.killKernelsAtEnd === true }).catch((error: unknown) => options.logger.warn(`Kernel shutdown failed: ${errorMessage(error)}`));
     transcripts.dispose();
-    if (ownsDir) await fs.rm(workDir, { recursive: true, force: true });
+    if (ownsDir) await removeTree(workDir);
   })();
   return { ...result, cleanup };
 }

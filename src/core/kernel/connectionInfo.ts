@@ -4,6 +4,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { connectionDirPrefix, removeStaleConnectionDirs } from './staleConnectionDirs';
+import { removeTree } from '../common/removeTree';
 
 /** The contents of a kernel connection file (https://jupyter-client.readthedocs.io/en/stable/kernels.html#connection-files). */
 /**
@@ -139,6 +140,6 @@ export class ConnectionFile {
   }
 
   async remove(): Promise<void> {
-    await fs.rm(this.dir, { recursive: true, force: true });
+    await removeTree(this.dir);
   }
 }

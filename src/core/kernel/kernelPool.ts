@@ -7,6 +7,7 @@ import type { Logger } from '../common/logger';
 import type { KernelHandle } from './kernelHandle';
 import type { KernelLauncher, KernelTarget } from './kernelLauncher';
 import { ownedDirPrefix, removeStaleOwnedDirs, RUN_DIR_PREFIX } from './staleConnectionDirs';
+import { removeTree } from '../common/removeTree';
 
 const RETRY_FIRST_MS = 1000;
 const RETRY_MAX_MS = 30_000;
@@ -43,7 +44,7 @@ export async function startFreshKernel(launcher: KernelLauncher, target: Omit<Ke
   try {
     return { kernel: await launcher({ ...target, cwd: workDir }), workDir };
   } catch (error) {
-    await fs.rm(workDir, { recursive: true, force: true });
+    await removeTree(workDir);
     throw error;
   }
 }
@@ -51,7 +52,7 @@ export async function startFreshKernel(launcher: KernelLauncher, target: Omit<Ke
 /** Removes a fresh kernel and its directory: whoever took it from the pool owns this. */
 export async function discardFreshKernel(fresh: FreshKernel, logger: Logger): Promise<void> {
   await fresh.kernel.shutdown().catch((error: unknown) => logger.warn(`Kernel shutdown failed: ${errorMessage(error)}`));
-  await fs.rm(fresh.workDir, { recursive: true, force: true });
+  await removeTree(fresh.workDir);
 }
 
 /**
