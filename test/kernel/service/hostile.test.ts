@@ -120,9 +120,11 @@ except OSError as error:
     service = type(error).__name__
 pids = [int(p) for p in os.listdir('/proc') if p.isdigit()]
 cgroups = walk(['/sys/fs/cgroup'], lambda f: f == 'cgroup.procs')
-print(json.dumps({'others': [k for k in keys if os.path.realpath(k) != own], 'taken': taken, 'service': service, 'pids': pids, 'cgroups': cgroups}))`;
-      const report = reportOf<{ others: string[]; taken: string[]; service: string; pids: number[]; cgroups: string[] }>(await runOk({ cells: [attack] }));
-      assert.deepEqual(report.others, [], 'no connection file of another kernel is visible');
+mounts = [line.split(' ')[4] for line in open('/proc/self/mountinfo').read().splitlines()]
+print(json.dumps({'others': [k for k in keys if os.path.realpath(k) != own], 'taken': taken, 'service': service, 'pids': pids, 'cgroups': cgroups, 'mounts': mounts, 'own': own}))`;
+      const report = reportOf<{ others: string[]; taken: string[]; service: string; pids: number[]; cgroups: string[]; mounts: string[]; own: string }>(await runOk({ cells: [attack] }));
+      // Seen once in CI on the current stack and not reproduced since: the kernel's own mount points say whether its sandbox was whole.
+      assert.deepEqual(report.others, [], `no connection file of another kernel is visible (the cell's connection file ${report.own}; its mount points: ${report.mounts.join(' ')})`);
       assert.deepEqual(report.taken, []);
       assert.notEqual(report.service, 'reached', 'the service port on the host loopback is out of reach');
       assert.ok(!report.pids.includes(cli.pid!), 'the service is not among the processes it sees');
