@@ -3,13 +3,26 @@
  * when the server is gone, from watching its pid; its stderr is a file in its connection directory. It leads
  * its own process group, so signals and kills reach it and whatever it started, as for a spawned kernel.
  */
-import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { delay, withTimeout } from '../../common/async';
 import type { KernelOsProcess, ProcessExit } from '../kernelOsProcess';
 import { signalGroup, trackGroup, untrackGroup } from '../processGroups';
 
 const STDERR_TAIL_BYTES = 8192;
 const ORPHAN_POLL_MS = 250;
+
+/**
+ * Whether the process is there and not a zombie: an orphan is reaped by whatever PID 1 is, and in a container
+ * that does not reap (a shell, a Node process) a dead kernel would stay a zombie, alive to kill(pid, 0).
+ */
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
 
 export class ForkedKernelProcess implements KernelOsProcess {
   readonly memoryMeasure = 'proportional';
@@ -61,11 +74,7 @@ export class ForkedKernelProcess implements KernelOsProcess {
   orphaned(): void {
     if (this.exitValue || this.orphanWatch) return;
     this.orphanWatch = setInterval(() => {
-      try {
-        process.kill(this.pid, 0);
-      } catch {
-        this.exitedWith({ code: null, signal: null });
-      }
+      if (!isRunning(this.pid)) this.exitedWith({ code: null, signal: null });
     }, ORPHAN_POLL_MS);
     this.orphanWatch.unref();
   }
