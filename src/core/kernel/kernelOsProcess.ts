@@ -2,6 +2,9 @@ import type { Disposable } from '../common/disposable';
 import type { KernelCgroup } from '../sandbox/kernelCgroup';
 import type { MemoryMeasure } from './processMemory';
 
+/** How much of a kernel's stderr is kept: the reason it gives when it fails to start. */
+export const STDERR_TAIL_BYTES = 8192;
+
 export interface ProcessExit {
   code: number | null;
   signal: NodeJS.Signals | null;

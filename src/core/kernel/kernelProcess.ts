@@ -1,7 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { delay, withTimeout } from '../common/async';
 import { SANDBOX_CONNECTION_DIR } from '../sandbox/bubblewrap';
 import type { ReadOnlyFile } from '../sandbox/bubblewrap';
 import type { CgroupSupport } from '../sandbox/cgroupProbe';
@@ -10,8 +9,9 @@ import { KernelCgroup } from '../sandbox/kernelCgroup';
 import { DEFAULT_KERNEL_LIMITS, type KernelLimits } from '../sandbox/kernelLimits';
 import { sandboxedCommand } from '../sandbox/sandboxedCommand';
 import { pythonExecutable } from './jupyterPaths';
-import type { KernelOsProcess, ProcessExit } from './kernelOsProcess';
-import { signalGroup, trackGroup, untrackGroup } from './processGroups';
+import { type KernelOsProcess, type ProcessExit, STDERR_TAIL_BYTES } from './kernelOsProcess';
+import { killGroupNow, signalGroup, terminateGroup, trackGroup } from './processGroups';
+import { readProcStat } from './procStat';
 import type { Kernelspec } from './kernelspec';
 
 export type { ProcessExit } from './kernelOsProcess';
@@ -47,7 +47,6 @@ export function isIPythonKernel(argv: readonly string[]): boolean {
   return argv.some((arg) => /(^|[/\\])ipykernel(_launcher)?(\.py)?$/.test(arg));
 }
 
-const STDERR_TAIL_BYTES = 8192;
 
 /** A kernel's OS process spawned by us, leader of its own process group so that a signal reaches whatever it started. */
 export class KernelProcess implements KernelOsProcess {
@@ -103,10 +102,7 @@ export class KernelProcess implements KernelOsProcess {
         // in its PID namespace its parent is the namespace's init, which ipykernel would take for an orphaning.
         { PATH: baseEnv.PATH ?? '/usr/bin:/bin' }
       : {
-          // ipykernel warns on stderr about frozen modules and the debugger unless told not to validate.
-          PYDEVD_DISABLE_FILE_VALIDATION: '1',
-          ...baseEnv,
-          ...specEnv,
+          ...kernelEnvironment(spec, baseEnv),
           // ipykernel exits when its parent goes away, so a crash of ours leaves no orphan kernel.
           JPY_PARENT_PID: String(process.pid),
         };
@@ -154,30 +150,18 @@ export class KernelProcess implements KernelOsProcess {
     }
   }
 
-  /** SIGTERM to the group, SIGKILL after `graceMs`; then SIGKILL whatever is left of the group. */
+  /** SIGTERM to the group, SIGKILL after `graceMs`; then SIGKILL whatever is left of the group, and its cgroups. */
   async terminate(graceMs: number): Promise<void> {
     const pgid = this.child.pid;
     if (pgid === undefined) return;
-    if (!this.exitValue) {
-      signalGroup(pgid, 'SIGTERM');
-      await withTimeout(this.exited, graceMs, () => undefined);
-    }
-    if (!this.exitValue) {
-      signalGroup(pgid, 'SIGKILL');
-      await withTimeout(this.exited, 2000, () => undefined);
-    }
-    // Children the kernel started (subprocesses, pools) share its group and outlive a clean kernel exit.
-    signalGroup(pgid, 'SIGKILL');
-    untrackGroup(pgid);
-    await delay(0);
+    await terminateGroup(pgid, this.exited, () => this.exitValue !== undefined, graceMs);
     await this.cgroup?.remove();
   }
 
   /** Kills at once, without waiting: for disposal paths that cannot await. */
   dispose(): void {
     if (this.child.pid === undefined) return;
-    signalGroup(this.child.pid, 'SIGKILL');
-    untrackGroup(this.child.pid);
+    killGroupNow(this.child.pid);
     // remove() never rejects; nothing waits in a disposal path.
     void this.cgroup?.remove();
   }
@@ -188,15 +172,9 @@ function sandboxedProcessesOf(pgid: number): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses; the rest follows the last ')'.
-      const [, ppid, pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const pid = Number(entry);
-      if (Number(pgrp) === pgid && pid !== pgid && Number(ppid) !== pgid) pids.push(pid);
-    } catch {
-      // Gone meanwhile.
-    }
+    const stat = readProcStat(entry); // undefined: gone meanwhile
+    const pid = Number(entry);
+    if (stat && stat.pgrp === pgid && pid !== pgid && stat.ppid !== pgid) pids.push(pid);
   }
   return pids;
 }
@@ -222,6 +200,19 @@ function sandboxedKernelCommand(argv: string[], connectionFile: string, specEnv:
 export function kernelExecutable(spec: Kernelspec, baseEnv: NodeJS.ProcessEnv): string {
   const first = spec.argv[0] ?? '';
   return first === 'python' || first === 'python3' ? pythonExecutable(baseEnv) : first;
+}
+
+/**
+ * The environment a local kernel runs in outside a sandbox: ours, then the kernelspec's own (`${NAME}`
+ * filled in), without a parent pid (a spawn adds ours; a fork server watches for us itself). ipykernel warns
+ * on stderr about frozen modules and the debugger unless told not to validate.
+ */
+export function kernelEnvironment(spec: Kernelspec, baseEnv: NodeJS.ProcessEnv): Record<string, string> {
+  const env: Record<string, string> = { PYDEVD_DISABLE_FILE_VALIDATION: '1' };
+  for (const [name, value] of Object.entries(baseEnv)) if (value !== undefined) env[name] = value;
+  Object.assign(env, substituteEnv(spec.env, baseEnv));
+  delete env.JPY_PARENT_PID;
+  return env;
 }
 
 /**

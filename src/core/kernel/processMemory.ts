@@ -23,24 +23,25 @@ export async function treeMemoryBytes(pid: number, measure: MemoryMeasure = 'res
   return total;
 }
 
-async function residentBytes(pid: number): Promise<number> {
+/** A `Name:   N kB` line of a /proc file, in bytes; undefined when the file cannot be read (the process is gone, or has no such file). */
+async function procFileBytes(pid: number, file: 'status' | 'smaps_rollup', field: string): Promise<number | undefined> {
+  let text: string;
   try {
-    const status = await fs.readFile(`/proc/${pid}/status`, 'utf8');
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-    return match ? Number(match[1]) * 1024 : 0;
+    text = await fs.readFile(`/proc/${pid}/${file}`, 'utf8');
   } catch {
-    return 0; // Exited between the listing and the read.
+    return undefined;
   }
+  const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(text);
+  return match ? Number(match[1]) * 1024 : 0;
+}
+
+async function residentBytes(pid: number): Promise<number> {
+  return (await procFileBytes(pid, 'status', 'VmRSS')) ?? 0; // gone between the listing and the read
 }
 
 async function proportionalBytes(pid: number): Promise<number> {
-  try {
-    const rollup = await fs.readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
-    const match = /^Pss:\s+(\d+)\s+kB/m.exec(rollup);
-    return match ? Number(match[1]) * 1024 : 0;
-  } catch {
-    return residentBytes(pid); // no smaps_rollup (an old kernel): resident memory, an overcount
-  }
+  // No smaps_rollup (an old kernel): resident memory, an overcount.
+  return (await procFileBytes(pid, 'smaps_rollup', 'Pss')) ?? residentBytes(pid);
 }
 
 /** Children of every thread of a process (a child belongs to the thread that forked it). */

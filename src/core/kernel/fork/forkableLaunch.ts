@@ -5,7 +5,7 @@
  * hash seed), so it must be the kernel the server was started as; any other start is spawned. No I/O here.
  */
 import type { Kernelspec } from '../kernelspec';
-import { isIPythonKernel, kernelExecutable, substituteEnv } from '../kernelProcess';
+import { isIPythonKernel, kernelEnvironment, kernelExecutable } from '../kernelProcess';
 
 /** How an eligible kernel is started, and the key of the fork server that can start it. */
 export interface ForkableLaunch {
@@ -22,18 +22,6 @@ export interface ForkableLaunch {
 }
 
 const LAUNCHERS = ['ipykernel_launcher', 'ipykernel'] as const;
-
-/**
- * The environment a kernel is started with, as a spawn would give it (kernelProcess.ts) without the parent's
- * pid: ipykernel's parent poller would take the server for its parent; the server watches for us instead.
- */
-export function kernelEnvironment(spec: Kernelspec, baseEnv: NodeJS.ProcessEnv): Record<string, string> {
-  const env: Record<string, string> = { PYDEVD_DISABLE_FILE_VALIDATION: '1' };
-  for (const [name, value] of Object.entries(baseEnv)) if (value !== undefined) env[name] = value;
-  Object.assign(env, substituteEnv(spec.env, baseEnv));
-  delete env.JPY_PARENT_PID;
-  return env;
-}
 
 /** The launch of an IPython kernelspec of the form `python -m ipykernel_launcher ...`; undefined for any other. */
 export function forkableLaunch(spec: Kernelspec, baseEnv: NodeJS.ProcessEnv): ForkableLaunch | undefined {

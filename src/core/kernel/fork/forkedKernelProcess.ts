@@ -3,12 +3,11 @@
  * when the server is gone, from watching its pid; its stderr is a file in its connection directory. It leads
  * its own process group, so signals and kills reach it and whatever it started, as for a spawned kernel.
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { delay, withTimeout } from '../../common/async';
-import type { KernelOsProcess, ProcessExit } from '../kernelOsProcess';
-import { signalGroup, trackGroup, untrackGroup } from '../processGroups';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { type KernelOsProcess, type ProcessExit, STDERR_TAIL_BYTES } from '../kernelOsProcess';
+import { readProcStat } from '../procStat';
+import { killGroupNow, signalGroup, terminateGroup, trackGroup } from '../processGroups';
 
-const STDERR_TAIL_BYTES = 8192;
 const ORPHAN_POLL_MS = 250;
 
 /**
@@ -16,12 +15,8 @@ const ORPHAN_POLL_MS = 250;
  * that does not reap (a shell, a Node process) a dead kernel would stay a zombie, alive to kill(pid, 0).
  */
 function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
+  const stat = readProcStat(pid);
+  return stat !== undefined && stat.state !== 'Z';
 }
 
 export class ForkedKernelProcess implements KernelOsProcess {
@@ -84,23 +79,11 @@ export class ForkedKernelProcess implements KernelOsProcess {
   }
 
   async terminate(graceMs: number): Promise<void> {
-    if (!this.exitValue) {
-      signalGroup(this.pid, 'SIGTERM');
-      await withTimeout(this.exited, graceMs, () => undefined);
-    }
-    if (!this.exitValue) {
-      signalGroup(this.pid, 'SIGKILL');
-      await withTimeout(this.exited, 2000, () => undefined);
-    }
-    // Children the kernel started share its group and outlive a clean kernel exit.
-    signalGroup(this.pid, 'SIGKILL');
-    untrackGroup(this.pid);
-    await delay(0);
+    await terminateGroup(this.pid, this.exited, () => this.exitValue !== undefined, graceMs);
   }
 
   dispose(): void {
-    signalGroup(this.pid, 'SIGKILL');
-    untrackGroup(this.pid);
+    killGroupNow(this.pid);
     clearInterval(this.orphanWatch);
   }
 }
