@@ -16,6 +16,7 @@ import { findKernelspec, type Kernelspec } from '../src/core/kernel/kernelspec';
 import { LocalKernel } from '../src/core/kernel/localKernel';
 import { benchEnv } from './benchConfig';
 import { PYTHON_DIR, REPO_ROOT } from './benchPaths';
+import { quietConsole } from './quietConsole';
 import { nowMs, summarize, type Summary } from './stats';
 
 const FIRST_CELL = 'import numpy, pandas, matplotlib.pyplot';
@@ -115,10 +116,7 @@ async function measureStack(stack: Stack, starts: number): Promise<Record<Way, {
 }
 
 async function main(): Promise<void> {
-  // @jupyterlab/services logs every connection it makes; stdout is the report.
-  console.debug = () => undefined;
-  const log = console.log.bind(console);
-  console.log = () => undefined;
+  const log = quietConsole();
   const quick = process.argv.includes('--quick');
   const starts = quick ? 3 : 10;
   const results: Record<string, unknown> = { date: new Date().toISOString(), loadAverageAtStart: loadavg(), starts };

@@ -10,6 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { benchEnv } from './benchConfig';
+import { quietConsole } from './quietConsole';
 import { REPO_ROOT } from './benchPaths';
 import { waitForKernelsToExit } from './kernelPids';
 import { describeMachine } from './report/benchResults';
@@ -32,9 +33,8 @@ function progress(message: string): void {
 }
 
 async function main(args: string[]): Promise<number> {
-  // @jupyterlab/services logs every socket it opens to the console; stdout carries the report, and the kernels
-  // of the kernel-start section are this process's own.
-  console.log = console.debug = () => undefined;
+  // The kernels of the kernel-start section are this process's own; the report goes to stdout directly.
+  quietConsole();
   const config = serviceConfigFromArgs(args);
   const startedAt = new Date();
   const results: ServiceBenchResults = {

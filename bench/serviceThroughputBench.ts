@@ -25,6 +25,7 @@ import { waitForKernelsToExit } from './kernelPids';
 import { BenchedService } from './service/benchedService';
 import { FreshKernelWorker } from './service/freshKernelWorker';
 import { seedRequest, wrongOutputs, type CellOutputs } from './service/seedExample';
+import { quietConsole } from './quietConsole';
 import { nowMs, percentile, summarize } from './stats';
 
 const KERNEL = 'python3';
@@ -162,9 +163,7 @@ async function warmKernelMs(repeats: number): Promise<number[]> {
 }
 
 async function main(): Promise<void> {
-  console.debug = () => undefined;
-  const log = console.log.bind(console);
-  console.log = () => undefined;
+  const log = quietConsole();
   const quick = process.argv.includes('--quick');
   const seconds = quick ? 8 : 30;
   const levels = [1, 4, 8];

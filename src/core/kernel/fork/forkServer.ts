@@ -22,8 +22,10 @@ export type ForkServerState =
 
 /** What the server is told about what to import before it forks. */
 export interface ForkServerConfig {
-  /** Modules imported, and a figure drawn when pyplot is among them. */
+  /** Modules imported first. */
   preload: readonly string[];
+  /** Python run once after them, silently: what a kernel's first cells would otherwise do (silentWarmUp.ts's first step). */
+  warmUp: string;
   /** Learn the modules a kernel imports while it sets itself up from one throwaway kernel, and import them too. */
   learn: boolean;
   /** Cells the throwaway kernel runs before its modules are learned: what a first figure and a first error load lazily. */

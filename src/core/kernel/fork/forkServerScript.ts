@@ -195,7 +195,7 @@ def _learn_kernel_modules():
 
 
 def _preload():
-    import importlib, io, warnings
+    import importlib, warnings
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
         import ipykernel.kernelapp  # noqa: F401
@@ -204,17 +204,14 @@ def _preload():
                 importlib.import_module(name)
             except Exception:
                 pass
-        pyplot = sys.modules.get('matplotlib.pyplot')
-        if pyplot is not None:
-            # Fonts, Agg and the PNG writer, as the first figure of a kernel needs them; Agg whatever the display.
+        if _config.get('warmUp'):
+            # The pool's own warm-up (imports, one figure drawn and encoded), with Agg whatever the display.
             try:
-                pyplot.switch_backend('agg')
-                figure = pyplot.figure()
-                figure.gca().plot([0, 1], [0, 1])
-                figure.savefig(io.BytesIO(), format='png')
-                pyplot.close(figure)
+                import matplotlib
+                matplotlib.use('agg')
             except Exception:
                 pass
+            exec(_config['warmUp'], {})
         learned = _learn_kernel_modules() if _config.get('learn', True) else []
         for name in learned:
             if name in sys.modules or name.startswith('__'):

@@ -19,8 +19,6 @@ import { PYTHON_WARM_UP_STEPS } from '../silentWarmUp';
 /** How Python kernels are started: forked from a warm server where one is ready, or always spawned. */
 export type KernelStartMode = 'fork' | 'spawn';
 
-export const DEFAULT_PRELOAD: readonly string[] = ['numpy', 'pandas', 'matplotlib.pyplot'];
-
 /** A fork that takes longer than this means the server is stuck: the kernel is spawned and the server replaced. */
 const FORK_REPLY_TIMEOUT_MS = 5_000;
 const RESTART_FIRST_MS = 1_000;
@@ -57,7 +55,8 @@ export class ForkServers implements Disposable {
   private disposed = false;
 
   constructor(private readonly options: ForkServersOptions) {
-    this.config = { preload: DEFAULT_PRELOAD, learn: true, learnCells: PYTHON_WARM_UP_STEPS, ...options.config };
+    // The warm-up's first step imports numpy, pandas and matplotlib and draws a figure; the throwaway kernel runs all of its steps.
+    this.config = { preload: [], warmUp: PYTHON_WARM_UP_STEPS[0] ?? '', learn: true, learnCells: PYTHON_WARM_UP_STEPS, ...options.config };
   }
 
   /** Starts the server for this kernelspec and environment if it is forkable and none runs; returns its state's settling. */
