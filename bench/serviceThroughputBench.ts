@@ -2,9 +2,9 @@
  * `npm run bench:service-throughput`: requests per second of SandboxFusion's seed example (its four cells)
  * at 1, 4 and 8 concurrent clients, each level for a fixed time, on each way of serving it, one after
  * another with the machine to itself:
- * - `cellbridge serve` as deployed (sandbox on: kernels spawned, one sandbox each);
- * - `cellbridge serve --sandbox off`, kernels forked from a fork server (the default there);
- * - `cellbridge serve --sandbox off --kernel-start spawn`;
+ * - `cellbridge serve` as deployed (sandbox on, kernels forked each into a sandbox of its own);
+ * - `cellbridge serve --kernel-start spawn` (sandbox on, kernels spawned, one sandbox each);
+ * - `cellbridge serve --sandbox off`, kernels forked from a fork server;
  * - SandboxFusion's way: a fresh jupyter_client kernel per request, one Python worker per core.
  * For each: requests/s, latency p50 and p99, the CPU-seconds a request costs (the machine's busy time over
  * the level, kernels and all) and the ceiling that cost implies on this
@@ -173,9 +173,9 @@ async function main(): Promise<void> {
   results.warmKernel = warm;
   log(`The same four cells on an already-warm kernel: p50 ${warm.median.toFixed(0)} ms (p90 ${warm.p90.toFixed(0)})`);
   const makers: Array<() => Promise<Side>> = [
-    () => serviceSide('cellbridge serve (sandbox on: kernels spawned, a sandbox each)', true, []),
+    () => serviceSide('cellbridge serve as deployed (sandbox on, kernels forked into their sandboxes)', true, []),
+    () => serviceSide('cellbridge serve --kernel-start spawn (sandbox on, kernels spawned)', true, ['--kernel-start', 'spawn']),
     () => serviceSide('cellbridge serve --sandbox off (kernels forked)', false, ['--kernel-start', 'fork']),
-    () => serviceSide('cellbridge serve --sandbox off --kernel-start spawn', false, ['--kernel-start', 'spawn']),
     async () => sandboxFusionSide(availableParallelism()),
   ];
   const sides: Record<string, LevelResult[]> = {};

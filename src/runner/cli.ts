@@ -130,12 +130,12 @@ async function runFile(file: string, options: RunOptions, logger: Logger): Promi
 }
 
 /**
- * Fork servers for a run or the service, when kernels start that way and are local and not sandboxed. A
+ * Fork servers for a run or the service, when kernels start that way and are local (sandboxed or not). A
  * kernel start waits for its server rather than spawning meanwhile: a second interpreter warming up beside
  * the server would only slow both down.
  */
-function forkServersFor(options: { kernelStart: KernelStartMode; server?: unknown; sandbox?: boolean }, logger: Logger): ForkServers | undefined {
-  if (options.kernelStart !== 'fork' || options.server || options.sandbox) return undefined;
+function forkServersFor(options: { kernelStart: KernelStartMode; server?: unknown }, logger: Logger): ForkServers | undefined {
+  if (options.kernelStart !== 'fork' || options.server) return undefined;
   return new ForkServers({ logger, waitForStart: true });
 }
 
@@ -151,7 +151,7 @@ async function serve(options: ServeOptions, logger: Logger): Promise<number> {
   const kernelspecs = await environmentKernelspecs(options.environments);
   const forkServers = forkServersFor(options, logger);
   const service = await RunService.start({ ...options, logger, launcher: createKernelLauncher(logger, { kernelspecs, ...(forkServers ? { forkServers } : {}) }) });
-  const starts = forkServers ? 'Python kernels forked from a warm server' : options.sandbox && !options.server && options.kernelStart === 'fork' ? 'kernels spawned: sandboxed kernels are not forked yet' : 'kernels spawned';
+  const starts = forkServers ? `Python kernels forked from a warm server${options.sandbox ? ' into their sandboxes' : ''}` : 'kernels spawned';
   process.stderr.write(`cellbridge: serving POST ${service.url}/run_jupyter (pool ${options.poolSize} × ${options.warmKernel}, ${options.maxConcurrency} at once; ${starts})\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

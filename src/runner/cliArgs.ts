@@ -45,8 +45,8 @@ Options for serve:
   --env NAME=PATH        offer the Python environment at PATH as kernel NAME (repeatable)
   --sandbox on|off       run every kernel in a bubblewrap sandbox of its own (default on; off only for
                          code you trust)
-  --kernel-start MODE    fork (default): Python kernels outside a sandbox are forked from a warm server per
-                         environment; spawn: each is a new process (sandboxed kernels always are)
+  --kernel-start MODE    fork (default): Python kernels are forked from a warm server per environment,
+                         each into its own sandbox; spawn: each is a new process
   --max-concurrency N    runs at once (default: the number of CPUs)
   --max-queue N          requests that may wait for a slot before 429 (default 64)
   --max-body-mb N        request body limit (default 64)

@@ -7,6 +7,7 @@ import type { CgroupSupport } from '../sandbox/cgroupProbe';
 import type { SharedFontCaches } from '../sandbox/fontCache';
 import { KernelCgroup } from '../sandbox/kernelCgroup';
 import { DEFAULT_KERNEL_LIMITS, type KernelLimits } from '../sandbox/kernelLimits';
+import { limitedCommand } from '../sandbox/limitedCommand';
 import { sandboxedCommand } from '../sandbox/sandboxedCommand';
 import { pythonExecutable } from './jupyterPaths';
 import { type KernelOsProcess, type ProcessExit, STDERR_TAIL_BYTES } from './kernelOsProcess';
@@ -177,18 +178,6 @@ function sandboxedProcessesOf(pgid: number): number[] {
     if (stat && stat.pgrp === pgid && pid !== pgid && stat.ppid !== pgid) pids.push(pid);
   }
   return pids;
-}
-
-/**
- * The sandboxed command behind a small shell that first joins the kernel's cgroups (so everything that
- * follows is counted) and sets its rlimits: no core files (they would land in the run directory), and the
- * file size limit. POSIX `ulimit -f` counts 512-byte blocks; CPython ignores SIGXFSZ, so a write past it
- * fails with EFBIG instead of killing the kernel.
- */
-function limitedCommand(command: string[], limits: KernelLimits, cgroup: KernelCgroup | undefined): string[] {
-  const fileBlocks = limits.fileSizeBytes > 0 ? String(Math.ceil(limits.fileSizeBytes / 512)) : 'unlimited';
-  const script = 'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; ulimit -c 0 && ulimit -f "$0" && exec "$@"';
-  return ['/bin/sh', '-c', script, fileBlocks, ...(cgroup?.procsFiles ?? []), '--', ...command];
 }
 
 function sandboxedKernelCommand(argv: string[], connectionFile: string, specEnv: Record<string, string>, baseEnv: NodeJS.ProcessEnv, options: KernelProcessOptions): string[] {

@@ -15,6 +15,9 @@ import { probeSandbox } from '../sandbox/sandboxProbe';
 import { IN_MEMORY_HISTORY, isIPythonKernel, kernelExecutable, KernelProcess, KernelProcessOptions } from './kernelProcess';
 import type { KernelOsProcess } from './kernelOsProcess';
 import type { ForkServers } from './fork/forkServers';
+import { forkIntoSandbox } from './fork/sandboxedFork';
+import { DEFAULT_KERNEL_LIMITS } from '../sandbox/kernelLimits';
+import * as path from 'node:path';
 import { MemoryWatchdog, memoryOver } from './processMemory';
 import type { Kernelspec } from './kernelspec';
 import { ZmqChannels } from './wire/zmqChannels';
@@ -25,7 +28,7 @@ export interface LocalKernelOptions extends KernelProcessOptions {
   startTimeoutMs?: number;
   /** `tcp` (the default, as Jupyter) or `ipc`: Unix sockets in the kernel's private connection directory (IPython kernels; see transportFor). */
   transport?: Transport;
-  /** Fork servers to ask first for an IPython kernel that is not sandboxed (fork/forkServers.ts); spawned when none can fork it. */
+  /** Fork servers to ask first for an IPython kernel (fork/forkServers.ts; a sandboxed one: fork/sandboxedFork.ts); spawned when none can fork it. */
   forkServers?: ForkServers;
 }
 
@@ -131,14 +134,29 @@ export class LocalKernel implements KernelHandle {
     }
   }
 
-  /** A kernel forked from a warm server, where one is ready for this kernelspec and environment (a sandboxed kernel is always spawned). */
+  /** A kernel forked from a warm server, where one is ready for this kernelspec and environment (and, sandboxed, into its sandbox). */
   private static async forkFromServer(spec: Kernelspec, connectionFile: ConnectionFile, options: LocalKernelOptions): Promise<KernelOsProcess | undefined> {
-    if (!options.forkServers || options.sandbox) return undefined;
+    if (!options.forkServers) return undefined;
+    const extraArgs = options.historyInMemory ? [IN_MEMORY_HISTORY] : [];
+    if (options.sandbox) {
+      if (!options.cwd) throw new Error('a sandboxed kernel needs a working directory: its only writable place');
+      return forkIntoSandbox(options.forkServers, spec, {
+        baseEnv: options.env ?? globalThis.process.env,
+        workDir: options.cwd,
+        connectionDir: connectionFile.dir,
+        connectionFileInside: path.posix.join(SANDBOX_CONNECTION_DIR, path.basename(connectionFile.path)),
+        extraArgs,
+        limits: options.limits ?? DEFAULT_KERNEL_LIMITS,
+        cgroups: options.cgroups,
+        readOnlyFiles: options.readOnlyFiles ?? [],
+        logger: options.logger,
+      });
+    }
     return options.forkServers.tryFork(spec, options.env ?? globalThis.process.env, {
       connectionFile: connectionFile.path,
       cwd: options.cwd ?? globalThis.process.cwd(),
       stderrDir: connectionFile.dir,
-      extraArgs: options.historyInMemory ? [IN_MEMORY_HISTORY] : [],
+      extraArgs,
     });
   }
 

@@ -18,6 +18,8 @@ export interface SandboxPlan {
    * inside as SANDBOX_CONNECTION_DIR.
    */
   readonly connectionDir: string;
+  /** The kernel's HOME: a fresh tmpfs of its own, at the host path its environment names (see sandboxHome.ts). */
+  readonly home: string;
   /** The kernel's whole environment. */
   readonly env: Readonly<Record<string, string>>;
   /**
@@ -89,6 +91,7 @@ export function bubblewrapArgs(plan: SandboxPlan): string[] {
   // Covered before the binds below, which may lie inside a hidden folder (the run folder in its temp dir).
   for (const folder of plan.hidden.folders) args.push('--tmpfs', folder);
   for (const file of plan.hidden.files) args.push('--ro-bind', '/dev/null', file);
+  args.push('--tmpfs', plan.home);
   for (const folder of plan.readOnly) args.push('--ro-bind', folder, folder);
   for (const file of plan.readOnlyFiles) args.push('--ro-bind', file.source, file.target);
   args.push(

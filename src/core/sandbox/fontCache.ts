@@ -4,14 +4,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ownedDirPrefix, removeStaleOwnedDirs } from '../kernel/staleConnectionDirs';
 import type { ReadOnlyFile } from './bubblewrap';
-import { SANDBOX_MPLCONFIGDIR, sandboxedCommand } from './sandboxedCommand';
+import { sandboxedCommand } from './sandboxedCommand';
+import { sandboxMplConfigDir } from './sandboxHome';
 
 const FONT_CACHE_PREFIX = 'cellbridge-fonts-';
 const BUILD_TIMEOUT_MS = 120_000;
 
 /**
  * matplotlib builds its font list (`fontlist-vNNN.json`, from a scan of the system's fonts) in MPLCONFIGDIR
- * the first time it is imported. A sandbox's MPLCONFIGDIR is in its private /tmp, so every sandboxed kernel
+ * the first time it is imported. A sandbox's MPLCONFIGDIR is in its private HOME, so every sandboxed kernel
  * built it again: 150–220 ms of CPU per kernel of the service's pool (bench:service). It is built once per
  * interpreter instead, in a sandbox of its own (so that it names the fonts a sandbox sees), before any
  * kernel's code runs, and each sandbox gets the files read-only in its MPLCONFIGDIR, which stays writable for
@@ -62,5 +63,5 @@ async function fontListsBuiltIn(dir: string, python: string, baseEnv: NodeJS.Pro
   await new Promise<void>((resolve) => execFile(command[0]!, command.slice(1), { timeout: BUILD_TIMEOUT_MS, env: { PATH: baseEnv.PATH ?? '/usr/bin:/bin' } }, () => resolve()));
   // fontlist-v330.json (matplotlib 3.6), fontlist-v3.11.0.json (3.11): named by its cache format version.
   const lists = (await fs.readdir(dir)).filter((name) => /^fontlist-v[0-9.]+\.json$/.test(name));
-  return lists.map((name) => ({ source: path.join(dir, name), target: path.posix.join(SANDBOX_MPLCONFIGDIR, name) }));
+  return lists.map((name) => ({ source: path.join(dir, name), target: path.posix.join(sandboxMplConfigDir(), name) }));
 }

@@ -3,36 +3,60 @@ import * as path from 'node:path';
 import { BWRAP, bubblewrapArgs, type ReadOnlyFile } from './bubblewrap';
 import { pathsToHide } from './hiddenPaths';
 import { RUN_DIR_PREFIX } from '../kernel/staleConnectionDirs';
+import { sandboxHome, sandboxMplConfigDir } from './sandboxHome';
 
 /** Variables a kernel may see of the environment it is started from: nothing that could be a secret. */
 const INHERITED = ['PATH', 'LANG', 'LANGUAGE', 'LC_ALL', 'LC_CTYPE', 'LC_MESSAGES', 'TZ'];
 
+export interface KernelSandboxOptions {
+  /** The run directory: the kernel's working directory and only writable place. */
+  workDir: string;
+  /** The kernel's connection directory, seen inside as SANDBOX_CONNECTION_DIR. */
+  connectionDir: string;
+  /** The kernelspec's own environment, filled in. */
+  specEnv: Readonly<Record<string, string>>;
+  /** The environment the kernel is started from: only INHERITED comes through. */
+  baseEnv: NodeJS.ProcessEnv;
+  readOnlyFiles?: readonly ReadOnlyFile[];
+  /** The kernels' HOME (sandboxHome() unless given): a host path, a fresh tmpfs in each sandbox. */
+  home?: string;
+}
+
+/** A kernel's sandbox, before anything runs in it. */
+export interface KernelSandbox {
+  /** bwrap's arguments before `--`. */
+  bwrapArgs: string[];
+  /** The kernel's executable as the host resolves it (a bare name found on PATH). */
+  executable: string;
+  /** The kernel's whole environment inside. */
+  env: Record<string, string>;
+}
+
 /**
- * The command that runs `argv` (a kernel's, naming its connection file inside as under SANDBOX_CONNECTION_DIR)
- * in a sandbox,
- * with the environment a kernel needs and nothing else: a few locale variables and PATH, the kernelspec's
- * own `env`, and a HOME, IPython and matplotlib directories in the sandbox's private /tmp (so nothing of
- * theirs lands among the run's files).
+ * The sandbox for a kernel started by `executable`, with the environment a kernel needs and nothing else: a
+ * few locale variables and PATH, the kernelspec's own `env`, and a HOME with IPython's and matplotlib's
+ * directories in it, private to the sandbox (so nothing of theirs lands among the run's files).
  */
-export function sandboxedCommand(
-  argv: readonly string[],
-  options: { workDir: string; connectionDir: string; specEnv: Readonly<Record<string, string>>; baseEnv: NodeJS.ProcessEnv; readOnlyFiles?: readonly ReadOnlyFile[] },
-): string[] {
+export function kernelSandbox(executable: string, options: KernelSandboxOptions): KernelSandbox {
+  const home = options.home ?? sandboxHome();
   const env: Record<string, string> = {};
   for (const name of INHERITED) {
     const value = options.baseEnv[name];
     if (value !== undefined) env[name] = value;
   }
-  Object.assign(env, { HOME: '/tmp', TMPDIR: '/tmp', IPYTHONDIR: '/tmp/.ipython', MPLCONFIGDIR: SANDBOX_MPLCONFIGDIR, PYDEVD_DISABLE_FILE_VALIDATION: '1' }, options.specEnv);
+  Object.assign(env, { HOME: home, TMPDIR: '/tmp', IPYTHONDIR: path.posix.join(home, '.ipython'), MPLCONFIGDIR: sandboxMplConfigDir(home), PYDEVD_DISABLE_FILE_VALIDATION: '1' }, options.specEnv);
   // Found on the host's PATH: inside, PATH may lead to a hidden folder first (pyenv's shims under /root).
-  const command = [resolveCommand(argv[0] ?? '', options.baseEnv.PATH ?? ''), ...argv.slice(1)];
+  const resolved = resolveCommand(executable, options.baseEnv.PATH ?? '');
   const hidden = pathsToHide(options.connectionDir, options.workDir, path.basename(options.workDir).startsWith(RUN_DIR_PREFIX));
-  const plan = { workDir: options.workDir, connectionDir: options.connectionDir, env, readOnly: interpreterFolders(command[0], hidden.folders), readOnlyFiles: options.readOnlyFiles ?? [], hidden };
-  return [BWRAP, ...bubblewrapArgs(plan), '--', ...command];
+  const plan = { workDir: options.workDir, connectionDir: options.connectionDir, home, env, readOnly: interpreterFolders(resolved, hidden.folders), readOnlyFiles: options.readOnlyFiles ?? [], hidden };
+  return { bwrapArgs: bubblewrapArgs(plan), executable: resolved, env };
 }
 
-/** Where a sandboxed kernel's matplotlib keeps its configuration and caches: in the sandbox's private /tmp. */
-export const SANDBOX_MPLCONFIGDIR = '/tmp/.matplotlib';
+/** The command that runs `argv` (a kernel's, naming its connection file inside as under SANDBOX_CONNECTION_DIR) in its sandbox. */
+export function sandboxedCommand(argv: readonly string[], options: KernelSandboxOptions): string[] {
+  const sandbox = kernelSandbox(argv[0] ?? '', options);
+  return [BWRAP, ...sandbox.bwrapArgs, '--', sandbox.executable, ...argv.slice(1)];
+}
 
 /** A bare command name as a shell finds it on PATH; a path is kept as it is. */
 function resolveCommand(command: string, searchPath: string): string {

@@ -258,13 +258,23 @@ print(json.dumps({'targets': targets, 'written': written}))`;
   });
 });
 
+describe('as deployed', () => {
+  test('the kernels every attack here meets are forked from a warm server, each into a sandbox of its own', async () => {
+    assert.match(cli.stderr, /forked from a warm server into their sandboxes/);
+    // bwrap's init is 1 and its placeholder (cat) 2 of the sandbox's PID namespace; the forked kernel comes after.
+    const answer = await runOk({ cells: ["import os\nprint(open('/proc/2/cmdline').read().split('\\0')[0], os.getpid() > 2, os.getppid())"] });
+    assert.equal(answer.cells[0]?.stdout, 'cat True 0\n');
+  });
+});
+
 describe('shared caches', () => {
   test("matplotlib's font list, built once and shared, cannot be changed by a cell to poison the next kernel's", async () => {
     const attack = `${TRY_WRITE}
 import glob, json, os
-lists = glob.glob('/tmp/.matplotlib/fontlist-*.json')
+folder = os.environ['MPLCONFIGDIR']
+lists = glob.glob(folder + '/fontlist-*.json')
 changed = try_write(lists, '{}')
-open('/tmp/.matplotlib/other-cache', 'w').write('matplotlib may still keep its other files here')
+open(folder + '/other-cache', 'w').write('matplotlib may still keep its other files here')
 print(json.dumps({'lists': lists, 'changed': changed}))`;
     const draw = 'import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.show()';
     const answer = await runOk({ cells: [attack, draw] });

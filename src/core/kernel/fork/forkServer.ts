@@ -32,6 +32,18 @@ export interface ForkServerConfig {
   learnCells: readonly string[];
 }
 
+/** Where a sandboxed kernel is forked into (fork/sandboxedFork.ts): what its first child needs on the host. */
+export interface SandboxEntry {
+  /** A process in the sandbox (sandbox/sandboxHolder.ts), whose namespaces the kernel enters. */
+  nsPid: number;
+  /** The kernel's cgroups' `cgroup.procs` files, joined before entering. */
+  cgroupProcs: readonly string[];
+  /** RLIMIT_FSIZE (0: none). */
+  fileSizeBytes: number;
+  /** The kernel's stderr file as the sandbox shows it: opened inside, so no descriptor of the host's is in the kernel. */
+  stderrInside: string;
+}
+
 /** The server did not fork (it refused, was not ready, or went away): the kernel is spawned instead. */
 export class ForkUnavailableError extends Error {}
 
@@ -67,7 +79,7 @@ export class ForkServer implements Disposable {
     config: ForkServerConfig,
     private readonly logger: Logger,
   ) {
-    this.child = spawn(launch.python, ['-c', FORK_SERVER_SCRIPT, FORK_SERVER_MARKER, JSON.stringify({ ...config, launcher: launch.launcher })], {
+    this.child = spawn(launch.python, ['-c', FORK_SERVER_SCRIPT, FORK_SERVER_MARKER, JSON.stringify({ ...config, launcher: launch.launcher, sandboxed: launch.sandboxed })], {
       env: launch.env,
       // Nothing is imported from it (the script drops it from sys.path); a folder that cannot go away.
       cwd: '/',
@@ -114,13 +126,16 @@ export class ForkServer implements Disposable {
     return this.child.pid;
   }
 
-  /** A kernel forked with these arguments in `cwd`, its stderr going to `stderrFile`. Rejects with ForkUnavailableError. */
-  fork(args: readonly string[], cwd: string, stderrFile: string): Promise<ForkedKernelProcess> {
+  /**
+   * A kernel forked with these arguments in `cwd`, its stderr going to `stderrFile`; for a sandboxed server,
+   * into the sandbox `sandbox`. Rejects with ForkUnavailableError.
+   */
+  fork(args: readonly string[], cwd: string, stderrFile: string, sandbox?: SandboxEntry): Promise<ForkedKernelProcess> {
     if (this.stateValue.kind !== 'ready') return Promise.reject(new ForkUnavailableError(`the fork server is ${this.stateValue.kind}`));
     const id = this.nextId++;
     const forked = new Promise<number>((resolve, reject) => this.pending.set(id, { resolve, reject, stderrFile }));
     this.holdEventLoop();
-    this.child.stdin?.write(`${JSON.stringify({ id, args, cwd, stderr: stderrFile })}\n`);
+    this.child.stdin?.write(`${JSON.stringify({ id, args, cwd, stderr: sandbox?.stderrInside ?? stderrFile, ...(sandbox ? { sandbox } : {}) })}\n`);
     return forked.then((pid) => {
       const kernel = new ForkedKernelProcess(pid, stderrFile);
       const early = this.earlyExits.get(pid);

@@ -19,6 +19,14 @@
  *   and matplotlib-inline's integration enabled: it hooks the shell when imported, and no shell existed then.
  * The server forks only while it has one thread, no ZeroMQ context and no running event loop; otherwise it
  * refuses, and Node spawns the kernel instead.
+ *
+ * A sandboxed server (config `sandboxed`, started with the sandbox's environment) forks kernels into
+ * sandboxes that bubblewrap has made (sandbox/sandboxHolder.ts): the request names a process in one, and a
+ * first child joins the kernel's cgroups and rlimits on the host, enters that process's namespaces (setns),
+ * and forks the kernel, which is then inside all of them, in the sandbox's PID namespace; the first child
+ * exits, and the server (a subreaper) becomes the kernel's parent and reaps it. The kernel closes every
+ * descriptor it inherited but its own, drops every capability and sets no_new_privs before any code of its
+ * user runs: it is then what bubblewrap would have started, as `nobody` in the sandbox's user namespace.
  */
 // String.raw: the Python keeps its backslashes.
 export const FORK_SERVER_SCRIPT = String.raw`import json, os, signal, sys, threading
@@ -31,6 +39,17 @@ os.set_inheritable(_messages, False)
 _config = json.loads(sys.argv[2])
 _LIFELINE = 3
 _children = set()
+# Namespaces of a sandbox a kernel enters, in an order each step is allowed in: mount and the others are
+# owned by the sandbox's outer user namespace, which is entered first; the sandbox's own (innermost) user
+# namespace, which forbids further ones, last.
+_SANDBOX_NAMESPACES = ('mnt', 'pid', 'net', 'ipc', 'uts', 'cgroup')
+_NS_GET_PARENT = 0xB702
+_PR_SET_CHILD_SUBREAPER = 36
+_PR_CAPBSET_DROP = 24
+_PR_CAP_AMBIENT = 47
+_PR_CAP_AMBIENT_CLEAR_ALL = 4
+_PR_SET_NO_NEW_PRIVS = 38
+_CAPABILITY_VERSION_3 = 0x20080522
 
 
 def _send(message):
@@ -45,6 +64,8 @@ def _reap(*_):
             return
         if pid == 0:
             return
+        if pid not in _children:
+            continue  # a sandboxed kernel's first child, or an orphan this subreaper inherited
         _children.discard(pid)
         code = os.waitstatus_to_exitcode(status)
         _send({'type': 'exited', 'pid': pid, 'code': code if code >= 0 else None, 'signal': -code if code < 0 else None})
@@ -75,6 +96,21 @@ def _watch_lifeline():
     os.killpg(0, signal.SIGKILL)
 
 
+def _run_launcher_preamble():
+    """
+    Runs the launcher module's own file as python -m would, but for the kernel it would launch: what it does
+    before that (sys.path) differs between versions, and is then exactly what a spawned kernel's launcher did.
+    """
+    import runpy
+    from ipykernel import kernelapp
+    launch = kernelapp.launch_new_instance
+    kernelapp.launch_new_instance = lambda *args, **kwargs: None
+    try:
+        runpy.run_path(_config['launcherFile'], run_name='__main__')
+    finally:
+        kernelapp.launch_new_instance = launch
+
+
 def _become_kernel(request):
     import _thread
     signal.pthread_sigmask(signal.SIG_SETMASK, set())
@@ -83,23 +119,30 @@ def _become_kernel(request):
     try:
         os.setsid()
     except OSError:
-        pass  # the server made it a group leader first (setpgid below): a group of its own either way
-    os.close(_messages)
+        pass  # its parent made it a group leader first (setpgid): a group of its own either way
+    if not request.get('sandbox'):
+        os.close(_messages)  # a sandboxed kernel's first child closed it already (its number may be reused since)
     null = os.open(os.devnull, os.O_RDWR)
     os.dup2(null, 0)
     os.dup2(null, 1)
-    err = os.open(request['stderr'], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600) if request.get('stderr') else null
-    os.dup2(err, 2)
+    # A sandboxed kernel's is named as its sandbox shows it: no descriptor of the host's is left in the kernel.
+    err = os.open(request['stderr'], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600) if request.get('stderr') else None
+    os.dup2(null if err is None else err, 2)
     for fd in {null, err}:
-        if fd > 2:
+        if fd is not None and fd > 2:
             os.close(fd)
+    if request.get('sandbox'):
+        _drop_privileges()
+        os.environ['PWD'] = request['cwd']  # as bwrap's --chdir sets it
     os.chdir(request['cwd'])
     # A bare thread, not a threading.Thread: the user's threading.enumerate() shows only what a spawned kernel has.
     _thread.start_new_thread(_watch_lifeline, ())
-    # What a spawned kernel would have: its argv, and no working directory at the head of sys.path (ipykernel_launcher removes it).
+    # What a spawned kernel would have: its argv, and sys.path as python -m left it (its working directory
+    # first) and the launcher then changed it (ipykernel 6 keeps that entry, 7 drops it).
     sys.argv = [_config['launcherFile'], *request['args']]
-    if sys.path and sys.path[0] in ('', os.getcwd()):
-        del sys.path[0]
+    if not getattr(sys.flags, 'safe_path', False):
+        sys.path.insert(0, os.getcwd())
+    _run_launcher_preamble()
     numpy = sys.modules.get('numpy')
     if numpy is not None:
         numpy.random.seed()
@@ -119,36 +162,159 @@ def _become_kernel(request):
     return None
 
 
+def _libc():
+    import ctypes
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _check(result, what):
+    import ctypes
+    if result != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, '%s: %s' % (what, os.strerror(error)))
+
+
+def _enter_sandbox(sandbox):
+    """
+    In a sandboxed kernel's first child, still on the host: join the kernel's cgroups (so that all it does is
+    counted) and take its rlimits, then enter the namespaces of the sandbox's process. Its next child starts
+    in all of them.
+    """
+    import fcntl, resource
+    for procs in sandbox.get('cgroupProcs', []):
+        with open(procs, 'w') as file:
+            file.write(str(os.getpid()))
+    # No core files (they would land in the run directory); a runaway writer gets EFBIG, not the host's disk.
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    if sandbox.get('fileSizeBytes'):
+        resource.setrlimit(resource.RLIMIT_FSIZE, (sandbox['fileSizeBytes'], sandbox['fileSizeBytes']))
+    try:
+        os.setgroups([])
+    except OSError:
+        pass  # not privileged to: the groups stay ours, as under bubblewrap run by this user
+    libc = _libc()
+    folder = '/proc/%d/ns/' % sandbox['nsPid']
+    own_user = os.stat('/proc/self/ns/user')
+    inner_user = os.open(folder + 'user', os.O_RDONLY | os.O_CLOEXEC)
+    if os.fstat(inner_user).st_ino == own_user.st_ino:
+        raise OSError('process %d is in no sandbox of its own' % sandbox['nsPid'])
+    steps = []
+    outer_user = fcntl.ioctl(inner_user, _NS_GET_PARENT)
+    if os.fstat(outer_user).st_ino != own_user.st_ino:
+        steps.append(('user (outer)', outer_user))
+    else:
+        os.close(outer_user)
+    steps += [(name, os.open(folder + name, os.O_RDONLY | os.O_CLOEXEC)) for name in _SANDBOX_NAMESPACES]
+    steps.append(('user', inner_user))
+    for name, fd in steps:
+        _check(libc.setns(fd, 0), 'entering the sandbox\'s %s namespace' % name)
+        os.close(fd)
+
+
+def _drop_privileges():
+    """
+    A sandboxed kernel, in its sandbox, before anything of its user runs: only its own descriptors (none of the
+    server's, which may be the host's), no capabilities (entering a user namespace grants them all), none to
+    gain again through exec.
+    """
+    import ctypes
+    os.closerange(3, _LIFELINE)
+    os.closerange(_LIFELINE + 1, 1 << 20)
+    libc = _libc()
+    with open('/proc/sys/kernel/cap_last_cap') as file:
+        last_cap = int(file.read())
+    for cap in range(last_cap + 1):
+        _check(libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0), 'dropping capability %d' % cap)
+    _check(libc.prctl(_PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), 'clearing ambient capabilities')
+
+    class Header(ctypes.Structure):
+        _fields_ = [('version', ctypes.c_uint32), ('pid', ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [('effective', ctypes.c_uint32), ('permitted', ctypes.c_uint32), ('inheritable', ctypes.c_uint32)]
+
+    _check(libc.capset(ctypes.byref(Header(_CAPABILITY_VERSION_3, 0)), (Data * 2)()), 'dropping capabilities')
+    _check(libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 'setting no_new_privs')
+
+
+def _run_kernel(request):
+    """The forked kernel's whole life; never returns."""
+    code = 1
+    try:
+        _become_kernel(request)
+        code = 0
+    except SystemExit as exit:
+        code = exit.code if isinstance(exit.code, int) else 1
+    except BaseException:
+        import traceback
+        traceback.print_exc()
+    finally:
+        try:
+            import atexit
+            atexit._run_exitfuncs()
+            sys.stdout.flush()
+            sys.stderr.flush()
+        finally:
+            os._exit(code)
+
+
+def _fork_sandboxed(request):
+    """The kernel's pid (on the host), forked inside the request's sandbox through a first child; or raises."""
+    read_end, write_end = os.pipe()
+    first = os.fork()
+    if first == 0:
+        try:
+            os.close(read_end)
+            os.close(_messages)
+            _enter_sandbox(request['sandbox'])
+            kernel = os.fork()
+            if kernel == 0:
+                os.close(write_end)
+                _run_kernel(request)  # its stderr file is named as the sandbox shows it
+            os.setpgid(kernel, kernel)
+            os.write(write_end, json.dumps({'pid': kernel}).encode())
+        except BaseException as error:
+            os.write(write_end, json.dumps({'error': str(error)}).encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    chunks = []
+    while True:
+        chunk = os.read(read_end, 4096)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(read_end)
+    os.waitpid(first, 0)
+    reply = json.loads(b''.join(chunks) or b'{"error": "its first child died"}')
+    if 'error' in reply:
+        raise OSError('could not enter the sandbox: %s' % reply['error'])
+    return reply['pid']
+
+
 def _fork(request):
     reason = _unsafe_to_fork()
+    if not reason and bool(request.get('sandbox')) != bool(_config.get('sandboxed')):
+        reason = 'a sandboxed kernel needs a sandboxed server, and only it' if request.get('sandbox') else 'this server forks only into sandboxes'
     if reason:
         _send({'type': 'refused', 'id': request['id'], 'reason': reason})
         return
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
     try:
-        pid = os.fork()
-        if pid == 0:
-            code = 1
+        if request.get('sandbox'):
             try:
-                _become_kernel(request)
-                code = 0
-            except SystemExit as exit:
-                code = exit.code if isinstance(exit.code, int) else 1
-            except BaseException:
-                import traceback
-                traceback.print_exc()
-            finally:
-                try:
-                    import atexit
-                    atexit._run_exitfuncs()
-                    sys.stdout.flush()
-                    sys.stderr.flush()
-                finally:
-                    os._exit(code)
-        try:
-            os.setpgid(pid, pid)
-        except OSError:
-            pass  # it is a session leader already
+                pid = _fork_sandboxed(request)
+            except OSError as error:
+                _send({'type': 'refused', 'id': request['id'], 'reason': str(error)})
+                return
+        else:
+            pid = os.fork()
+            if pid == 0:
+                _run_kernel(request)
+            try:
+                os.setpgid(pid, pid)
+            except OSError:
+                pass  # it is a session leader already
         _children.add(pid)
         _send({'type': 'forked', 'id': request['id'], 'pid': pid})
     finally:
@@ -231,6 +397,9 @@ def _main():
         del sys.path[0]
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.set_inheritable(_LIFELINE, False)
+    if _config.get('sandboxed'):
+        # A sandboxed kernel's first child exits once it has forked the kernel: the kernel is then ours to reap.
+        _check(_libc().prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 'becoming a subreaper')
     _config['launcherFile'] = importlib.util.find_spec(_config.get('launcher', 'ipykernel_launcher')).origin
     learned = _preload()
     import ipykernel

@@ -12,8 +12,9 @@ import { errorMessage } from '../../common/errors';
 import type { Logger } from '../../common/logger';
 import type { KernelOsProcess } from '../kernelOsProcess';
 import type { Kernelspec } from '../kernelspec';
-import { forkableLaunch, forkedKernelArgs, type ForkableLaunch } from './forkableLaunch';
-import { ForkServer, type ForkServerConfig } from './forkServer';
+import { forkableLaunch, forkedKernelArgs, type ForkableLaunch, type SandboxedLaunch } from './forkableLaunch';
+import type { ForkedKernelProcess } from './forkedKernelProcess';
+import { ForkServer, type ForkServerConfig, type SandboxEntry } from './forkServer';
 import { PYTHON_WARM_UP_STEPS } from '../silentWarmUp';
 
 /** How Python kernels are started: forked from a warm server where one is ready, or always spawned. */
@@ -49,6 +50,24 @@ export interface ForkServersOptions {
   waitForStart?: boolean;
 }
 
+/** A forked kernel's stderr, a file in its connection directory (read back for its last words). */
+export const KERNEL_STDERR_FILE = 'kernel.stderr';
+
+/** What a forked kernel is started with: its connection file (as the kernel names it), working directory, and where its stderr goes. */
+export interface ForkRequest {
+  connectionFile: string;
+  cwd: string;
+  stderrDir: string;
+  extraArgs: readonly string[];
+}
+
+/** A server ready to fork, and the launch it was found for. */
+export interface ReadyServer {
+  server: ForkServer;
+  launch: ForkableLaunch;
+  specName: string;
+}
+
 export class ForkServers implements Disposable {
   private readonly entries = new Map<string, Entry>();
   private readonly config: ForkServerConfig;
@@ -70,18 +89,32 @@ export class ForkServers implements Disposable {
    * A kernel forked for `spec` in `baseEnv`, or undefined when none can be now (the caller spawns it). The
    * kernel gets `connectionFile`, works in `cwd`, writes its stderr into `stderrDir`.
    */
-  async tryFork(spec: Kernelspec, baseEnv: NodeJS.ProcessEnv, request: { connectionFile: string; cwd: string; stderrDir: string; extraArgs: readonly string[] }): Promise<KernelOsProcess | undefined> {
-    const launch = forkableLaunch(spec, baseEnv);
+  async tryFork(spec: Kernelspec, baseEnv: NodeJS.ProcessEnv, request: ForkRequest): Promise<KernelOsProcess | undefined> {
+    const ready = await this.readyServer(spec, baseEnv);
+    return ready && this.forkOn(ready, request);
+  }
+
+  /**
+   * The server that can fork `spec` now (a sandboxed one when `sandbox` says how its kernels run), started
+   * if none runs yet; undefined when none can (not forkable, starting and not waited for, refusing, down).
+   */
+  async readyServer(spec: Kernelspec, baseEnv: NodeJS.ProcessEnv, sandbox?: SandboxedLaunch): Promise<ReadyServer | undefined> {
+    const launch = forkableLaunch(spec, baseEnv, sandbox);
     if (!launch || this.disposed) return undefined;
     const entry = this.entries.get(launch.key) ?? (this.options.startOnDemand === false ? undefined : this.entryFor(launch));
     if (entry && entry.server.state.kind === 'starting' && this.options.waitForStart) await entry.server.settled;
     if (!entry || entry.server.state.kind !== 'ready') return undefined;
     entry.lastUsed = Date.now();
-    const server = entry.server;
-    const stderrFile = path.join(request.stderrDir, 'kernel.stderr');
-    const forked = server.fork(forkedKernelArgs(launch, request.connectionFile, request.extraArgs), request.cwd, stderrFile);
+    return { server: entry.server, launch, specName: spec.name };
+  }
+
+  /** A kernel forked by `ready`'s server (into `sandbox`, for a sandboxed one); undefined when it did not fork in time. */
+  async forkOn(ready: ReadyServer, request: ForkRequest, sandbox?: SandboxEntry): Promise<ForkedKernelProcess | undefined> {
+    const { server, launch } = ready;
+    const stderrFile = path.join(request.stderrDir, KERNEL_STDERR_FILE);
+    const forked = server.fork(forkedKernelArgs(launch, request.connectionFile, request.extraArgs), request.cwd, stderrFile, sandbox);
     try {
-      const kernel = await withTimeout<KernelOsProcess | undefined>(forked, FORK_REPLY_TIMEOUT_MS, () => undefined);
+      const kernel = await withTimeout<ForkedKernelProcess | undefined>(forked, FORK_REPLY_TIMEOUT_MS, () => undefined);
       if (kernel) return kernel;
       this.options.logger.warn(`Fork server (pid ${server.pid}) did not answer within ${FORK_REPLY_TIMEOUT_MS / 1000} s; spawning the kernel and replacing the server`);
       // A late fork must not leave a kernel nobody owns.
@@ -89,7 +122,7 @@ export class ForkServers implements Disposable {
       server.dispose();
       return undefined;
     } catch (error) {
-      this.options.logger.info(`Kernel '${spec.name}' is spawned: ${errorMessage(error)}`);
+      this.options.logger.info(`Kernel '${ready.specName}' is spawned: ${errorMessage(error)}`);
       return undefined;
     }
   }

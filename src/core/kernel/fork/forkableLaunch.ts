@@ -16,6 +16,8 @@ export interface ForkableLaunch {
   launcher: 'ipykernel_launcher' | 'ipykernel';
   /** The environment the server runs in, and so every kernel it forks. */
   env: Record<string, string>;
+  /** Its kernels are forked into sandboxes (fork/sandboxedFork.ts), and the server runs in their environment. */
+  sandboxed: boolean;
   /** The kernelspec's arguments after the module, `{connection_file}` and `{resource_dir}` still unfilled. */
   argsTemplate: readonly string[];
   resourceDir: string;
@@ -23,17 +25,27 @@ export interface ForkableLaunch {
 
 const LAUNCHERS = ['ipykernel_launcher', 'ipykernel'] as const;
 
-/** The launch of an IPython kernelspec of the form `python -m ipykernel_launcher ...`; undefined for any other. */
-export function forkableLaunch(spec: Kernelspec, baseEnv: NodeJS.ProcessEnv): ForkableLaunch | undefined {
+/** A sandboxed kernel's interpreter and whole environment, as its sandbox has them (sandbox/sandboxedCommand.ts). */
+export interface SandboxedLaunch {
+  executable: string;
+  env: Record<string, string>;
+}
+
+/**
+ * The launch of an IPython kernelspec of the form `python -m ipykernel_launcher ...`; undefined for any other.
+ * A sandboxed kernel's server is another than an unsandboxed one's, started in the sandbox's environment.
+ */
+export function forkableLaunch(spec: Kernelspec, baseEnv: NodeJS.ProcessEnv, sandbox?: SandboxedLaunch): ForkableLaunch | undefined {
   const [, flag, module, ...argsTemplate] = spec.argv;
   const launcher = LAUNCHERS.find((name) => name === module);
   if (flag !== '-m' || !launcher || !isIPythonKernel(spec.argv)) return undefined;
-  const python = kernelExecutable(spec, baseEnv);
-  const env = kernelEnvironment(spec, baseEnv);
+  const python = sandbox?.executable ?? kernelExecutable(spec, baseEnv);
+  const env = sandbox?.env ?? kernelEnvironment(spec, baseEnv);
   const sortedEnv = Object.keys(env)
     .sort()
     .map((name) => [name, env[name]]);
-  return { key: JSON.stringify([python, launcher, sortedEnv]), python, launcher, env, argsTemplate, resourceDir: spec.resourceDir };
+  const sandboxed = sandbox !== undefined;
+  return { key: JSON.stringify([python, launcher, sortedEnv, sandboxed]), python, launcher, env, sandboxed, argsTemplate, resourceDir: spec.resourceDir };
 }
 
 /** The arguments a forked kernel is initialised with: the kernelspec's, filled in, and the extra flags a spawn would get. */

@@ -22,6 +22,7 @@ test('the kernel sees an allow-listed environment: locale and PATH, its kernelsp
   const command = sandboxedCommand(['/usr/bin/python3', '-m', 'ipykernel_launcher', '-f', '/tmp/c/k.json'], {
     workDir: '/tmp/run',
     connectionDir: '/tmp/c',
+    home: '/tmp/cellbridge-kernel-1-home-x',
     specEnv: { MY_SETTING: '1' },
     baseEnv: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8', CELLBRIDGE_TOKEN: 'secret', AWS_SECRET_ACCESS_KEY: 'k', HOME: '/root' },
   });
@@ -31,7 +32,13 @@ test('the kernel sees an allow-listed environment: locale and PATH, its kernelsp
   assert.ok(bwrap.includes('--clearenv'));
   const env = Object.fromEntries(valuesOf(bwrap, '--setenv', 2));
   assert.deepEqual(Object.keys(env).sort(), ['HOME', 'IPYTHONDIR', 'LANG', 'MPLCONFIGDIR', 'MY_SETTING', 'PATH', 'PYDEVD_DISABLE_FILE_VALIDATION', 'TMPDIR']);
-  assert.equal(env.HOME, '/tmp');
+  assert.equal(env.HOME, '/tmp/cellbridge-kernel-1-home-x');
+  assert.equal(env.IPYTHONDIR, '/tmp/cellbridge-kernel-1-home-x/.ipython');
+  assert.equal(env.MPLCONFIGDIR, '/tmp/cellbridge-kernel-1-home-x/.matplotlib');
+  assert.equal(env.TMPDIR, '/tmp');
+  // The host folder of that name is another (its fork server's); the kernel gets an empty one of its own.
+  const index = (flag: string, value: string): number => bwrap.findIndex((arg, i) => arg === flag && bwrap[i + 1] === value);
+  assert.ok(index('--tmpfs', '/tmp') < index('--tmpfs', env.HOME), 'its HOME is a tmpfs, mounted after the /tmp it lies in');
 });
 
 test('binds come after the tmpfs they sit in; the run folder is the working directory and the only writable bind', () => {
