@@ -1,8 +1,9 @@
 /**
  * Kernel start, three ways, on both Python stacks (Debian's ipykernel 6.17 and the current stack's 7.4):
  * forked from a warm fork server, spawned by CellBridge, and started by Python's jupyter_client (the floor
- * a Jupyter user has). Two times per start: until the kernel is ready for a cell, and until a first cell
- * that imports numpy, pandas and matplotlib is done. The three take turns, the order rotating, so that the
+ * a Jupyter user has). Three times per start: until the kernel is ready for a cell, until a first cell
+ * that imports numpy, pandas and matplotlib is done, and how long the kernel's first error then takes (IPython
+ * sets up its traceback machinery on first use; a fork server has done that for its kernels). The three take turns, the order rotating, so that the
  * machine's noise falls on all alike. Run with `npm run bench:kernel-start [-- --quick]`.
  */
 import { spawn } from 'node:child_process';
@@ -20,6 +21,7 @@ import { quietConsole } from './quietConsole';
 import { nowMs, summarize, type Summary } from './stats';
 
 const FIRST_CELL = 'import numpy, pandas, matplotlib.pyplot';
+const ERROR_CELL = "raise RuntimeError('the first error')";
 
 interface Stack {
   label: string;
@@ -38,6 +40,7 @@ type Way = 'fork' | 'spawn' | 'jupyterClient';
 interface Times {
   ready: number;
   firstCell: number;
+  firstError: number;
 }
 
 class JupyterClientStarter {
@@ -54,12 +57,12 @@ class JupyterClientStarter {
   }
 
   async start(kernel: string): Promise<Times> {
-    this.child.stdin.write(`${JSON.stringify({ kernel, code: FIRST_CELL })}\n`);
+    this.child.stdin.write(`${JSON.stringify({ kernel, code: FIRST_CELL, errorCode: ERROR_CELL })}\n`);
     const { value, done } = await this.replies.next();
     if (done) throw new Error(`the jupyter_client worker exited: ${this.stderrTail}`);
-    const reply = JSON.parse(value as string) as { ready: number; firstCell: number; error?: string };
+    const reply = JSON.parse(value as string) as { ready: number; firstCell: number; firstError: number; error?: string };
     if (reply.error) throw new Error(`jupyter_client: ${reply.error}`);
-    return { ready: reply.ready * 1000, firstCell: reply.firstCell * 1000 };
+    return { ready: reply.ready * 1000, firstCell: reply.firstCell * 1000, firstError: reply.firstError * 1000 };
   }
 
   close(): void {
@@ -75,13 +78,16 @@ async function cellBridgeStart(spec: Kernelspec, env: NodeJS.ProcessEnv, forkSer
     const future = kernel.connection.requestExecute({ code: FIRST_CELL });
     const reply = await future.done;
     if (reply.content.status !== 'ok') throw new Error(`the first cell failed: ${JSON.stringify(reply.content)}`);
-    return { ready, firstCell: nowMs() - started, forked: kernel.forked };
+    const firstCell = nowMs() - started;
+    const errorReply = await kernel.connection.requestExecute({ code: ERROR_CELL }).done;
+    if (errorReply.content.status !== 'error') throw new Error(`the error cell did not fail: ${JSON.stringify(errorReply.content)}`);
+    return { ready, firstCell, firstError: nowMs() - started - firstCell, forked: kernel.forked };
   } finally {
     await kernel.shutdown({ now: true });
   }
 }
 
-async function measureStack(stack: Stack, starts: number): Promise<Record<Way, { ready: Summary; firstCell: Summary }> & { serverReadyMs: number }> {
+async function measureStack(stack: Stack, starts: number): Promise<Record<Way, { ready: Summary; firstCell: Summary; firstError: Summary }> & { serverReadyMs: number }> {
   const env = { ...benchEnv(), ...(stack.jupyterPath ? { JUPYTER_PATH: stack.jupyterPath } : {}) };
   const spec = await findKernelspec(stack.kernelName, { env });
   const forkServers = new ForkServers({ logger: silentLogger, startOnDemand: false });
@@ -107,7 +113,11 @@ async function measureStack(stack: Stack, starts: number): Promise<Record<Way, {
         if (round >= 0) samples[way].push(times);
       }
     }
-    const summary = (way: Way) => ({ ready: summarize(samples[way].map((t) => t.ready)), firstCell: summarize(samples[way].map((t) => t.firstCell)) });
+    const summary = (way: Way) => ({
+      ready: summarize(samples[way].map((t) => t.ready)),
+      firstCell: summarize(samples[way].map((t) => t.firstCell)),
+      firstError: summarize(samples[way].map((t) => t.firstError)),
+    });
     return { fork: summary('fork'), spawn: summary('spawn'), jupyterClient: summary('jupyterClient'), serverReadyMs };
   } finally {
     jupyterClient.close();
@@ -125,9 +135,13 @@ async function main(): Promise<void> {
     const result = await measureStack(stack, starts);
     results[stack.label] = result;
     const line = (way: Way, label: string): string => {
-      const { ready, firstCell } = result[way];
+      const { ready, firstCell, firstError } = result[way];
       const floor = result.jupyterClient;
-      return `  ${label.padEnd(16)} ready p50 ${ready.median.toFixed(0).padStart(5)} ms (p90 ${ready.p90.toFixed(0)}, ${(ready.median / floor.ready.median).toFixed(2)}× jupyter_client)   first cell with imports p50 ${firstCell.median.toFixed(0).padStart(5)} ms (p90 ${firstCell.p90.toFixed(0)}, ${(firstCell.median / floor.firstCell.median).toFixed(2)}×)`;
+      return (
+        `  ${label.padEnd(16)} ready p50 ${ready.median.toFixed(0).padStart(5)} ms (p90 ${ready.p90.toFixed(0)}, ${(ready.median / floor.ready.median).toFixed(2)}× jupyter_client)` +
+        `   first cell with imports p50 ${firstCell.median.toFixed(0).padStart(5)} ms (p90 ${firstCell.p90.toFixed(0)}, ${(firstCell.median / floor.firstCell.median).toFixed(2)}×)` +
+        `   then its first error p50 ${firstError.median.toFixed(0).padStart(4)} ms (${(firstError.median / floor.firstError.median).toFixed(2)}×)`
+      );
     };
     log(`${stack.label}: fork server ready in ${result.serverReadyMs.toFixed(0)} ms`);
     log(line('fork', 'fork'));

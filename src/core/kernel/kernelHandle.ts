@@ -20,6 +20,8 @@ export interface KernelHandle extends Disposable {
   /** Fires once, when the kernel dies without being asked to. */
   readonly onDidDie: Event<KernelDiedError>;
   readonly diedWith: KernelDiedError | undefined;
+  /** Forked from a warm fork server (fork/), which has done the default warm-up for it; else spawned or remote. */
+  readonly forked: boolean;
   interrupt(): Promise<void>;
   /**
    * Kills the kernel (it then dies with MemoryLimitExceededError) once it and its children use more than

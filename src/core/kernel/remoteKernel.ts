@@ -14,6 +14,7 @@ export interface RemoteKernelOptions {
 /** A kernel on a Jupyter Server, reached over its REST API and kernel WebSocket. */
 export class RemoteKernel implements KernelHandle {
   readonly kind = 'remote';
+  readonly forked = false;
   private readonly life = new KernelLife();
   private stopping: Promise<void> | undefined;
   readonly onDidChangeStatus = this.life.onDidChangeStatus;

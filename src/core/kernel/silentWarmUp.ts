@@ -39,6 +39,18 @@ del _cellbridge_sys, _cellbridge_name
 ];
 
 /**
+ * The pool's warm-up for Python kernels with these steps. A kernel forked from a fork server gets none when
+ * they are the default ones: its server ran them before forking (the imports and the figure, and the
+ * traceback machinery's first use: forkServerScript.ts), so it starts as warm as they would leave it.
+ * Other steps (a service's own `--warm-up`) run in every kernel: the server never runs code it was not built for.
+ */
+export function pythonWarmUp(steps: readonly string[]): (kernel: KernelHandle) => Promise<void> {
+  const warmUp = silentWarmUp('python', steps);
+  const serverRunsThem = steps.length === PYTHON_WARM_UP_STEPS.length && steps.every((step, i) => step === PYTHON_WARM_UP_STEPS[i]);
+  return (kernel) => (serverRunsThem && kernel.forked ? Promise.resolve() : warmUp(kernel));
+}
+
+/**
  * Runs each step silently in kernels of `language`: a silent execute_request neither counts (the first user
  * cell is still [1]) nor shows anything to anyone. A step may raise on purpose; the next one still runs.
  */

@@ -8,7 +8,7 @@ import type { Logger } from '../../core/common/logger';
 import type { JupyterServerAddress } from '../../core/kernel/jupyterServer';
 import { createKernelLauncher, KernelLauncher, type KernelPlacement } from '../../core/kernel/kernelLauncher';
 import { KernelPool } from '../../core/kernel/kernelPool';
-import { silentWarmUp } from '../../core/kernel/silentWarmUp';
+import { pythonWarmUp } from '../../core/kernel/silentWarmUp';
 import { SharedFontCaches } from '../../core/sandbox/fontCache';
 import { type KernelLimits, MIB } from '../../core/sandbox/kernelLimits';
 import { sameLimitForEveryOutput } from '../../core/outputs/outputLimits';
@@ -92,7 +92,7 @@ export class RunService {
       size: options.poolSize,
       // One request's code must not be readable by the next (IPython writes history to the user's profile).
       target: { historyInMemory: true, ...this.placement },
-      ...(options.warmUpSteps.length ? { warmUp: silentWarmUp('python', options.warmUpSteps) } : {}),
+      ...(options.warmUpSteps.length ? { warmUp: pythonWarmUp(options.warmUpSteps) } : {}),
     });
     this.metrics.poolReady.track(() => this.pool.readyCount());
     this.metrics.inFlight.track(() => this.admission.runningCount);

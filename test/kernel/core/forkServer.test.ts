@@ -8,6 +8,9 @@ import { MemoryLimitExceededError } from '../../../src/core/common/errors';
 import { ForkServers } from '../../../src/core/kernel/fork/forkServers';
 import { findKernelspec, type Kernelspec } from '../../../src/core/kernel/kernelspec';
 import { LocalKernel } from '../../../src/core/kernel/localKernel';
+import type { KernelHandle } from '../../../src/core/kernel/kernelHandle';
+import type { KernelMessage } from '@jupyterlab/services';
+import { PYTHON_WARM_UP_STEPS, pythonWarmUp } from '../../../src/core/kernel/silentWarmUp';
 import { until, valueOf } from '../helpers/cellWaits';
 import { REPO } from '../helpers/cli';
 import { KernelTracker, logger, processesInGroup, TestDocument, transcriptOf } from '../helpers/kernels';
@@ -22,6 +25,17 @@ const KERNEL = 'python3';
 function parentOf(pid: number): number {
   const stat = execFileSync('cat', [`/proc/${pid}/stat`], { encoding: 'utf8' });
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+}
+
+/** What a cell printed, run straight on the kernel's connection. */
+async function stdoutOf(kernel: KernelHandle, code: string): Promise<string> {
+  let text = '';
+  const future = kernel.connection.requestExecute({ code });
+  future.onIOPub = (message) => {
+    if (message.header.msg_type === 'stream') text += (message.content as { text: string }).text;
+  };
+  await future.done;
+  return text;
 }
 
 async function readyServers(spec: Kernelspec, env: NodeJS.ProcessEnv = process.env): Promise<ForkServers> {
@@ -90,6 +104,40 @@ describe(`kernels forked from a fork server (${KERNEL})`, () => {
       await doc.close();
     }
     kernels.assertNothingLeft();
+  });
+
+  test("the pool's default warm-up is skipped in a forked kernel (its server ran it) and runs in a spawned one; a service's own runs in both; sys.path is a spawned kernel's", { timeout: 90_000 }, async () => {
+    const forkedKernels = tracker();
+    const spawnedKernels = new KernelTracker(null);
+    const forked = await forkedKernels.launcher({ kernelName: KERNEL, historyInMemory: true });
+    const spawned = await spawnedKernels.launcher({ kernelName: KERNEL, historyInMemory: true });
+    try {
+      assert.ok(forked.forked && !spawned.forked);
+      /** How many cells the warm-up ran (a silent cell shows nothing but the kernel's busy status for it). */
+      const busyDuring = async (kernel: KernelHandle, steps: readonly string[]): Promise<number> => {
+        let cells = 0;
+        const count = (_: unknown, message: KernelMessage.IIOPubMessage): void => {
+          const parent = message.parent_header as Partial<KernelMessage.IHeader>;
+          if (message.header.msg_type === 'status' && (message.content as { execution_state?: string }).execution_state === 'busy' && parent.msg_type === 'execute_request') cells++;
+        };
+        kernel.connection.iopubMessage.connect(count);
+        await pythonWarmUp(steps)(kernel);
+        // The last idle status may trail the last reply.
+        await stdoutOf(kernel, 'pass');
+        kernel.connection.iopubMessage.disconnect(count);
+        return cells - 1;
+      };
+      assert.equal(await busyDuring(forked, PYTHON_WARM_UP_STEPS), 0, 'nothing is run in a forked kernel');
+      assert.equal(await busyDuring(spawned, PYTHON_WARM_UP_STEPS), PYTHON_WARM_UP_STEPS.length, 'each step in a spawned one');
+      assert.equal(await busyDuring(forked, ['import json']), 1, "a service's own warm-up runs in a forked kernel too");
+      const sysPath = 'import sys, json, os\nprint(json.dumps([entry.replace(os.getcwd(), "CWD") for entry in sys.path]))';
+      assert.deepEqual(JSON.parse(await stdoutOf(forked, sysPath)), JSON.parse(await stdoutOf(spawned, sysPath)), 'sys.path as the launcher leaves it');
+    } finally {
+      await forked.shutdown();
+      await spawned.shutdown();
+    }
+    forkedKernels.assertNothingLeft();
+    spawnedKernels.assertNothingLeft();
   });
 
   test('a memory limit counts only what the forked kernel itself uses, not the pages it shares with the server', { timeout: 60_000 }, async () => {
