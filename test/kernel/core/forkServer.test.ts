@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,8 +12,8 @@ import type { KernelHandle } from '../../../src/core/kernel/kernelHandle';
 import type { KernelMessage } from '@jupyterlab/services';
 import { PYTHON_WARM_UP_STEPS, pythonWarmUp } from '../../../src/core/kernel/silentWarmUp';
 import { until, valueOf } from '../helpers/cellWaits';
-import { REPO } from '../helpers/cli';
-import { KernelTracker, logger, processesInGroup, TestDocument, transcriptOf } from '../helpers/kernels';
+import { KernelTracker, logger, TestDocument, transcriptOf } from '../helpers/kernels';
+import { assertKernelDiesWithItsOwner } from '../helpers/kernelOwner';
 
 // Kernels forked from a warm fork server, on the Python kernel of the stack under test (Debian's ipykernel
 // 6.17, or 7.4 on the current-stack pass): each hazard of forking a warm interpreter, and each way back to
@@ -194,15 +194,7 @@ describe(`kernels forked from a fork server (${KERNEL})`, () => {
   });
 
   test('kernels die with the process that asked for them (the lifeline), though the server is not their parent', { timeout: 60_000 }, async () => {
-    const owner = spawn(process.execPath, ['-e', LIFELINE_OWNER, path.join(REPO, 'out'), spec.name], { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
-    let output = '';
-    owner.stdout.setEncoding('utf8');
-    owner.stdout.on('data', (chunk: string) => (output += chunk));
-    await until(() => /kernel (\d+)/.test(output), 'the owner to start a forked kernel', undefined, 40_000);
-    const kernelPid = Number(/kernel (\d+)/.exec(output)![1]);
-    assert.ok(processesInGroup(kernelPid).length > 0, 'the kernel runs');
-    owner.kill('SIGKILL');
-    await until(() => processesInGroup(kernelPid).length === 0, 'the kernel to die with its owner', undefined, 10_000);
+    await assertKernelDiesWithItsOwner(spec.name);
   });
 
   test('only the kernel the server was started as is forked: another environment is spawned; a server that cannot fork safely refuses', { timeout: 90_000 }, async () => {
@@ -239,21 +231,5 @@ describe(`kernels forked from a fork server (${KERNEL})`, () => {
 });
 
 /** A separate Node process that starts a forked kernel, says its pid, and waits to be killed. */
-const LIFELINE_OWNER = `
-const [out, name] = process.argv.slice(1);
-const { ForkServers } = require(out + '/src/core/kernel/fork/forkServers');
-const { LocalKernel } = require(out + '/src/core/kernel/localKernel');
-const { findKernelspec } = require(out + '/src/core/kernel/kernelspec');
-const { silentLogger } = require(out + '/src/core/common/logger');
-(async () => {
-  const spec = await findKernelspec(name);
-  const forkServers = new ForkServers({ logger: silentLogger, startOnDemand: false });
-  await forkServers.prepare(spec);
-  const kernel = await LocalKernel.start(spec, { logger: silentLogger, forkServers });
-  if (!kernel.forked) throw new Error('not forked');
-  console.log('kernel ' + kernel.pid);
-  setInterval(() => undefined, 1000);
-})();
-`;
 
 

@@ -9,6 +9,7 @@ import { LocalKernel } from '../../../src/core/kernel/localKernel';
 import { SERVICE_KERNEL_LIMITS } from '../../../src/core/sandbox/kernelLimits';
 import { RUN_DIR_PREFIX } from '../../../src/core/kernel/staleConnectionDirs';
 import { until } from '../helpers/cellWaits';
+import { assertKernelDiesWithItsOwner } from '../helpers/kernelOwner';
 import { KernelTracker, logger, TestDocument, transcriptOf } from '../helpers/kernels';
 
 // Sandboxed kernels forked into a sandbox bubblewrap made (fork/sandboxedFork.ts) must be what bubblewrap
@@ -158,6 +159,10 @@ describe(`sandboxed kernels forked into their sandboxes (${KERNEL})`, () => {
       await doc.close();
     }
     tracker.assertNothingLeft();
+  });
+
+  test('a sandboxed forked kernel dies with the process that asked for it, though it has no lifeline and its parent is the server', { timeout: 60_000 }, async () => {
+    await assertKernelDiesWithItsOwner(KERNEL, target().cwd);
   });
 
   test('with its server down, a sandboxed kernel is spawned into its sandbox, and the next one is forked again', { timeout: 120_000 }, async () => {

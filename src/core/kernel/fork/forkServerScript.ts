@@ -135,8 +135,10 @@ def _become_kernel(request):
         _drop_privileges()
         os.environ['PWD'] = request['cwd']  # as bwrap's --chdir sets it
     os.chdir(request['cwd'])
-    # A bare thread, not a threading.Thread: the user's threading.enumerate() shows only what a spawned kernel has.
-    _thread.start_new_thread(_watch_lifeline, ())
+    if not request.get('sandbox'):
+        # A bare thread, not a threading.Thread: the user's threading.enumerate() shows only what a spawned kernel has.
+        # A sandboxed kernel has no lifeline, a pipe every kernel would share: its sandbox dies with us instead.
+        _thread.start_new_thread(_watch_lifeline, ())
     # What a spawned kernel would have: its argv, and sys.path as python -m left it (its working directory
     # first) and the launcher then changed it (ipykernel 6 keeps that entry, 7 drops it).
     sys.argv = [_config['launcherFile'], *request['args']]
@@ -181,9 +183,15 @@ def _enter_sandbox(sandbox):
     in all of them.
     """
     import fcntl, resource
+
+    def step(what, action, *args):
+        try:
+            return action(*args)
+        except OSError as error:
+            raise OSError(error.errno, '%s: %s' % (what, error.strerror))
+
     for procs in sandbox.get('cgroupProcs', []):
-        with open(procs, 'w') as file:
-            file.write(str(os.getpid()))
+        step('joining the cgroup ' + procs, _write_file, procs, str(os.getpid()))
     # No core files (they would land in the run directory); a runaway writer gets EFBIG, not the host's disk.
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     if sandbox.get('fileSizeBytes'):
@@ -195,31 +203,35 @@ def _enter_sandbox(sandbox):
     libc = _libc()
     folder = '/proc/%d/ns/' % sandbox['nsPid']
     own_user = os.stat('/proc/self/ns/user')
-    inner_user = os.open(folder + 'user', os.O_RDONLY | os.O_CLOEXEC)
+    inner_user = step('opening ' + folder + 'user', os.open, folder + 'user', os.O_RDONLY | os.O_CLOEXEC)
     if os.fstat(inner_user).st_ino == own_user.st_ino:
         raise OSError('process %d is in no sandbox of its own' % sandbox['nsPid'])
     steps = []
-    outer_user = fcntl.ioctl(inner_user, _NS_GET_PARENT)
+    outer_user = step('finding the parent of the user namespace of process %d' % sandbox['nsPid'], fcntl.ioctl, inner_user, _NS_GET_PARENT)
     if os.fstat(outer_user).st_ino != own_user.st_ino:
         steps.append(('user (outer)', outer_user))
     else:
         os.close(outer_user)
-    steps += [(name, os.open(folder + name, os.O_RDONLY | os.O_CLOEXEC)) for name in _SANDBOX_NAMESPACES]
+    steps += [(name, step('opening ' + folder + name, os.open, folder + name, os.O_RDONLY | os.O_CLOEXEC)) for name in _SANDBOX_NAMESPACES]
     steps.append(('user', inner_user))
     for name, fd in steps:
         _check(libc.setns(fd, 0), 'entering the sandbox\'s %s namespace' % name)
         os.close(fd)
 
 
+def _write_file(path, text):
+    with open(path, 'w') as file:
+        file.write(text)
+
+
 def _drop_privileges():
     """
     A sandboxed kernel, in its sandbox, before anything of its user runs: only its own descriptors (none of the
-    server's, which may be the host's), no capabilities (entering a user namespace grants them all), none to
-    gain again through exec.
+    server's, which may be the host's, nor the lifeline every kernel shares), no capabilities (entering a user
+    namespace grants them all), none to gain again through exec.
     """
     import ctypes
-    os.closerange(3, _LIFELINE)
-    os.closerange(_LIFELINE + 1, 1 << 20)
+    os.closerange(3, 1 << 20)
     libc = _libc()
     with open('/proc/sys/kernel/cap_last_cap') as file:
         last_cap = int(file.read())
@@ -271,7 +283,10 @@ def _fork_sandboxed(request):
             if kernel == 0:
                 os.close(write_end)
                 _run_kernel(request)  # its stderr file is named as the sandbox shows it
-            os.setpgid(kernel, kernel)
+            try:
+                os.setpgid(kernel, kernel)  # its group exists before Node hears of it
+            except OSError:
+                pass  # it made itself a session leader first (setsid): a group of its own either way
             os.write(write_end, json.dumps({'pid': kernel}).encode())
         except BaseException as error:
             os.write(write_end, json.dumps({'error': str(error)}).encode())
