@@ -131,6 +131,17 @@ export async function answerInputBox(how: 'accept' | 'dismiss', until: () => boo
 }
 
 /** Kernel processes this extension host started: its children running ipykernel, and the children of its fork servers. */
+/** A process as a failure message names it: pid, parent and command line. */
+export function describeProcess(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const parent = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+    return `${pid} (parent ${parent}): ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').slice(0, 300)}`;
+  } catch {
+    return `${pid} (gone)`;
+  }
+}
+
 export function childKernelPids(): number[] {
   const processes: Array<{ pid: number; parent: number; cmdline: string }> = [];
   for (const entry of readdirSync('/proc')) {
