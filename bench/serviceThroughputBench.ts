@@ -9,16 +9,18 @@
  * For each: requests/s, latency p50 and p99, the CPU-seconds a request costs (the machine's busy time over
  * the level, kernels and all) and the ceiling that cost implies on this
  * machine (cores ÷ CPU per request). Beside them, the same four cells on an already-warm kernel, one client:
- * the floor a request's latency can approach. `--quick` for a smoke run. Writes bench/results/service-throughput-latest.json.
+ * the floor a request's latency can approach (sandboxed as the service's kernels are, for the sandboxed ways). `--quick` for a smoke run. Writes bench/results/service-throughput-latest.json.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { silentLogger } from '../src/core/common/logger';
 import { ForkServers } from '../src/core/kernel/fork/forkServers';
 import { findKernelspec } from '../src/core/kernel/kernelspec';
 import { LocalKernel } from '../src/core/kernel/localKernel';
+import { RUN_DIR_PREFIX } from '../src/core/kernel/staleConnectionDirs';
+import { SERVICE_KERNEL_LIMITS } from '../src/core/sandbox/kernelLimits';
 import { benchEnv } from './benchConfig';
 import { REPO_ROOT } from './benchPaths';
 import { waitForKernelsToExit } from './kernelPids';
@@ -47,6 +49,8 @@ interface LevelResult {
 /** One way of serving a request: what a client calls. */
 interface Side {
   name: string;
+  /** Its kernels are sandboxed (SandboxFusion's are not): which warm kernel is its latency floor. */
+  sandboxed: boolean;
   run(): Promise<{ ok: true } | { ok: false; why: string }>;
   close(): Promise<void>;
 }
@@ -68,6 +72,7 @@ async function serviceSide(name: string, sandbox: boolean, extraArgs: string[]):
   await service.firstFill(120_000);
   return {
     name,
+    sandboxed: sandbox,
     run: async () => {
       for (;;) {
         const reply = await service.client.post<{ status?: string; cells?: CellOutputs[] }>('/run_jupyter', seedRequest(KERNEL));
@@ -95,6 +100,7 @@ function sandboxFusionSide(workers: number): Side {
   };
   return {
     name: `SandboxFusion's way (a fresh jupyter_client kernel per request, ${workers} workers)`,
+    sandboxed: false,
     run: async () => {
       const worker = await take();
       try {
@@ -142,12 +148,17 @@ async function measureLevel(side: Side, clients: number, seconds: number): Promi
   };
 }
 
-/** The four cells, one after another, on one kernel already started and warmed: no start, no clean-up. */
-async function warmKernelMs(repeats: number): Promise<number[]> {
-  const forkServers = new ForkServers({ logger: silentLogger, startOnDemand: false });
+/**
+ * The four cells, one after another, on one kernel already started and warmed: no start, no clean-up. Sandboxed,
+ * it is started as the service starts its kernels (in a sandbox, under the service's limits); else as
+ * `--sandbox off` does.
+ */
+async function warmKernelMs(repeats: number, sandboxed: boolean): Promise<number[]> {
+  const forkServers = new ForkServers({ logger: silentLogger, waitForStart: true });
   const spec = await findKernelspec(KERNEL, { env: benchEnv() });
-  await forkServers.prepare(spec, benchEnv());
-  const kernel = await LocalKernel.start(spec, { logger: silentLogger, env: benchEnv(), forkServers });
+  const runFolder = mkdtempSync(path.join(tmpdir(), RUN_DIR_PREFIX));
+  const placement = sandboxed ? { sandbox: true, cwd: runFolder, limits: SERVICE_KERNEL_LIMITS, transport: 'ipc' as const } : {};
+  const kernel = await LocalKernel.start(spec, { logger: silentLogger, env: benchEnv(), forkServers, historyInMemory: true, ...placement });
   const times: number[] = [];
   try {
     for (let i = -2; i < repeats; i++) {
@@ -158,6 +169,7 @@ async function warmKernelMs(repeats: number): Promise<number[]> {
   } finally {
     await kernel.shutdown({ now: true });
     forkServers.dispose();
+    rmSync(runFolder, { recursive: true, force: true });
   }
   return times;
 }
@@ -169,9 +181,9 @@ async function main(): Promise<void> {
   const levels = [1, 4, 8];
   const results: Record<string, unknown> = { date: new Date().toISOString(), cores: availableParallelism(), loadAverageAtStart: loadavg(), secondsPerLevel: seconds };
   log(`Service throughput: the seed example, ${seconds} s per level; ${availableParallelism()} cores; load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
-  const warm = summarize(await warmKernelMs(quick ? 5 : 20));
+  const warm = { sandboxed: summarize(await warmKernelMs(quick ? 5 : 20, true)), unsandboxed: summarize(await warmKernelMs(quick ? 5 : 20, false)) };
   results.warmKernel = warm;
-  log(`The same four cells on an already-warm kernel: p50 ${warm.median.toFixed(0)} ms (p90 ${warm.p90.toFixed(0)})`);
+  log(`The same four cells on an already-warm kernel: p50 ${warm.sandboxed.median.toFixed(0)} ms sandboxed as the service's (p90 ${warm.sandboxed.p90.toFixed(0)}), ${warm.unsandboxed.median.toFixed(0)} ms unsandboxed (p90 ${warm.unsandboxed.p90.toFixed(0)})`);
   const makers: Array<() => Promise<Side>> = [
     () => serviceSide('cellbridge serve as deployed (sandbox on, kernels forked into their sandboxes)', true, []),
     () => serviceSide('cellbridge serve --kernel-start spawn (sandbox on, kernels spawned)', true, ['--kernel-start', 'spawn']),
@@ -187,8 +199,10 @@ async function main(): Promise<void> {
       for (const clients of levels) {
         const level = await measureLevel(side, clients, seconds);
         measured.push(level);
+        const floor = side.sandboxed ? warm.sandboxed : warm.unsandboxed;
+        const overFloor = clients === 1 ? ` (${(level.p50Ms / floor.median).toFixed(2)}× the warm kernel)` : '';
         log(
-          `  ${String(clients).padStart(2)} clients: ${level.requestsPerSecond.toFixed(2)} req/s (${level.requests} in ${level.seconds.toFixed(1)} s), p50 ${level.p50Ms.toFixed(0)} ms, p99 ${level.p99Ms.toFixed(0)} ms, ${level.cpuSecondsPerRequest.toFixed(2)} CPU-s per request (CPU ceiling ${level.cpuCeilingPerSecond.toFixed(1)} req/s)${level.wrongAnswers.length ? `, ${level.wrongAnswers.length} WRONG: ${level.wrongAnswers[0]}` : ''}`,
+          `  ${String(clients).padStart(2)} clients: ${level.requestsPerSecond.toFixed(2)} req/s (${level.requests} in ${level.seconds.toFixed(1)} s), p50 ${level.p50Ms.toFixed(0)} ms${overFloor}, p99 ${level.p99Ms.toFixed(0)} ms, ${level.cpuSecondsPerRequest.toFixed(2)} CPU-s per request (CPU ceiling ${level.cpuCeilingPerSecond.toFixed(1)} req/s)${level.wrongAnswers.length ? `, ${level.wrongAnswers.length} WRONG: ${level.wrongAnswers[0]}` : ''}`,
         );
       }
     } finally {

@@ -182,7 +182,14 @@ function sandboxedProcessesOf(pgid: number): number[] {
 
 function sandboxedKernelCommand(argv: string[], connectionFile: string, specEnv: Record<string, string>, baseEnv: NodeJS.ProcessEnv, options: KernelProcessOptions): string[] {
   if (!options.cwd) throw new Error('a sandboxed kernel needs a working directory: its only writable place');
-  return sandboxedCommand(argv, { workDir: options.cwd, connectionDir: path.dirname(connectionFile), specEnv, baseEnv, ...(options.readOnlyFiles ? { readOnlyFiles: options.readOnlyFiles } : {}) });
+  return sandboxedCommand(argv, {
+    workDir: options.cwd,
+    connectionDir: path.dirname(connectionFile),
+    specEnv,
+    baseEnv,
+    cpus: (options.limits ?? DEFAULT_KERNEL_LIMITS).cpus,
+    ...(options.readOnlyFiles ? { readOnlyFiles: options.readOnlyFiles } : {}),
+  });
 }
 
 /** The program a kernelspec starts. As jupyter_client does: a bare `python` means the Python we were told to use. */

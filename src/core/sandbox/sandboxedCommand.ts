@@ -20,6 +20,8 @@ export interface KernelSandboxOptions {
   readOnlyFiles?: readonly ReadOnlyFile[];
   /** The kernels' HOME (sandboxHome() unless given): a host path, a fresh tmpfs in each sandbox. */
   home?: string;
+  /** The kernel's CPU cap (KernelLimits.cpus; 0: none), which sizes its math libraries' thread pools. */
+  cpus?: number;
 }
 
 /** A kernel's sandbox, before anything runs in it. */
@@ -44,12 +46,25 @@ export function kernelSandbox(executable: string, options: KernelSandboxOptions)
     const value = options.baseEnv[name];
     if (value !== undefined) env[name] = value;
   }
-  Object.assign(env, { HOME: home, TMPDIR: '/tmp', IPYTHONDIR: path.posix.join(home, '.ipython'), MPLCONFIGDIR: sandboxMplConfigDir(home), PYDEVD_DISABLE_FILE_VALIDATION: '1' }, options.specEnv);
+  Object.assign(env, { HOME: home, TMPDIR: '/tmp', IPYTHONDIR: path.posix.join(home, '.ipython'), MPLCONFIGDIR: sandboxMplConfigDir(home), PYDEVD_DISABLE_FILE_VALIDATION: '1' }, mathThreads(options.cpus ?? 0), options.specEnv);
   // Found on the host's PATH: inside, PATH may lead to a hidden folder first (pyenv's shims under /root).
   const resolved = resolveCommand(executable, options.baseEnv.PATH ?? '');
   const hidden = pathsToHide(options.connectionDir, options.workDir, path.basename(options.workDir).startsWith(RUN_DIR_PREFIX));
   const plan = { workDir: options.workDir, connectionDir: options.connectionDir, home, env, readOnly: interpreterFolders(resolved, hidden.folders), readOnlyFiles: options.readOnlyFiles ?? [], hidden };
   return { bwrapArgs: bubblewrapArgs(plan), executable: resolved, env };
+}
+
+/**
+ * Math libraries start a thread per core (OpenBLAS, OpenMP, MKL), and OpenBLAS's spin while they wait for
+ * work. A kernel capped at `cpus` CPUs' worth of time gains nothing from more threads than that, and pays for
+ * their spinning out of its own quota: measured here, OpenBLAS's second thread spun ~90 ms per matplotlib figure,
+ * and under a one-CPU cap the seed example took 255 ms instead of 180. So a capped kernel gets as many as its
+ * cap allows; its kernelspec's `env` can say otherwise.
+ */
+function mathThreads(cpus: number): Record<string, string> {
+  if (!(cpus > 0)) return {};
+  const threads = String(Math.max(1, Math.ceil(cpus)));
+  return { OMP_NUM_THREADS: threads, OPENBLAS_NUM_THREADS: threads, MKL_NUM_THREADS: threads };
 }
 
 /** The command that runs `argv` (a kernel's, naming its connection file inside as under SANDBOX_CONNECTION_DIR) in its sandbox. */

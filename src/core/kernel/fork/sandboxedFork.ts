@@ -44,6 +44,7 @@ export async function forkIntoSandbox(servers: ForkServers, spec: Kernelspec, re
     specEnv: substituteEnv(spec.env, baseEnv),
     baseEnv,
     readOnlyFiles: request.readOnlyFiles,
+    cpus: limits.cpus,
   });
   const ready = await servers.readyServer(spec, baseEnv, { executable: sandbox.executable, env: sandbox.env });
   if (!ready) return undefined;

@@ -90,3 +90,14 @@ test('shared read-only files are bound after the private /tmp they land in', () 
   assert.equal(bwrap[at + 1], readOnlyFiles[0]!.source);
   assert.ok(bwrap.findIndex((arg, i) => arg === '--tmpfs' && bwrap[i + 1] === '/tmp') < at);
 });
+
+test("a kernel capped at N CPUs gets N threads in its math libraries (their spinning would eat its quota); its kernelspec's env has the last word", () => {
+  const envOf = (cpus: number, specEnv: Record<string, string> = {}): Record<string, string> =>
+    Object.fromEntries(valuesOf(argvOf(sandboxedCommand(['/usr/bin/python3'], { workDir: '/tmp/run', connectionDir: '/tmp/c', specEnv, baseEnv: {}, home: '/tmp/h', cpus })).bwrap, '--setenv', 2));
+  for (const name of ['OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS']) {
+    assert.equal(envOf(1)[name], '1', name);
+    assert.equal(envOf(1.5)[name], '2', `${name}: a part of a CPU is a thread`);
+    assert.equal(envOf(0)[name], undefined, `${name}: no cap, the libraries' own choice`);
+  }
+  assert.equal(envOf(1, { OMP_NUM_THREADS: '4' }).OMP_NUM_THREADS, '4');
+});
