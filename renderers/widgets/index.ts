@@ -13,6 +13,9 @@ import { RendererWidgetManager } from './widgetManager';
 
 const STYLE_LINK_ID = 'cellbridge-widget-styles';
 const DISCONNECTED_CLASS = 'cellbridge-widget-disconnected';
+/** How often, and how many times at most, the renderer asks for the widgets' state until it has it. */
+const READY_RETRY_MS = 1000;
+const READY_ATTEMPTS = 30;
 const MESSAGE_TYPES: ReadonlyArray<ToRenderer['type']> = ['state', 'comm_open', 'comm_msg', 'comm_close', 'handled', 'kernelGone', 'batch'];
 
 /** ipywidgets' styles (and their fonts), bundled beside this module by esbuild. */
@@ -54,6 +57,13 @@ export const activate: ActivationFunction = (context) => {
     manager.receive(message).catch((error: unknown) => console.error('CellBridge widgets:', error));
   });
   post({ type: 'ready' });
+  // VS Code drops renderer messages it cannot deliver yet (postMessage only reports it), and without the
+  // extension's answer (the state) no widget is ever drawn: ask again until it comes.
+  let asked = 1;
+  const askAgain = setInterval(() => {
+    if (manager.hasState || asked++ >= READY_ATTEMPTS) clearInterval(askAgain);
+    else post({ type: 'ready' });
+  }, READY_RETRY_MS);
 
   return {
     async renderOutputItem(item: OutputItem, element: HTMLElement, signal?: AbortSignal): Promise<void> {

@@ -75,6 +75,11 @@ export class RendererWidgetManager extends HTMLManager {
     return comm;
   }
 
+  /** Whether the extension's first state has been taken in (until then no widget can be drawn). */
+  get hasState(): boolean {
+    return this.stateApplied;
+  }
+
   /** A message of the extension's. Never throws: a bad message is logged, and the rest go on. */
   async receive(message: ToRenderer): Promise<void> {
     switch (message.type) {
