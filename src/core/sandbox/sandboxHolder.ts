@@ -68,38 +68,42 @@ export class SandboxHolder {
   }
 }
 
-function readLine(stream: Readable): Promise<string> {
+/**
+ * Reads `stream` as text until `parse` makes something of what came so far; rejects with `whyNot` if it ends first.
+ * Stops listening then: the sandbox may keep its end open.
+ */
+function readUntil<T>(stream: Readable, parse: (text: string) => T | undefined, whyNot: string): Promise<T> {
   return new Promise((resolve, reject) => {
     let text = '';
     stream.setEncoding('utf8');
     const onData = (chunk: string): void => {
       text += chunk;
-      const newline = text.indexOf('\n');
-      if (newline < 0) return;
+      const value = parse(text);
+      if (value === undefined) return;
       stream.off('data', onData);
-      resolve(text.slice(0, newline));
+      resolve(value);
     };
     stream.on('data', onData);
-    stream.once('end', () => reject(new Error('bwrap ended before its sandbox was ready')));
+    stream.once('end', () => reject(new Error(whyNot)));
   });
 }
 
-/** bwrap's --info-fd object, parsed as soon as it is whole (the sandbox may keep the descriptor open). */
+/** The first line the placeholder writes. */
+function readLine(stream: Readable): Promise<string> {
+  return readUntil(stream, (text) => (text.includes('\n') ? text.slice(0, text.indexOf('\n')) : undefined), 'bwrap ended before its sandbox was ready');
+}
+
+/** bwrap's --info-fd object, parsed as soon as it is whole. */
 function readJson(stream: Readable): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    stream.setEncoding('utf8');
-    const onData = (chunk: string): void => {
-      text += chunk;
+  return readUntil(
+    stream,
+    (text) => {
       try {
-        const value: unknown = JSON.parse(text);
-        stream.off('data', onData);
-        resolve(value);
+        return JSON.parse(text) as unknown;
       } catch {
-        // Not whole yet.
+        return undefined; // not whole yet
       }
-    };
-    stream.on('data', onData);
-    stream.once('end', () => reject(new Error('bwrap gave no information about its sandbox')));
-  });
+    },
+    'bwrap gave no information about its sandbox',
+  );
 }

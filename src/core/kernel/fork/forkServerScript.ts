@@ -199,15 +199,9 @@ def _fork_sandboxed(request):
         finally:
             os._exit(0)
     os.close(write_end)
-    chunks = []
-    while True:
-        chunk = os.read(read_end, 4096)
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(read_end)
+    answer = _read_to_end(read_end)
     os.waitpid(first, 0)
-    reply = json.loads(b''.join(chunks) or b'{"error": "its first child died"}')
+    reply = json.loads(answer or b'{"error": "its first child died"}')
     if 'error' in reply:
         raise OSError('could not enter the sandbox: %s' % reply['error'])
     return reply['pid']
@@ -242,6 +236,18 @@ def _fork(request):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
 
 
+def _read_to_end(fd):
+    """What a child wrote to the pipe fd until it closed its end; closes ours."""
+    chunks = []
+    while True:
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(fd)
+    return b''.join(chunks)
+
+
 def _learn_kernel_modules():
     """
     The modules a kernel imports while it sets itself up and runs its first cells (the configured learnCells),
@@ -269,16 +275,10 @@ def _learn_kernel_modules():
         finally:
             os._exit(0)
     os.close(write_end)
-    chunks = []
-    while True:
-        chunk = os.read(read_end, 1 << 16)
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(read_end)
+    modules = _read_to_end(read_end)
     os.waitpid(pid, 0)
     shutil.rmtree(folder, ignore_errors=True)
-    return json.loads(b''.join(chunks) or b'[]')
+    return json.loads(modules or b'[]')
 
 
 def _preload():
