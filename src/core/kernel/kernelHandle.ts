@@ -2,6 +2,7 @@ import type { Kernel } from '@jupyterlab/services';
 import type { Disposable } from '../common/disposable';
 import type { KernelDiedError } from '../common/errors';
 import type { Event } from '../common/emitter';
+import type { CpuShare } from '../sandbox/kernelCgroup';
 
 export type KernelStatus = 'starting' | 'idle' | 'busy' | 'dead';
 
@@ -28,6 +29,8 @@ export interface KernelHandle extends Disposable {
    * `limitBytes` of resident memory. Returns false where this cannot be enforced (a remote kernel).
    */
   limitMemory(limitBytes: number): boolean;
+  /** Its CPU weight against other kernels (kernelCgroup.ts); nothing where it has no cgroup (unsandboxed, remote). */
+  setCpuShare(share: CpuShare): void;
   /**
    * Asks the kernel to stop, then makes sure it has: nothing of it is left afterwards.
    * `now` skips the polite request, for a kernel known not to answer (a timed-out cell).

@@ -7,6 +7,7 @@ import { LocalKernel } from './localKernel';
 import { RemoteKernel } from './remoteKernel';
 import type { KernelLimits } from '../sandbox/kernelLimits';
 import type { SharedFontCaches } from '../sandbox/fontCache';
+import type { CpuShare } from '../sandbox/kernelCgroup';
 import type { ForkServers } from './fork/forkServers';
 
 /** Which kernel to start, and where: a local kernelspec (the default) or a Jupyter Server. */
@@ -29,6 +30,8 @@ export interface KernelTarget {
   limits?: KernelLimits;
   /** A sandboxed IPython kernel gets its prebuilt matplotlib font list from these (fontCache.ts): for services that start many. */
   fontCaches?: SharedFontCaches;
+  /** A sandboxed kernel's CPU weight while it starts (kernelCgroup.ts): a pool's start 'ahead' of demand. */
+  cpuShare?: CpuShare;
 }
 
 /** Where a kernel runs: on a Jupyter Server, in a sandbox with its limits, or (all left out) as a plain local process. */
@@ -58,6 +61,7 @@ export function createKernelLauncher(logger: Logger, options: KernelLauncherOpti
       ...(target.sandbox ? { sandbox: true } : {}),
       ...(target.limits ? { limits: target.limits } : {}),
       ...(target.fontCaches ? { fontCaches: target.fontCaches } : {}),
+      ...(target.cpuShare ? { cpuShare: target.cpuShare } : {}),
       ...(options.forkServers ? { forkServers: options.forkServers } : {}),
     });
   };

@@ -6,6 +6,7 @@ import { errorMessage, InvalidInputError, KernelNotFoundError } from '../common/
 import type { Logger } from '../common/logger';
 import type { KernelHandle } from './kernelHandle';
 import type { KernelLauncher, KernelTarget } from './kernelLauncher';
+import type { CpuShare } from '../sandbox/kernelCgroup';
 import { ownedDirPrefix, removeStaleOwnedDirs, RUN_DIR_PREFIX } from './staleConnectionDirs';
 import { removeTree } from '../common/removeTree';
 
@@ -104,12 +105,17 @@ export class KernelPool implements Disposable {
     this.forgetRetries(kernelName);
     if (options.refillAfter) void options.refillAfter.then(() => this.refill(kernelName), () => this.refill(kernelName));
     else this.refill(kernelName);
+    // Started ahead, it yielded the CPU to running kernels; it is one of them now.
+    fresh?.kernel.setCpuShare('running');
     return fresh ?? (await this.start(kernelName));
   }
 
-  /** Starts a kernel in a new directory; the directory is removed again if the start fails. */
-  start(kernelName: string): Promise<FreshKernel> {
-    return startFreshKernel(this.options.launcher, { ...this.options.target, kernelName });
+  /**
+   * Starts a kernel in a new directory; the directory is removed again if the start fails. `ahead`: for the pool,
+   * at a low CPU weight, so that the start does not slow the cells of the requests being served meanwhile.
+   */
+  start(kernelName: string, cpuShare: CpuShare = 'running'): Promise<FreshKernel> {
+    return startFreshKernel(this.options.launcher, { ...this.options.target, kernelName, cpuShare });
   }
 
   private refill(kernelName: string): void {
@@ -123,7 +129,7 @@ export class KernelPool implements Disposable {
     this.ready.set(kernelName, list);
     while (!this.disposed && list.length < this.options.size) {
       try {
-        const fresh = await this.start(kernelName);
+        const fresh = await this.start(kernelName, 'ahead');
         await this.warmUp(fresh.kernel);
         if (this.disposed) await discardFreshKernel(fresh, this.options.logger);
         else list.push(fresh);

@@ -5,7 +5,7 @@ import { SANDBOX_CONNECTION_DIR } from '../sandbox/bubblewrap';
 import type { ReadOnlyFile } from '../sandbox/bubblewrap';
 import type { CgroupSupport } from '../sandbox/cgroupProbe';
 import type { SharedFontCaches } from '../sandbox/fontCache';
-import { KernelCgroup } from '../sandbox/kernelCgroup';
+import { type CpuShare, KernelCgroup } from '../sandbox/kernelCgroup';
 import { DEFAULT_KERNEL_LIMITS, type KernelLimits } from '../sandbox/kernelLimits';
 import { limitedCommand } from '../sandbox/limitedCommand';
 import { sandboxedCommand } from '../sandbox/sandboxedCommand';
@@ -39,6 +39,8 @@ export interface KernelProcessOptions {
   fontCaches?: SharedFontCaches;
   /** For a sandboxed kernel: where its cgroups are made (see cgroupProbe.ts); none: only the rlimits hold. */
   cgroups?: CgroupSupport;
+  /** For a sandboxed kernel with cgroups: its CPU weight as it starts ('ahead' for a pool's); 'running' when not given. */
+  cpuShare?: CpuShare;
 }
 
 export const IN_MEMORY_HISTORY = '--HistoryManager.hist_file=:memory:';
@@ -96,7 +98,7 @@ export class KernelProcess implements KernelOsProcess {
     const specEnv = substituteEnv(spec.env, baseEnv);
     const sandboxed = options.sandbox ? sandboxedKernelCommand(argv, connectionFile, specEnv, baseEnv, options) : argv;
     const limits = options.limits ?? DEFAULT_KERNEL_LIMITS;
-    const cgroup = options.sandbox && options.cgroups ? KernelCgroup.create(options.cgroups, limits) : undefined;
+    const cgroup = options.sandbox && options.cgroups ? KernelCgroup.create(options.cgroups, limits, options.cpuShare) : undefined;
     const command = options.sandbox ? limitedCommand(sandboxed, limits, cgroup) : sandboxed;
     const env: NodeJS.ProcessEnv = options.sandbox
       ? // bwrap itself needs no more; the kernel gets its allow-list (sandboxedCommand), and no JPY_PARENT_PID:

@@ -10,7 +10,7 @@ import type { KernelHandle, KernelStatus } from './kernelHandle';
 import { KernelLife } from './kernelLife';
 import { SANDBOX_CONNECTION_DIR } from '../sandbox/bubblewrap';
 import { probeCgroups } from '../sandbox/cgroupProbe';
-import type { KernelCgroup } from '../sandbox/kernelCgroup';
+import type { CpuShare, KernelCgroup } from '../sandbox/kernelCgroup';
 import { probeSandbox } from '../sandbox/sandboxProbe';
 import { IN_MEMORY_HISTORY, isIPythonKernel, kernelExecutable, KernelProcess, KernelProcessOptions } from './kernelProcess';
 import type { KernelOsProcess } from './kernelOsProcess';
@@ -148,6 +148,7 @@ export class LocalKernel implements KernelHandle {
         extraArgs,
         limits: options.limits ?? DEFAULT_KERNEL_LIMITS,
         cgroups: options.cgroups,
+        cpuShare: options.cpuShare,
         readOnlyFiles: options.readOnlyFiles ?? [],
         logger: options.logger,
       });
@@ -234,7 +235,13 @@ export class LocalKernel implements KernelHandle {
     return this.stopping;
   }
 
+  setCpuShare(share: CpuShare): void {
+    this.process.cgroup?.setCpuShare(share);
+  }
+
   private async stop(now: boolean): Promise<void> {
+    // A kernel killed at once is thrown away: its dying (its memory freed, its namespaces torn down) yields to the kernels still running.
+    if (now) this.setCpuShare('ending');
     if (!this.process.exit && !now) {
       try {
         await this.sendControl('shutdown_request', { restart: false });

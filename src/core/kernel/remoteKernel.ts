@@ -57,6 +57,9 @@ export class RemoteKernel implements KernelHandle {
   }
 
   /** The server's machine is out of our reach: its memory cannot be watched from here. */
+  /** A Jupyter Server's kernel is weighed by its own host. */
+  setCpuShare(): void {}
+
   limitMemory(): boolean {
     return false;
   }

@@ -7,6 +7,25 @@ import type { KernelLimits } from './kernelLimits';
 
 const CPU_PERIOD_US = 100_000;
 
+/**
+ * A kernel's weight against the others when they want more CPU than there is (cgroup `cpu.shares` / `cpu.weight`;
+ * a limit of CPUs caps it whatever its weight). A kernel started ahead for a pool yields to kernels running cells,
+ * and one being killed yields to every other: otherwise the pool's refill and the used kernel's death, which
+ * overlap a client's next request, take the CPU from its cells (bench:service-throughput, single client).
+ */
+export type CpuShare = 'ahead' | 'running' | 'ending';
+
+/**
+ * v1 `cpu.shares` (default 1024) and v2 `cpu.weight` (default 100). A running kernel outweighs the host's own
+ * processes too (1024 each at v1's root: the service, its fork servers), which preempted it ~40 times in a
+ * request's 4 cells against ~28 at this weight; the service's rate at 4 clients was the same either way.
+ */
+const CPU_SHARES: Record<CpuShare, { 1: number; 2: number }> = {
+  ahead: { 1: 64, 2: 6 },
+  running: { 1: 8192, 2: 800 },
+  ending: { 1: 2, 2: 1 },
+};
+
 /** What asking a cgroup for a lower memory limit came to. */
 export type MemoryLimitResult = 'set' | 'alreadyOver' | 'uncounted';
 
@@ -21,7 +40,7 @@ export class KernelCgroup {
    * Made synchronously, so that a kernel's spawn (synchronous) can join it before anything forks. Throws
    * when a cgroup cannot be made or limited, leaving none behind.
    */
-  static create(support: CgroupSupport, limits: KernelLimits): KernelCgroup | undefined {
+  static create(support: CgroupSupport, limits: KernelLimits, cpuShare: CpuShare = 'running'): KernelCgroup | undefined {
     if (!support.parents.length) return undefined;
     const name = `cellbridge-${process.pid}-${randomBytes(4).toString('hex')}`;
     const groups: CgroupParent[] = [];
@@ -33,6 +52,7 @@ export class KernelCgroup {
       }
       const cgroup = new KernelCgroup(groups);
       cgroup.applyLimits(limits);
+      cgroup.setCpuShare(cpuShare);
       return cgroup;
     } catch (error) {
       for (const group of groups) rmdirSync(group.dir);
@@ -84,6 +104,17 @@ export class KernelCgroup {
     const group = this.groupWith('memory');
     if (!group) return 0;
     return Number(readIfPresent(group, group.version === 2 ? 'memory.peak' : 'memory.max_usage_in_bytes').trim() || 0);
+  }
+
+  /** Its weight from now on. Never throws: a weight is a preference, and a cgroup being removed may be gone. */
+  setCpuShare(share: CpuShare): void {
+    const cpu = this.groupWith('cpu');
+    if (!cpu) return;
+    try {
+      write(cpu, cpu.version === 2 ? 'cpu.weight' : 'cpu.shares', String(CPU_SHARES[share][cpu.version]));
+    } catch {
+      // Gone meanwhile, or a controller that refuses weights: the kernel runs as it did.
+    }
   }
 
   /** Kills whatever is still in the cgroups and removes them. Never rejects. */

@@ -9,7 +9,7 @@ import type { Logger } from '../../common/logger';
 import { errorMessage } from '../../common/errors';
 import type { ReadOnlyFile } from '../../sandbox/bubblewrap';
 import type { CgroupSupport } from '../../sandbox/cgroupProbe';
-import { KernelCgroup } from '../../sandbox/kernelCgroup';
+import { type CpuShare, KernelCgroup } from '../../sandbox/kernelCgroup';
 import type { KernelLimits } from '../../sandbox/kernelLimits';
 import { kernelSandbox } from '../../sandbox/sandboxedCommand';
 import { SandboxHolder } from '../../sandbox/sandboxHolder';
@@ -31,6 +31,7 @@ export interface SandboxedForkRequest {
   extraArgs: readonly string[];
   limits: KernelLimits;
   cgroups: CgroupSupport | undefined;
+  cpuShare: CpuShare | undefined;
   readOnlyFiles: readonly ReadOnlyFile[];
   logger: Logger;
 }
@@ -49,7 +50,7 @@ export async function forkIntoSandbox(servers: ForkServers, spec: Kernelspec, re
   const ready = await servers.readyServer(spec, baseEnv, { executable: sandbox.executable, env: sandbox.env });
   if (!ready) return undefined;
   // Made as for a spawn, which would throw the same way: not a reason to try spawning instead.
-  const cgroup = request.cgroups ? KernelCgroup.create(request.cgroups, limits) : undefined;
+  const cgroup = request.cgroups ? KernelCgroup.create(request.cgroups, limits, request.cpuShare) : undefined;
   let holder: SandboxHolder;
   try {
     holder = await SandboxHolder.start(sandbox.bwrapArgs, limits, cgroup);
