@@ -8,8 +8,11 @@
  * - SandboxFusion's way: a fresh jupyter_client kernel per request, one Python worker per core.
  * For each: requests/s, latency p50 and p99, the CPU-seconds a request costs (the machine's busy time over
  * the level, kernels and all) and the ceiling that cost implies on this
- * machine (cores ÷ CPU per request). Beside them, the same four cells on an already-warm kernel, one client:
- * the floor a request's latency can approach (sandboxed as the service's kernels are, for the sandboxed ways). `--quick` for a smoke run. Writes bench/results/service-throughput-latest.json.
+ * machine (cores ÷ CPU per request). Then, for cellbridge's forked ways, a single client sending requests back to
+ * back, interleaved with the floors its latency can approach (FloorKernels: the same four cells on an
+ * already-warm kernel, and on a fresh forked kernel with nothing else running), sandboxed as the service's
+ * kernels are for the sandboxed ways. `--quick` for a smoke run; `--latency-only` for that last part alone.
+ * Writes bench/results/service-throughput-latest.json.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -17,7 +20,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { silentLogger } from '../src/core/common/logger';
 import { ForkServers } from '../src/core/kernel/fork/forkServers';
-import { findKernelspec } from '../src/core/kernel/kernelspec';
+import { findKernelspec, type Kernelspec } from '../src/core/kernel/kernelspec';
 import { LocalKernel } from '../src/core/kernel/localKernel';
 import { RUN_DIR_PREFIX } from '../src/core/kernel/staleConnectionDirs';
 import { SERVICE_KERNEL_LIMITS } from '../src/core/sandbox/kernelLimits';
@@ -51,6 +54,8 @@ interface Side {
   name: string;
   /** Its kernels are sandboxed (SandboxFusion's are not): which warm kernel is its latency floor. */
   sandboxed: boolean;
+  /** It answers from kernels started ahead (cellbridge's pool): its single-client latency is set against the warm kernel's. */
+  servedFromPool: boolean;
   run(): Promise<{ ok: true } | { ok: false; why: string }>;
   close(): Promise<void>;
 }
@@ -73,6 +78,7 @@ async function serviceSide(name: string, sandbox: boolean, extraArgs: string[]):
   return {
     name,
     sandboxed: sandbox,
+    servedFromPool: true,
     run: async () => {
       for (;;) {
         const reply = await service.client.post<{ status?: string; cells?: CellOutputs[] }>('/run_jupyter', seedRequest(KERNEL));
@@ -101,6 +107,7 @@ function sandboxFusionSide(workers: number): Side {
   return {
     name: `SandboxFusion's way (a fresh jupyter_client kernel per request, ${workers} workers)`,
     sandboxed: false,
+    servedFromPool: false,
     run: async () => {
       const worker = await take();
       try {
@@ -149,47 +156,133 @@ async function measureLevel(side: Side, clients: number, seconds: number): Promi
 }
 
 /**
- * The four cells, one after another, on one kernel already started and warmed: no start, no clean-up. Sandboxed,
- * it is started as the service starts its kernels (in a sandbox, under the service's limits); else as
- * `--sandbox off` does.
+ * The floors a single client's request is set against, started as the service starts its kernels (forked, in a
+ * sandbox under the service's limits; or as `--sandbox off` does):
+ * - one kernel already started and warmed, kept for the whole run, the four cells run on it many times (its
+ *   caches hot): no start, no clean-up, nothing else running;
+ * - a fresh forked kernel's first run of the four cells, started with nothing else running and killed after:
+ *   what a request's kernel does, without the service around it (HTTP, the pool's refill, the used kernel's kill).
  */
-async function warmKernelMs(repeats: number, sandboxed: boolean): Promise<number[]> {
-  const forkServers = new ForkServers({ logger: silentLogger, waitForStart: true });
-  const spec = await findKernelspec(KERNEL, { env: benchEnv() });
-  const runFolder = mkdtempSync(path.join(tmpdir(), RUN_DIR_PREFIX));
-  const placement = sandboxed ? { sandbox: true, cwd: runFolder, limits: SERVICE_KERNEL_LIMITS, transport: 'ipc' as const } : {};
-  const kernel = await LocalKernel.start(spec, { logger: silentLogger, env: benchEnv(), forkServers, historyInMemory: true, ...placement });
-  const times: number[] = [];
-  try {
-    for (let i = -2; i < repeats; i++) {
-      const started = nowMs();
-      for (const code of seedRequest(KERNEL).cells) await kernel.connection.requestExecute({ code, stop_on_error: false }).done;
-      if (i >= 0) times.push(nowMs() - started);
-    }
-  } finally {
-    await kernel.shutdown({ now: true });
-    forkServers.dispose();
-    rmSync(runFolder, { recursive: true, force: true });
+class FloorKernels {
+  private constructor(
+    private readonly warm: LocalKernel,
+    private readonly forkServers: ForkServers,
+    private readonly spec: Kernelspec,
+    private readonly sandboxed: boolean,
+    private readonly runFolder: string,
+  ) {}
+
+  static async start(sandboxed: boolean): Promise<FloorKernels> {
+    const forkServers = new ForkServers({ logger: silentLogger, waitForStart: true });
+    const spec = await findKernelspec(KERNEL, { env: benchEnv() });
+    const runFolder = mkdtempSync(path.join(tmpdir(), RUN_DIR_PREFIX));
+    const warm = await FloorKernels.startKernel(spec, forkServers, sandboxed, runFolder);
+    const floors = new FloorKernels(warm, forkServers, spec, sandboxed, runFolder);
+    for (let i = 0; i < 2; i++) await floors.warmRoundMs();
+    return floors;
   }
-  return times;
+
+  private static startKernel(spec: Kernelspec, forkServers: ForkServers, sandboxed: boolean, cwd: string): Promise<LocalKernel> {
+    const placement = sandboxed ? { sandbox: true, cwd, limits: SERVICE_KERNEL_LIMITS, transport: 'ipc' as const } : {};
+    return LocalKernel.start(spec, { logger: silentLogger, env: benchEnv(), forkServers, historyInMemory: true, ...placement });
+  }
+
+  /** The four cells once on the warm kernel, in ms. */
+  warmRoundMs(): Promise<number> {
+    return runSeedCellsMs(this.warm);
+  }
+
+  /** The four cells on a kernel forked for them, in ms (its start and kill not counted, nor overlapping them). */
+  async freshRoundMs(): Promise<number> {
+    const cwd = mkdtempSync(path.join(this.runFolder, RUN_DIR_PREFIX));
+    const kernel = await FloorKernels.startKernel(this.spec, this.forkServers, this.sandboxed, cwd);
+    try {
+      // As long as a pooled kernel waits at least, between its start and its request.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return await runSeedCellsMs(kernel);
+    } finally {
+      await kernel.shutdown({ now: true });
+      rmSync(cwd, { recursive: true, force: true });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.warm.shutdown({ now: true });
+    this.forkServers.dispose();
+    rmSync(this.runFolder, { recursive: true, force: true });
+  }
+}
+
+async function runSeedCellsMs(kernel: LocalKernel): Promise<number> {
+  const started = nowMs();
+  for (const code of seedRequest(KERNEL).cells) await kernel.connection.requestExecute({ code, stop_on_error: false }).done;
+  return nowMs() - started;
+}
+
+interface PairedLatency {
+  requestP50Ms: number;
+  warmP50Ms: number;
+  freshP50Ms: number;
+  overWarm: number;
+  overFresh: number;
+  samples: number;
+}
+
+/**
+ * A single client's latency over the floors', measured interleaved so that the machine's drift (its speed varies
+ * by a third between minutes here) falls on all alike: blocks of back-to-back requests, each followed by as many
+ * rounds on the warm kernel and as many fresh kernels. The first request of each block is dropped (after a
+ * pause, it finds the pool's refill done), and so is the warm kernel's first round (it would overlap that refill).
+ */
+async function pairedLatency(side: Side, floors: FloorKernels, blocks: number, perBlock: number): Promise<PairedLatency> {
+  const requests: number[] = [];
+  const warmRounds: number[] = [];
+  const freshRounds: number[] = [];
+  for (let block = 0; block < blocks; block++) {
+    for (let i = 0; i < perBlock; i++) {
+      const sent = nowMs();
+      const result = await side.run();
+      if (!result.ok) throw new Error(`wrong answer in the paired latency: ${result.why}`);
+      if (i > 0) requests.push(nowMs() - sent);
+    }
+    for (let i = 0; i < perBlock; i++) {
+      const ms = await floors.warmRoundMs();
+      if (i > 0) warmRounds.push(ms);
+    }
+    for (let i = 0; i < perBlock - 1; i++) freshRounds.push(await floors.freshRoundMs());
+  }
+  const requestP50Ms = percentile(requests, 0.5);
+  const warmP50Ms = percentile(warmRounds, 0.5);
+  const freshP50Ms = percentile(freshRounds, 0.5);
+  return { requestP50Ms, warmP50Ms, freshP50Ms, overWarm: requestP50Ms / warmP50Ms, overFresh: requestP50Ms / freshP50Ms, samples: requests.length };
 }
 
 async function main(): Promise<void> {
   const log = quietConsole();
   const quick = process.argv.includes('--quick');
   const seconds = quick ? 8 : 30;
-  const levels = [1, 4, 8];
+  // --latency-only: the single client against the warm kernel, on cellbridge's forked ways alone (a few minutes less).
+  const latencyOnly = process.argv.includes('--latency-only');
+  const levels = latencyOnly ? [] : [1, 4, 8];
   const results: Record<string, unknown> = { date: new Date().toISOString(), cores: availableParallelism(), loadAverageAtStart: loadavg(), secondsPerLevel: seconds };
   log(`Service throughput: the seed example, ${seconds} s per level; ${availableParallelism()} cores; load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
-  const warm = { sandboxed: summarize(await warmKernelMs(quick ? 5 : 20, true)), unsandboxed: summarize(await warmKernelMs(quick ? 5 : 20, false)) };
+  const floorKernels = { sandboxed: await FloorKernels.start(true), unsandboxed: await FloorKernels.start(false) };
+  const warmRounds = async (floors: FloorKernels): Promise<number[]> => {
+    const times: number[] = [];
+    for (let i = 0; i < (quick ? 5 : 20); i++) times.push(await floors.warmRoundMs());
+    return times;
+  };
+  const warm = { sandboxed: summarize(await warmRounds(floorKernels.sandboxed)), unsandboxed: summarize(await warmRounds(floorKernels.unsandboxed)) };
   results.warmKernel = warm;
   log(`The same four cells on an already-warm kernel: p50 ${warm.sandboxed.median.toFixed(0)} ms sandboxed as the service's (p90 ${warm.sandboxed.p90.toFixed(0)}), ${warm.unsandboxed.median.toFixed(0)} ms unsandboxed (p90 ${warm.unsandboxed.p90.toFixed(0)})`);
+  const paired: Record<string, PairedLatency> = {};
+  results.singleClientOverWarm = paired;
   const makers: Array<() => Promise<Side>> = [
     () => serviceSide('cellbridge serve as deployed (sandbox on, kernels forked into their sandboxes)', true, []),
     () => serviceSide('cellbridge serve --kernel-start spawn (sandbox on, kernels spawned)', true, ['--kernel-start', 'spawn']),
     () => serviceSide('cellbridge serve --sandbox off (kernels forked)', false, ['--kernel-start', 'fork']),
     async () => sandboxFusionSide(availableParallelism()),
-  ];
+  ].filter((_, index) => !latencyOnly || index === 0 || index === 2);
   const sides: Record<string, LevelResult[]> = {};
   for (const make of makers) {
     const side = await make();
@@ -205,12 +298,20 @@ async function main(): Promise<void> {
           `  ${String(clients).padStart(2)} clients: ${level.requestsPerSecond.toFixed(2)} req/s (${level.requests} in ${level.seconds.toFixed(1)} s), p50 ${level.p50Ms.toFixed(0)} ms${overFloor}, p99 ${level.p99Ms.toFixed(0)} ms, ${level.cpuSecondsPerRequest.toFixed(2)} CPU-s per request (CPU ceiling ${level.cpuCeilingPerSecond.toFixed(1)} req/s)${level.wrongAnswers.length ? `, ${level.wrongAnswers.length} WRONG: ${level.wrongAnswers[0]}` : ''}`,
         );
       }
+      if (side.servedFromPool) {
+        const pair = await pairedLatency(side, side.sandboxed ? floorKernels.sandboxed : floorKernels.unsandboxed, quick ? 3 : 12, 6);
+        paired[side.name] = pair;
+        log(
+          `  1 client, interleaved with the floors: p50 ${pair.requestP50Ms.toFixed(0)} ms; ${pair.overWarm.toFixed(2)}× the warm kernel's ${pair.warmP50Ms.toFixed(0)} ms, ${pair.overFresh.toFixed(2)}× a fresh forked kernel's first run, ${pair.freshP50Ms.toFixed(0)} ms (${pair.samples} requests)`,
+        );
+      }
     } finally {
       await side.close();
     }
     sides[side.name] = measured;
   }
   results.sides = sides;
+  await Promise.all([floorKernels.sandboxed.close(), floorKernels.unsandboxed.close()]);
   results.leftRunning = await waitForKernelsToExit();
   results.loadAverageAtEnd = loadavg();
   await mkdir(path.dirname(RESULTS_FILE), { recursive: true });

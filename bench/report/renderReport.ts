@@ -73,13 +73,13 @@ function renderLargeOutput(l: LargeOutputResult): string {
   const received = (m: { lines: number; exact: boolean }): string => `${m.lines.toLocaleString('en-US')} ${m.exact ? '(exact)' : '(MISMATCH)'}`;
   const row = (name: string, m: LargeOutputResult['engine']): string[] => [
     name,
-    format.seconds(m.seconds),
+    m.allSeconds.length > 1 ? `${format.seconds(m.seconds)} (of ${m.allSeconds.map((s) => s.toFixed(2)).join(', ')})` : format.seconds(m.seconds),
     format.mib(m.peakAboveBaselineBytes),
     format.mib(m.baselineBytes),
     received(m),
   ];
   return [
-    `\n4. Large output: ${l.lines.toLocaleString('en-US')} printed lines in one cell, each client in a fresh process`,
+    `\n4. Large output: ${l.lines.toLocaleString('en-US')} printed lines in one cell, each client in a fresh process, median of the clients' turns`,
     renderTable(['client', 'time', 'peak RSS − baseline', 'baseline RSS', 'lines received'], [row('engine', l.engine), row('jupyter_client', l.jupyterClient)]),
     `  engine / jupyter_client: time ${format.ratio(l.ratios.engineOverJupyterClientTime)}, peak memory ${format.ratio(l.ratios.engineOverJupyterClientMemory)}`,
   ].join('\n');
