@@ -18,7 +18,7 @@ export function configFromArgs(args: readonly string[]): BenchConfig {
     roundTrip: quick
       ? { rounds: 2, cellsPerRound: 100, cellsPerTurn: 20, warmupCells: 50 }
       : { rounds: 5, cellsPerRound: 200, cellsPerTurn: 20, warmupCells: 50 },
-    throughput: { rounds: quick ? 1 : 2, cells: quick ? 200 : 1000, code: 'x = 1' },
+    throughput: { rounds: quick ? 1 : 4, cells: quick ? 200 : 1000, code: 'x = 1' },
     kernelStart: { starts: quick ? 2 : 5 },
     largeOutput: { lines: quick ? 200_000 : 2_000_000, repeats: quick ? 1 : 3 },
   };

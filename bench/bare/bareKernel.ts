@@ -20,7 +20,8 @@ export class BareKernel {
     const info = await allocateConnectionInfo(spec.name);
     const connectionFile = await ConnectionFile.write(info);
     trackConnectionFile(connectionFile.path);
-    const process = KernelProcess.spawn(spec, connectionFile.path, { env });
+    // History in memory, as every contender's kernel (engineDocument.ts).
+    const process = KernelProcess.spawn(spec, connectionFile.path, { env, historyInMemory: true });
     trackKernelPid(process.pid);
     const client = new BareClient(info);
     const kernel = new BareKernel(client, process, connectionFile);

@@ -7,7 +7,10 @@ import { LocalKernel } from '../../src/core/kernel/localKernel';
 import { DocumentOutputs } from '../../src/core/outputs/documentOutputs';
 import { trackConnectionFile, trackKernelPid } from '../kernelPids';
 
-/** One notebook's worth of engine, set up as the extension and the runner do: a session, its outputs, its queue. */
+/**
+ * One notebook's worth of engine, set up as the extension and the runner do: a session, its outputs, its queue.
+ * Its kernel keeps IPython's history in memory, as the runner's and nbclient's do (and every contender's here).
+ */
 export class EngineDocument {
   readonly outputs = new DocumentOutputs();
   readonly session: KernelSession;
@@ -16,7 +19,7 @@ export class EngineDocument {
   constructor(kernelName: string, env: NodeJS.ProcessEnv) {
     const launch = createKernelLauncher(silentLogger);
     this.session = new KernelSession(async () => {
-      const kernel = await launch({ kernelName, env });
+      const kernel = await launch({ kernelName, env, historyInMemory: true });
       if (kernel instanceof LocalKernel) {
         trackKernelPid(kernel.pid);
         trackConnectionFile(kernel.connectionFilePath);
