@@ -54,8 +54,8 @@ interface Side {
   name: string;
   /** Its kernels are sandboxed (SandboxFusion's are not): which warm kernel is its latency floor. */
   sandboxed: boolean;
-  /** It answers from kernels started ahead (cellbridge's pool): its single-client latency is set against the warm kernel's. */
-  servedFromPool: boolean;
+  /** Its kernels are forked ahead into cellbridge's pool, as the floors' are: its single-client latency is set against theirs. */
+  pairedWithFloors: boolean;
   run(): Promise<{ ok: true } | { ok: false; why: string }>;
   close(): Promise<void>;
 }
@@ -72,13 +72,13 @@ function machineBusySeconds(): number {
 }
 const TICKS_PER_SECOND = 100;
 
-async function serviceSide(name: string, sandbox: boolean, extraArgs: string[]): Promise<Side> {
+async function serviceSide(name: string, sandbox: boolean, extraArgs: string[], pairedWithFloors: boolean): Promise<Side> {
   const service = await BenchedService.start(sandbox, ['--kernel', KERNEL, ...extraArgs]);
   await service.firstFill(120_000);
   return {
     name,
     sandboxed: sandbox,
-    servedFromPool: true,
+    pairedWithFloors,
     run: async () => {
       for (;;) {
         const reply = await service.client.post<{ status?: string; cells?: CellOutputs[] }>('/run_jupyter', seedRequest(KERNEL));
@@ -107,7 +107,7 @@ function sandboxFusionSide(workers: number): Side {
   return {
     name: `SandboxFusion's way (a fresh jupyter_client kernel per request, ${workers} workers)`,
     sandboxed: false,
-    servedFromPool: false,
+    pairedWithFloors: false,
     run: async () => {
       const worker = await take();
       try {
@@ -278,9 +278,9 @@ async function main(): Promise<void> {
   const paired: Record<string, PairedLatency> = {};
   results.singleClientOverWarm = paired;
   const makers: Array<() => Promise<Side>> = [
-    () => serviceSide('cellbridge serve as deployed (sandbox on, kernels forked into their sandboxes)', true, []),
-    () => serviceSide('cellbridge serve --kernel-start spawn (sandbox on, kernels spawned)', true, ['--kernel-start', 'spawn']),
-    () => serviceSide('cellbridge serve --sandbox off (kernels forked)', false, ['--kernel-start', 'fork']),
+    () => serviceSide('cellbridge serve as deployed (sandbox on, kernels forked into their sandboxes)', true, [], true),
+    () => serviceSide('cellbridge serve --kernel-start spawn (sandbox on, kernels spawned)', true, ['--kernel-start', 'spawn'], false),
+    () => serviceSide('cellbridge serve --sandbox off (kernels forked)', false, ['--kernel-start', 'fork'], true),
     async () => sandboxFusionSide(availableParallelism()),
   ].filter((_, index) => !latencyOnly || index === 0 || index === 2);
   const sides: Record<string, LevelResult[]> = {};
@@ -298,7 +298,7 @@ async function main(): Promise<void> {
           `  ${String(clients).padStart(2)} clients: ${level.requestsPerSecond.toFixed(2)} req/s (${level.requests} in ${level.seconds.toFixed(1)} s), p50 ${level.p50Ms.toFixed(0)} ms${overFloor}, p99 ${level.p99Ms.toFixed(0)} ms, ${level.cpuSecondsPerRequest.toFixed(2)} CPU-s per request (CPU ceiling ${level.cpuCeilingPerSecond.toFixed(1)} req/s)${level.wrongAnswers.length ? `, ${level.wrongAnswers.length} WRONG: ${level.wrongAnswers[0]}` : ''}`,
         );
       }
-      if (side.servedFromPool) {
+      if (side.pairedWithFloors) {
         const pair = await pairedLatency(side, side.sandboxed ? floorKernels.sandboxed : floorKernels.unsandboxed, quick ? 3 : 12, 6);
         paired[side.name] = pair;
         log(
