@@ -18,10 +18,12 @@ export type CpuShare = 'ahead' | 'running' | 'ending';
 /**
  * v1 `cpu.shares` (default 1024) and v2 `cpu.weight` (default 100). A running kernel outweighs the host's own
  * processes too (1024 each at v1's root: the service, its fork servers), which preempted it ~40 times in a
- * request's 4 cells against ~28 at this weight; the service's rate at 4 clients was the same either way.
+ * request's 4 cells against ~28 at this weight; the service's rate at 4 clients was the same either way. A kernel
+ * started ahead gets 1/32 of a running one's: two cells spinning on both cores still leave a spawned kernel's
+ * start (~0.6 CPU-s) ~20 s, within its start timeout, where 1/128 would starve it past it.
  */
 const CPU_SHARES: Record<CpuShare, { 1: number; 2: number }> = {
-  ahead: { 1: 64, 2: 6 },
+  ahead: { 1: 256, 2: 25 },
   running: { 1: 8192, 2: 800 },
   ending: { 1: 2, 2: 1 },
 };
