@@ -56,10 +56,10 @@ export class RemoteKernel implements KernelHandle {
     return this.life.diedWith;
   }
 
-  /** The server's machine is out of our reach: its memory cannot be watched from here. */
   /** A Jupyter Server's kernel is weighed by its own host. */
   setCpuShare(): void {}
 
+  /** The server's machine is out of our reach: its memory cannot be watched from here. */
   limitMemory(): boolean {
     return false;
   }
