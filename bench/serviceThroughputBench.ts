@@ -72,13 +72,12 @@ function machineBusySeconds(): number {
 }
 const TICKS_PER_SECOND = 100;
 
-async function serviceSide(name: string, sandbox: boolean, extraArgs: string[], pairedWithFloors: boolean): Promise<Side> {
+async function serviceSide(name: string, sandbox: boolean, extraArgs: string[]): Promise<Omit<Side, 'pairedWithFloors'>> {
   const service = await BenchedService.start(sandbox, ['--kernel', KERNEL, ...extraArgs]);
   await service.firstFill(120_000);
   return {
     name,
     sandboxed: sandbox,
-    pairedWithFloors,
     run: async () => {
       for (;;) {
         const reply = await service.client.post<{ status?: string; cells?: CellOutputs[] }>('/run_jupyter', seedRequest(KERNEL));
@@ -94,7 +93,7 @@ async function serviceSide(name: string, sandbox: boolean, extraArgs: string[], 
   };
 }
 
-function sandboxFusionSide(workers: number): Side {
+function sandboxFusionSide(workers: number): Omit<Side, 'pairedWithFloors'> {
   const pool = Array.from({ length: workers }, () => FreshKernelWorker.spawn(benchEnv()));
   const idle = [...pool];
   const waiting: Array<(worker: FreshKernelWorker) => void> = [];
@@ -107,7 +106,6 @@ function sandboxFusionSide(workers: number): Side {
   return {
     name: `SandboxFusion's way (a fresh jupyter_client kernel per request, ${workers} workers)`,
     sandboxed: false,
-    pairedWithFloors: false,
     run: async () => {
       const worker = await take();
       try {
@@ -261,7 +259,7 @@ async function main(): Promise<void> {
   const log = quietConsole();
   const quick = process.argv.includes('--quick');
   const seconds = quick ? 8 : 30;
-  // --latency-only: the single client against the warm kernel, on cellbridge's forked ways alone (a few minutes less).
+  // --latency-only: the single client against its floors, on cellbridge's forked ways alone (a few minutes less).
   const latencyOnly = process.argv.includes('--latency-only');
   const levels = latencyOnly ? [] : [1, 4, 8];
   const results: Record<string, unknown> = { date: new Date().toISOString(), cores: availableParallelism(), loadAverageAtStart: loadavg(), secondsPerLevel: seconds };
@@ -276,16 +274,16 @@ async function main(): Promise<void> {
   results.warmKernel = warm;
   log(`The same four cells on an already-warm kernel: p50 ${warm.sandboxed.median.toFixed(0)} ms sandboxed as the service's (p90 ${warm.sandboxed.p90.toFixed(0)}), ${warm.unsandboxed.median.toFixed(0)} ms unsandboxed (p90 ${warm.unsandboxed.p90.toFixed(0)})`);
   const paired: Record<string, PairedLatency> = {};
-  results.singleClientOverWarm = paired;
-  const makers: Array<() => Promise<Side>> = [
-    () => serviceSide('cellbridge serve as deployed (sandbox on, kernels forked into their sandboxes)', true, [], true),
-    () => serviceSide('cellbridge serve --kernel-start spawn (sandbox on, kernels spawned)', true, ['--kernel-start', 'spawn'], false),
-    () => serviceSide('cellbridge serve --sandbox off (kernels forked)', false, ['--kernel-start', 'fork'], true),
-    async () => sandboxFusionSide(availableParallelism()),
-  ].filter((_, index) => !latencyOnly || index === 0 || index === 2);
+  results.singleClientOverFloors = paired;
+  const ways: Array<{ pairedWithFloors: boolean; make: () => Promise<Omit<Side, 'pairedWithFloors'>> }> = [
+    { pairedWithFloors: true, make: () => serviceSide('cellbridge serve as deployed (sandbox on, kernels forked into their sandboxes)', true, []) },
+    { pairedWithFloors: false, make: () => serviceSide('cellbridge serve --kernel-start spawn (sandbox on, kernels spawned)', true, ['--kernel-start', 'spawn']) },
+    { pairedWithFloors: true, make: () => serviceSide('cellbridge serve --sandbox off (kernels forked)', false, ['--kernel-start', 'fork']) },
+    { pairedWithFloors: false, make: async () => sandboxFusionSide(availableParallelism()) },
+  ];
   const sides: Record<string, LevelResult[]> = {};
-  for (const make of makers) {
-    const side = await make();
+  for (const way of ways.filter((candidate) => !latencyOnly || candidate.pairedWithFloors)) {
+    const side: Side = { ...(await way.make()), pairedWithFloors: way.pairedWithFloors };
     log(side.name);
     const measured: LevelResult[] = [];
     try {
