@@ -1,3 +1,4 @@
+import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -52,6 +53,49 @@ test('the interactive window draws charts as a notebook does: a Plotly figure an
       await runCell.nth(1).click();
       await outputs.locator('.cellbridge-vega svg .mark-rect path').nth(2).waitFor({ timeout: 60_000 });
       await page.screenshot({ path: path.join(UI_OUTPUT, 'interactive-charts.png') });
+    });
+  });
+});
+
+// Jupyter widgets in the interactive window, on the current stack's kernel (ipywidgets 8): a slider and an
+// `interact` drawn as in a notebook, and an arrow key on the interact slider reaches the kernel, whose output
+// changes. Screenshot: .test-output/ui/interactive-widgets.png.
+test('the interactive window draws widgets that talk to the kernel: a slider, interact following its slider', { timeout: 5 * 60_000 }, async () => {
+  useCurrentStackKernel();
+  await withTempFolder('cellbridge-interactive-widgets-', async (folder) => {
+    const file = path.join(folder, 'widgets.py');
+    await fs.writeFile(
+      file,
+      [
+        '# %%',
+        'import ipywidgets as widgets',
+        'widgets.IntSlider(value=3, description="plain")',
+        '',
+        '# %%',
+        'def show(x):',
+        '    print("x is", x)',
+        'widgets.interact(show, x=widgets.IntSlider(value=5, description="interact"));',
+        '',
+      ].join('\n'),
+    );
+    const asPython3 = path.join(REPO, '.test-venvs', 'jupyter-as-python3');
+    await withWorkbench('interactive-widgets', [file], { height: 1200, env: { JUPYTER_PATH: asPython3 } }, async (page) => {
+      await page.getByRole('treeitem', { name: 'widgets.py' }).dblclick({ timeout: 60_000 });
+      const runCell = page.locator('.contentWidgets .codelens-decoration a', { hasText: 'Run Cell' });
+      await runCell.first().waitFor({ timeout: 60_000 });
+      await runCell.nth(0).click();
+      const outputs = outputFrame(page);
+      const plainReadout = outputs.locator('.widget-slider', { hasText: 'plain' }).locator('.widget-readout');
+      await plainReadout.waitFor({ timeout: 90_000 });
+      assert.equal((await plainReadout.innerText()).trim(), '3');
+      await runCell.nth(1).click();
+      await outputs.getByText('x is 5').waitFor({ timeout: 60_000 });
+      const handle = outputs.locator('.widget-slider', { hasText: 'interact' }).locator('.noUi-handle').first();
+      await handle.focus();
+      await handle.press('ArrowRight');
+      await outputs.getByText('x is 6').waitFor({ timeout: 30_000 });
+      assert.equal((await outputs.locator('.widget-slider', { hasText: 'interact' }).locator('.widget-readout').innerText()).trim(), '6');
+      await page.screenshot({ path: path.join(UI_OUTPUT, 'interactive-widgets.png') });
     });
   });
 });
