@@ -71,8 +71,10 @@ describe('finding Python environments from their files', () => {
     assert.ok(truth.version.startsWith(system[0]!.version!), `${system[0]!.version} is a prefix of ${truth.version}`);
   });
 
-  test("pyenv's versions are found as themselves, its shims on PATH are not followed", { skip: !existsSync(path.join(os.homedir(), '.pyenv', 'versions')) && 'no pyenv here' }, async () => {
-    const root = path.join(os.homedir(), '.pyenv');
+  // pyenv's root as pyenv itself finds it: PYENV_ROOT first, so that a run with a throwaway HOME still tests it.
+  const pyenvRoot = process.env.PYENV_ROOT || path.join(os.homedir(), '.pyenv');
+  test("pyenv's versions are found as themselves, its shims on PATH are not followed", { skip: !existsSync(path.join(pyenvRoot, 'versions')) && 'no pyenv here' }, async () => {
+    const root = pyenvRoot;
     const found = await findEnvironments({ env: { PATH: path.join(root, 'shims'), HOME: os.homedir(), PYENV_ROOT: root } });
     assert.ok(found.length > 0);
     for (const environment of found) {
