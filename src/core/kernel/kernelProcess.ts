@@ -45,6 +45,19 @@ export interface KernelProcessOptions {
 
 export const IN_MEMORY_HISTORY = '--HistoryManager.hist_file=:memory:';
 
+/**
+ * ipykernel sleeps 0.5 ms before every execute_reply, so that a client that stops listening at the reply has
+ * received the cell's last output first. The engine waits for the idle status that follows every output of a
+ * request, so for it the sleep only delays each cell. Measured with jupyter_client, `x = 1` cells: 9% more
+ * per second without it on ipykernel 6.17, 25% on 7.4.
+ */
+export const NO_REPLY_SLEEP = '--Kernel._execute_sleep=0';
+
+/** The flags every IPython kernel CellBridge starts gets, spawned or forked. */
+export function ipythonKernelArgs(options: { historyInMemory?: boolean }): string[] {
+  return options.historyInMemory ? [NO_REPLY_SLEEP, IN_MEMORY_HISTORY] : [NO_REPLY_SLEEP];
+}
+
 /** ipykernel's launchers take IPython's configuration flags; other kernels (xeus-python…) would refuse them. */
 export function isIPythonKernel(argv: readonly string[]): boolean {
   return argv.some((arg) => /(^|[/\\])ipykernel(_launcher)?(\.py)?$/.test(arg));
@@ -94,7 +107,7 @@ export class KernelProcess implements KernelOsProcess {
     const kernelsConnectionFile = options.sandbox ? path.join(SANDBOX_CONNECTION_DIR, path.basename(connectionFile)) : connectionFile;
     const argv = spec.argv.map((arg) => arg.replaceAll('{connection_file}', kernelsConnectionFile).replaceAll('{resource_dir}', spec.resourceDir));
     argv[0] = kernelExecutable(spec, baseEnv);
-    if (options.historyInMemory && isIPythonKernel(argv)) argv.push(IN_MEMORY_HISTORY);
+    if (isIPythonKernel(argv)) argv.push(...ipythonKernelArgs(options));
     const specEnv = substituteEnv(spec.env, baseEnv);
     const sandboxed = options.sandbox ? sandboxedKernelCommand(argv, connectionFile, specEnv, baseEnv, options) : argv;
     const limits = options.limits ?? DEFAULT_KERNEL_LIMITS;

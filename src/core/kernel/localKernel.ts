@@ -12,7 +12,7 @@ import { SANDBOX_CONNECTION_DIR } from '../sandbox/bubblewrap';
 import { probeCgroups } from '../sandbox/cgroupProbe';
 import type { CpuShare, KernelCgroup } from '../sandbox/kernelCgroup';
 import { probeSandbox } from '../sandbox/sandboxProbe';
-import { IN_MEMORY_HISTORY, isIPythonKernel, kernelExecutable, KernelProcess, KernelProcessOptions } from './kernelProcess';
+import { ipythonKernelArgs, isIPythonKernel, kernelExecutable, KernelProcess, KernelProcessOptions } from './kernelProcess';
 import type { KernelOsProcess } from './kernelOsProcess';
 import type { ForkServers } from './fork/forkServers';
 import { forkIntoSandbox } from './fork/sandboxedFork';
@@ -137,7 +137,8 @@ export class LocalKernel implements KernelHandle {
   /** A kernel forked from a warm server, where one is ready for this kernelspec and environment (and, sandboxed, into its sandbox). */
   private static async forkFromServer(spec: Kernelspec, connectionFile: ConnectionFile, options: LocalKernelOptions): Promise<KernelOsProcess | undefined> {
     if (!options.forkServers) return undefined;
-    const extraArgs = options.historyInMemory ? [IN_MEMORY_HISTORY] : [];
+    // A fork server forks only ipykernel kernels (forkableLaunch.ts).
+    const extraArgs = ipythonKernelArgs(options);
     if (options.sandbox) {
       if (!options.cwd) throw new Error('a sandboxed kernel needs a working directory: its only writable place');
       return forkIntoSandbox(options.forkServers, spec, {

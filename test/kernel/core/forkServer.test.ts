@@ -140,6 +140,32 @@ describe(`kernels forked from a fork server (${KERNEL})`, () => {
     spawnedKernels.assertNothingLeft();
   });
 
+  test("no kernel CellBridge starts sleeps before its replies, forked or spawned, and a cell's last output still comes before the cell ends", { timeout: 90_000 }, async () => {
+    const forkedKernels = tracker();
+    const spawnedKernels = new KernelTracker(null);
+    const kernels = [
+      await forkedKernels.launcher({ kernelName: KERNEL }),
+      await forkedKernels.launcher({ kernelName: KERNEL, historyInMemory: true }),
+      await spawnedKernels.launcher({ kernelName: KERNEL }),
+      await spawnedKernels.launcher({ kernelName: KERNEL, historyInMemory: true }),
+    ];
+    try {
+      assert.deepEqual(kernels.map((kernel) => kernel.forked), [true, true, false, false]);
+      for (const kernel of kernels) {
+        assert.equal(await stdoutOf(kernel, 'print(get_ipython().kernel._execute_sleep)'), '0.0\n', `forked: ${kernel.forked}`);
+        // What the sleep was for: output flushed just before the reply. The engine waits for idle, which follows it.
+        for (let i = 0; i < 20; i++) {
+          const text = await stdoutOf(kernel, `import sys; sys.stdout.write("a" * 5000); print(${i})`);
+          assert.ok(text === `${'a'.repeat(5000)}${i}\n`, `cell ${i}: ${text.length} characters, ending ${JSON.stringify(text.slice(-8))}`);
+        }
+      }
+    } finally {
+      for (const kernel of kernels) await kernel.shutdown();
+    }
+    forkedKernels.assertNothingLeft();
+    spawnedKernels.assertNothingLeft();
+  });
+
   test('a memory limit counts only what the forked kernel itself uses, not the pages it shares with the server', { timeout: 60_000 }, async () => {
     const kernels = tracker();
     const doc = new TestDocument(kernels, KERNEL);
