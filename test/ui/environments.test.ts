@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
+import { until } from '../kernel/helpers/cellWaits';
 import { clickRunAll, notebookJson, openNotebookFromExplorer, outputFrame, UI_OUTPUT, waitForExecutionCounts, withTempFolder, withWorkbench } from './workbench';
 
 // A person opening a notebook in a project whose .venv has no ipykernel (as `python3 -m venv .venv` makes it):
@@ -46,7 +47,14 @@ test('a .venv without ipykernel: the picker lists it, Run offers the install, sh
       await page.keyboard.press('Enter');
 
       const progress = page.locator('.notifications-toasts .notification-toast', { hasText: 'Installing ipykernel into .venv' });
+      let settled = false;
       await progress.first().waitFor({ timeout: 30_000 });
+      // The toast slides in: the screenshot waits until it is wholly on screen and opaque.
+      await until(() => settled, 'the progress notification to finish appearing', async () => {
+        const toast = progress.first();
+        const [box, viewport, opacity] = [await toast.boundingBox(), page.viewportSize(), await toast.evaluate((element) => (globalThis as unknown as { getComputedStyle(e: unknown): { opacity: string } }).getComputedStyle(element).opacity)];
+        settled = opacity === '1' && !!box && !!viewport && box.y + box.height <= viewport.height && box.x + box.width <= viewport.width;
+      });
       await page.screenshot({ path: path.join(UI_OUTPUT, 'install-ipykernel-progress.png') });
 
       // pip installs ipykernel and its dependencies from the configured index: tens of seconds.
