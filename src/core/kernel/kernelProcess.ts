@@ -43,7 +43,7 @@ export interface KernelProcessOptions {
   cpuShare?: CpuShare;
 }
 
-export const IN_MEMORY_HISTORY = '--HistoryManager.hist_file=:memory:';
+const IN_MEMORY_HISTORY = '--HistoryManager.hist_file=:memory:';
 
 /**
  * ipykernel sleeps 0.5 ms before every execute_reply, so that a client that stops listening at the reply has
@@ -51,7 +51,7 @@ export const IN_MEMORY_HISTORY = '--HistoryManager.hist_file=:memory:';
  * request, so for it the sleep only delays each cell. Measured with jupyter_client, `x = 1` cells: 9% more
  * per second without it on ipykernel 6.17, 25% on 7.4.
  */
-export const NO_REPLY_SLEEP = '--Kernel._execute_sleep=0';
+const NO_REPLY_SLEEP = '--Kernel._execute_sleep=0';
 
 /** The flags every IPython kernel CellBridge starts gets, spawned or forked. */
 export function ipythonKernelArgs(options: { historyInMemory?: boolean }): string[] {
